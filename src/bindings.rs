@@ -1,0 +1,144 @@
+//! The JavaScript face of the crate: the `#[wasm_bindgen]` exports, and the conversions
+//! between JS values and the core's types.
+//!
+//! The export never throws and never rejects with anything but a plain details object
+//! (`kind`, `message`, `httpStatus`, ...): the package's thin JS entry turns that object
+//! into a `PaywallError` inside the caller's own async call chain, which gives the error a
+//! stack trace that shows where the caller awaited it.
+
+use js_sys::JsString;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::core::{self, Config, ConfigOptions, Error, FieldValue, PaymentRequestId};
+use crate::transport::{self, describe_type, FetchFunction, Signal};
+
+/// Longest string copied out of a config field. Keys and URLs are far shorter; refusing a
+/// multi-megabyte string before copying it keeps WebAssembly memory (which never shrinks)
+/// from growing on a bad input.
+const MAX_FIELD_CHARS: u32 = 4096;
+
+/// Longer than any GUID by a margin; a longer id is rejected without being copied.
+const MAX_ID_CHARS: u32 = 64;
+
+/// `cancelPayment(config, paymentRequestId)`: resolves with the cancel's result, or
+/// rejects with the details of a `PaywallError`.
+#[wasm_bindgen(js_name = cancelPayment)]
+pub async fn cancel_payment(
+    config: JsValue,
+    payment_request_id: JsValue,
+) -> Result<JsValue, JsValue> {
+    let outcome = match read_call(&config, &payment_request_id) {
+        Ok(call) => transport::cancel(&call.config, &call.id, call.fetch, call.signal).await,
+        Err(error) => Err(error),
+    };
+    match outcome {
+        Ok(result) => serde_wasm_bindgen::to_value(&result).map_err(|error| {
+            error_details(&Error::decode(
+                200,
+                &format!("the result could not be returned: {error}"),
+            ))
+        }),
+        Err(error) => Err(error_details(&error)),
+    }
+}
+
+/// The checked inputs of one call.
+struct Call {
+    config: Config,
+    id: PaymentRequestId,
+    fetch: FetchFunction,
+    signal: Option<Signal>,
+}
+
+/// Reads and checks everything the caller passed, before anything is sent.
+fn read_call(config: &JsValue, payment_request_id: &JsValue) -> Result<Call, Error> {
+    if !config.is_object() {
+        return Err(Error::config(format!(
+            "config must be an object with baseAddress, apiKeyPrivate and apiClientPrivate, got {}",
+            describe_type(config)
+        )));
+    }
+    let options: ConfigOptions = core::from_fields("config", |name| read_field(config, name))?;
+    let checked = Config::from_options(options)?;
+    let id = read_payment_request_id(payment_request_id)
+        .map_err(|error| error.redact(&checked.secrets()))?;
+    let fetch = match read_property(config, "fetch")? {
+        absent if absent.is_undefined() || absent.is_null() => FetchFunction::global()?,
+        function if function.is_function() => FetchFunction::Custom(function),
+        other => {
+            return Err(Error::config(format!(
+                "config.fetch must be a function like fetch, got {}",
+                describe_type(&other)
+            )))
+        }
+    };
+    let signal = match read_property(config, "signal")? {
+        absent if absent.is_undefined() || absent.is_null() => None,
+        value => {
+            let what = describe_type(&value);
+            let signal = Signal::from_js(value).ok_or_else(|| {
+                Error::config(format!(
+                    "config.signal must be an AbortSignal (from an AbortController), got {what}"
+                ))
+            })?;
+            Some(signal)
+        }
+    };
+    Ok(Call {
+        config: checked,
+        id,
+        fetch,
+        signal,
+    })
+}
+
+/// Reads one config property; a getter or Proxy trap that throws is a config error.
+fn read_property(config: &JsValue, name: &str) -> Result<JsValue, Error> {
+    transport::get(config, name).map_err(|_| {
+        Error::config(format!(
+            "reading config.{name} threw an exception; pass a plain object"
+        ))
+    })
+}
+
+/// Reads one config property as the core's [`FieldValue`], copying strings only when they
+/// are short enough to be a setting.
+fn read_field(config: &JsValue, name: &str) -> Result<FieldValue, Error> {
+    let value = read_property(config, name)?;
+    Ok(if value.is_undefined() {
+        FieldValue::Missing
+    } else if value.is_null() {
+        FieldValue::Null
+    } else if let Some(flag) = value.as_bool() {
+        FieldValue::Bool(flag)
+    } else if let Some(number) = value.as_f64() {
+        FieldValue::Number(number)
+    } else if let Some(text) = value.dyn_ref::<JsString>() {
+        let length = text.length();
+        if length > MAX_FIELD_CHARS {
+            FieldValue::LongString(length)
+        } else {
+            FieldValue::String(text.as_string().unwrap_or_default())
+        }
+    } else {
+        FieldValue::Other(describe_type(&value))
+    })
+}
+
+/// Reads the id: a string holding a canonical GUID.
+fn read_payment_request_id(value: &JsValue) -> Result<PaymentRequestId, Error> {
+    let Some(text) = value.dyn_ref::<JsString>() else {
+        return Err(PaymentRequestId::not_a_string(describe_type(value)));
+    };
+    let length = text.length();
+    if length > MAX_ID_CHARS {
+        return Err(PaymentRequestId::too_long(length));
+    }
+    PaymentRequestId::parse(&text.as_string().unwrap_or_default())
+}
+
+/// The plain object the JS entry turns into a `PaywallError`.
+fn error_details(error: &Error) -> JsValue {
+    serde_wasm_bindgen::to_value(error).unwrap_or_else(|_| JsValue::from_str(error.message()))
+}

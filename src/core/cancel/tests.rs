@@ -1,0 +1,437 @@
+//! The cancel procedure against a scripted host: every answer and failure the retry and
+//! decoding rules distinguish, without a network.
+
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::future::Future;
+use std::pin::pin;
+use std::task::{Context, Poll, Waker};
+
+use super::*;
+use crate::{ConfigOptions, ErrorKind, Secret};
+
+const ID: &str = "72ec8714-d116-4306-8881-38a43c485da9";
+const KEY: &str = "private-key-0001";
+const CLIENT: &str = "private-client-0001";
+
+const SUCCESS: &str = r#"{"result":{"paymentRequestId":"72ec8714-d116-4306-8881-38a43c485da9",
+    "paymentRequestActivityId":"3a7deace-d437-4d3f-8ef8-1cba82f18e8f",
+    "paymentRequestActivityTypeId":2,"paymentStatus":4},
+    "failed":false,"message":null,"clientMessage":null,"succeeded":true}"#;
+
+const ALREADY_CANCELLED: &str = r#"{"result":null,"failed":true,
+    "message":"The payment already has a refund or cancel.",
+    "clientMessage":"Payment.Async.AlreadyHasRefundOrCancel","succeeded":false}"#;
+
+/// Runs a future whose every await completes at once, as the scripted host's do.
+fn run<F: Future>(future: F) -> F::Output {
+    let mut future = pin!(future);
+    match future
+        .as_mut()
+        .poll(&mut Context::from_waker(Waker::noop()))
+    {
+        Poll::Ready(output) => output,
+        Poll::Pending => panic!("the scripted host never waits"),
+    }
+}
+
+type Outcome = Result<HttpResponse<String>, SendFailure>;
+
+/// A host that answers each attempt from a script and records what was asked of it.
+#[derive(Default)]
+struct ScriptedHost {
+    answers: RefCell<VecDeque<Outcome>>,
+    sent: RefCell<Vec<String>>,
+    sleeps: RefCell<Vec<u32>>,
+    abort_sleep: bool,
+}
+
+impl ScriptedHost {
+    fn new(answers: Vec<Outcome>) -> Self {
+        ScriptedHost {
+            answers: RefCell::new(answers.into()),
+            ..ScriptedHost::default()
+        }
+    }
+
+    fn attempts(&self) -> usize {
+        self.sent.borrow().len()
+    }
+}
+
+impl Host for ScriptedHost {
+    type Body = String;
+
+    async fn send(&self, request: &HttpRequest<'_>) -> Result<HttpResponse<String>, SendFailure> {
+        self.sent
+            .borrow_mut()
+            .push(serde_json::to_string(&request.body).unwrap());
+        self.answers
+            .borrow_mut()
+            .pop_front()
+            .expect("the test scripted too few answers")
+    }
+
+    async fn sleep(&self, ms: u32) -> Result<(), SendFailure> {
+        self.sleeps.borrow_mut().push(ms);
+        if self.abort_sleep {
+            Err(SendFailure::Aborted)
+        } else {
+            Ok(())
+        }
+    }
+
+    fn now_ms(&self) -> f64 {
+        0.0
+    }
+
+    fn random(&self) -> f64 {
+        0.0
+    }
+
+    fn body_len(&self, body: &String) -> u32 {
+        body.encode_utf16().count() as u32
+    }
+
+    fn parse_envelope(&self, body: &String) -> Result<Envelope, String> {
+        serde_json::from_str(body).map_err(|error| error.to_string())
+    }
+
+    fn body_start(&self, body: &String, max_chars: u32) -> String {
+        body.chars().take(max_chars as usize).collect()
+    }
+}
+
+fn answer(status: u16, body: &str) -> Outcome {
+    Ok(HttpResponse {
+        status,
+        retry_after: None,
+        location: None,
+        body: body.to_owned(),
+    })
+}
+
+fn answer_with_retry_after(status: u16, retry_after: &str) -> Outcome {
+    Ok(HttpResponse {
+        status,
+        retry_after: Some(retry_after.to_owned()),
+        location: None,
+        body: "<html>slow down</html>".to_owned(),
+    })
+}
+
+fn config(max_retries: u32) -> Config {
+    Config::from_options(ConfigOptions {
+        base_address: Some("https://paywall.example/".into()),
+        api_key_private: Some(Secret::new(KEY)),
+        api_client_private: Some(Secret::new(CLIENT)),
+        timeout_ms: Some(1_000),
+        max_retries: Some(max_retries),
+        dangerously_allow_browser: None,
+    })
+    .unwrap()
+}
+
+fn cancel(host: &ScriptedHost, max_retries: u32) -> Result<CancelResult, Error> {
+    let id = PaymentRequestId::parse(ID).unwrap();
+    run(cancel_with(host, &config(max_retries), &id))
+}
+
+fn cancel_error(host: &ScriptedHost, max_retries: u32) -> Error {
+    cancel(host, max_retries).expect_err("the cancel should fail")
+}
+
+#[test]
+fn the_request_is_exactly_what_paywall_documents() {
+    let config = config(2);
+    let id = PaymentRequestId::parse(ID).unwrap();
+    let request = HttpRequest::cancel(&config, &id);
+    assert_eq!(
+        request.url,
+        "https://paywall.example/api/payment/async/cancel"
+    );
+    assert_eq!(
+        request.headers,
+        [
+            ("content-type", "application/json"),
+            ("accept", "application/json"),
+            ("apikeyprivate", KEY),
+            ("apiclientprivate", CLIENT),
+        ]
+    );
+    assert_eq!(
+        serde_json::to_string(&request.body).unwrap(),
+        format!(r#"{{"PaymentRequestId":"{ID}"}}"#)
+    );
+    assert_eq!(request.timeout_ms, 1_000);
+    let printed = format!("{request:?}");
+    assert!(
+        !printed.contains(KEY) && !printed.contains(CLIENT),
+        "{printed}"
+    );
+}
+
+#[test]
+fn a_documented_success_resolves_with_the_result() {
+    let host = ScriptedHost::new(vec![answer(200, SUCCESS)]);
+    let result = cancel(&host, 2).unwrap();
+    assert_eq!(result.payment_request_id, ID);
+    assert_eq!(result.payment_request_activity_type_id, 2);
+    assert_eq!(result.payment_status, 4);
+    assert_eq!(host.attempts(), 1);
+}
+
+#[test]
+fn a_refusal_is_an_api_error_and_is_not_retried() {
+    let host = ScriptedHost::new(vec![answer(200, ALREADY_CANCELLED)]);
+    let error = cancel_error(&host, 2);
+    assert_eq!(error.kind(), ErrorKind::Api);
+    assert_eq!(error.http_status(), Some(200));
+    assert_eq!(
+        error.client_message(),
+        Some("Payment.Async.AlreadyHasRefundOrCancel")
+    );
+    assert!(!error.retryable());
+    assert_eq!(error.attempts(), 1);
+    assert_eq!(error.payment_request_id(), Some(ID));
+    assert!(error
+        .message()
+        .contains("The payment already has a refund or cancel."));
+    assert_eq!(host.attempts(), 1);
+}
+
+#[test]
+fn a_non_2xx_envelope_is_an_api_error_with_its_status() {
+    let host = ScriptedHost::new(vec![answer(
+        401,
+        r#"{"Succeeded":false,"Failed":true,"Message":"Unauthorized","ClientMessage":"System.AuthError"}"#,
+    )]);
+    let error = cancel_error(&host, 2);
+    assert_eq!(error.kind(), ErrorKind::Api);
+    assert_eq!(error.http_status(), Some(401));
+    assert_eq!(error.client_message(), Some("System.AuthError"));
+    assert_eq!(host.attempts(), 1);
+}
+
+#[test]
+fn transient_statuses_are_retried_until_success() {
+    let host = ScriptedHost::new(vec![
+        answer(503, "<html>unavailable</html>"),
+        answer(502, ""),
+        answer(200, SUCCESS),
+    ]);
+    assert!(cancel(&host, 2).is_ok());
+    assert_eq!(host.attempts(), 3);
+    assert_eq!(*host.sleeps.borrow(), [250, 500]);
+}
+
+#[test]
+fn retries_stop_at_max_retries_with_the_last_error() {
+    let host = ScriptedHost::new(vec![
+        answer(503, "<html>1</html>"),
+        answer(504, "<html>2</html>"),
+        answer(503, "<html>3</html>"),
+    ]);
+    let error = cancel_error(&host, 2);
+    assert_eq!(error.kind(), ErrorKind::Http);
+    assert_eq!(error.http_status(), Some(503));
+    assert!(error.retryable());
+    assert_eq!(error.attempts(), 3);
+    assert!(error
+        .message()
+        .contains("the body starts \"<html>3</html>\""));
+    assert!(error.message().ends_with("[after 3 attempts]"));
+}
+
+#[test]
+fn max_retries_zero_sends_once() {
+    let host = ScriptedHost::new(vec![answer(503, "")]);
+    let error = cancel_error(&host, 0);
+    assert_eq!(error.attempts(), 1);
+    assert!(error.message().contains("an empty body"));
+}
+
+#[test]
+fn other_statuses_are_not_retried() {
+    for status in [400, 404, 500, 501] {
+        let host = ScriptedHost::new(vec![answer(status, "<html>no</html>")]);
+        let error = cancel_error(&host, 2);
+        assert_eq!(error.kind(), ErrorKind::Http, "{status}");
+        assert!(!error.retryable(), "{status}");
+        assert_eq!(host.attempts(), 1, "{status}");
+    }
+}
+
+#[test]
+fn a_retryable_envelope_is_retried_and_reported_as_api() {
+    let failure = r#"{"succeeded":false,"failed":true,"clientMessage":"System.ServerError"}"#;
+    let host = ScriptedHost::new(vec![answer(503, failure), answer(503, failure)]);
+    let error = cancel_error(&host, 1);
+    assert_eq!(error.kind(), ErrorKind::Api);
+    assert_eq!(error.http_status(), Some(503));
+    assert!(error.retryable());
+    assert_eq!(error.attempts(), 2);
+}
+
+#[test]
+fn retry_after_is_honoured_and_absurd_values_fall_back_to_backoff() {
+    let host = ScriptedHost::new(vec![
+        answer_with_retry_after(429, "1"),
+        answer_with_retry_after(429, "999999"),
+        answer(200, SUCCESS),
+    ]);
+    assert!(cancel(&host, 2).is_ok());
+    assert_eq!(*host.sleeps.borrow(), [1_000, 500]);
+}
+
+#[test]
+fn connection_failures_are_retried() {
+    let host = ScriptedHost::new(vec![
+        Err(SendFailure::Network("fetch failed (ECONNRESET)".into())),
+        answer(200, SUCCESS),
+    ]);
+    assert!(cancel(&host, 2).is_ok());
+    assert_eq!(host.attempts(), 2);
+
+    let host = ScriptedHost::new(vec![
+        Err(SendFailure::Network("fetch failed (ECONNREFUSED)".into())),
+        Err(SendFailure::Network("fetch failed (ECONNREFUSED)".into())),
+    ]);
+    let error = cancel_error(&host, 1);
+    assert_eq!(error.kind(), ErrorKind::Network);
+    assert!(error.retryable());
+    assert!(error.message().contains("ECONNREFUSED"));
+    assert!(error
+        .message()
+        .contains("https://paywall.example/api/payment/async/cancel"));
+}
+
+#[test]
+fn a_fetch_that_returns_no_response_is_not_retried() {
+    let host = ScriptedHost::new(vec![Err(SendFailure::NotAResponse(
+        "config.fetch resolved to a number, not a Response".into(),
+    ))]);
+    let error = cancel_error(&host, 2);
+    assert_eq!(error.kind(), ErrorKind::Network);
+    assert!(!error.retryable());
+    assert_eq!(host.attempts(), 1);
+}
+
+#[test]
+fn a_timeout_is_retryable_but_not_retried() {
+    let host = ScriptedHost::new(vec![Err(SendFailure::Timeout)]);
+    let error = cancel_error(&host, 2);
+    assert_eq!(error.kind(), ErrorKind::Timeout);
+    assert!(error.retryable());
+    assert!(error.message().contains("1000 ms"));
+    assert_eq!(host.attempts(), 1);
+}
+
+#[test]
+fn an_abort_during_an_attempt_or_a_backoff_is_reported_as_aborted() {
+    let host = ScriptedHost::new(vec![Err(SendFailure::Aborted)]);
+    let error = cancel_error(&host, 2);
+    assert_eq!(error.kind(), ErrorKind::Aborted);
+    assert!(!error.retryable());
+    assert!(error.message().contains("may or may not be cancelled"));
+
+    let mut host = ScriptedHost::new(vec![answer(503, "busy")]);
+    host.abort_sleep = true;
+    let error = cancel_error(&host, 2);
+    assert_eq!(error.kind(), ErrorKind::Aborted);
+    assert_eq!(error.attempts(), 1);
+    assert!(error.message().contains("while waiting to retry after"));
+    assert!(error.message().contains("HTTP 503"));
+}
+
+#[test]
+fn a_2xx_that_is_not_an_envelope_is_a_decode_error() {
+    let result_for_another = SUCCESS.replace(ID, "11111111-d116-4306-8881-38a43c485da9");
+    let cases = [
+        ("{\"result\": {", "EOF"),
+        ("", "EOF"),
+        ("<html>ok</html>", "expected value"),
+        (r#"{"succeeded":true,"result":null}"#, "no result"),
+        (r#"{"succeeded":true,"failed":true}"#, "both the same"),
+        (result_for_another.as_str(), "not the requested"),
+        (
+            r#"{"succeeded":true,"result":{"paymentRequestId":"x"}}"#,
+            "missing",
+        ),
+    ];
+    for (body, says) in cases {
+        let host = ScriptedHost::new(vec![answer(200, body)]);
+        let error = cancel_error(&host, 2);
+        assert_eq!(error.kind(), ErrorKind::Decode, "{body}");
+        assert!(!error.retryable());
+        assert_eq!(error.http_status(), Some(200));
+        assert!(
+            error.message().contains(says),
+            "{body}: {}",
+            error.message()
+        );
+        assert_eq!(host.attempts(), 1);
+    }
+}
+
+#[test]
+fn a_huge_body_is_refused_without_parsing() {
+    let huge = format!("{{\"succeeded\":true,\"pad\":\"{}\"}}", "x".repeat(100_000));
+    let host = ScriptedHost::new(vec![answer(200, &huge)]);
+    let error = cancel_error(&host, 2);
+    assert_eq!(error.kind(), ErrorKind::Decode);
+    assert!(error.message().contains("far more than an envelope"));
+
+    let host = ScriptedHost::new(vec![answer(500, &huge)]);
+    let error = cancel_error(&host, 2);
+    assert_eq!(error.kind(), ErrorKind::Http);
+    assert!(error.message().len() < 600, "the excerpt is bounded");
+}
+
+#[test]
+fn a_redirect_is_an_http_error_that_names_the_target() {
+    let host = ScriptedHost::new(vec![Ok(HttpResponse {
+        status: 302,
+        retry_after: None,
+        location: Some("https://elsewhere.example/login".into()),
+        body: String::new(),
+    })]);
+    let error = cancel_error(&host, 2);
+    assert_eq!(error.kind(), ErrorKind::Http);
+    assert_eq!(error.http_status(), Some(302));
+    assert!(error.message().contains("https://elsewhere.example/login"));
+    assert_eq!(host.attempts(), 1);
+}
+
+#[test]
+fn an_envelope_claiming_success_on_a_failed_status_is_an_http_error() {
+    let host = ScriptedHost::new(vec![answer(500, SUCCESS)]);
+    let error = cancel_error(&host, 2);
+    assert_eq!(error.kind(), ErrorKind::Http);
+    assert!(error.message().contains("claims success"));
+}
+
+#[test]
+fn keys_echoed_by_a_server_or_a_fetch_never_reach_the_error() {
+    let echo = format!("<html>bad key {KEY} for client {CLIENT}</html>");
+    let host = ScriptedHost::new(vec![answer(400, &echo)]);
+    let error = cancel_error(&host, 2);
+    assert!(!error.message().contains(KEY), "{}", error.message());
+    assert!(!error.message().contains(CLIENT), "{}", error.message());
+
+    let host = ScriptedHost::new(vec![Err(SendFailure::NotAResponse(format!(
+        "headers were {KEY}"
+    )))]);
+    let error = cancel_error(&host, 2);
+    assert!(!format!("{error} {error:?}").contains(KEY));
+
+    let echoing =
+        format!(r#"{{"succeeded":false,"message":"key {KEY}","clientMessage":"{CLIENT}"}}"#);
+    let host = ScriptedHost::new(vec![answer(200, &echoing)]);
+    let error = cancel_error(&host, 2);
+    let everything = serde_json::to_string(&error).unwrap();
+    assert!(
+        !everything.contains(KEY) && !everything.contains(CLIENT),
+        "{everything}"
+    );
+}

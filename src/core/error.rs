@@ -1,0 +1,380 @@
+//! The one error type of the library.
+//!
+//! Every failure, from a malformed config to Paywall refusing the cancel, is an [`Error`]
+//! with one [`ErrorKind`]. The kinds mirror the JavaScript `PaywallError.kind` strings one to
+//! one, so a Rust caller and a JS caller branch on the same facts.
+
+use serde::Serialize;
+use std::fmt;
+
+use super::codes::client_message_hint;
+use super::retry;
+
+/// The closed set of ways a cancel can fail; the JS `PaywallError.kind` carries the same
+/// names in lowercase.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ErrorKind {
+    /// The config is missing, malformed or unreadable. Nothing was sent.
+    Config,
+    /// The payment request id is not a GUID string. Nothing was sent.
+    Input,
+    /// No answer came: the connection failed, dropped, or the fetch function misbehaved.
+    Network,
+    /// An attempt took longer than `timeoutMs`.
+    Timeout,
+    /// The caller's `AbortSignal` fired.
+    Aborted,
+    /// A non-2xx answer that carries no Paywall envelope (a proxy page, a redirect, ...).
+    Http,
+    /// A 2xx answer whose body is not a valid cancel envelope.
+    Decode,
+    /// Paywall answered with an envelope that says the cancel did not succeed.
+    Api,
+}
+
+impl ErrorKind {
+    /// The kind as the JS API spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::Config => "config",
+            ErrorKind::Input => "input",
+            ErrorKind::Network => "network",
+            ErrorKind::Timeout => "timeout",
+            ErrorKind::Aborted => "aborted",
+            ErrorKind::Http => "http",
+            ErrorKind::Decode => "decode",
+            ErrorKind::Api => "api",
+        }
+    }
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A failed cancel: what kind of failure, a message a person can act on, and the facts
+/// Paywall gave where there were any.
+///
+/// Messages never contain the private keys: [`Error::redact`] is applied to every error
+/// that leaves [`cancel_payment_with`](super::cancel), and no constructor is ever given a
+/// key value in the first place.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Error {
+    kind: ErrorKind,
+    message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    http_status: Option<u16>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error_code: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    client_message: Option<String>,
+    retryable: bool,
+    attempts: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    payment_request_id: Option<String>,
+}
+
+/// The crate's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    fn new(kind: ErrorKind, message: String) -> Self {
+        Error {
+            kind,
+            message,
+            http_status: None,
+            error_code: None,
+            client_message: None,
+            retryable: false,
+            attempts: 0,
+            payment_request_id: None,
+        }
+    }
+
+    /// A config problem, described without the offending value (it may be a key).
+    pub(crate) fn config(problem: impl Into<String>) -> Self {
+        Error::new(ErrorKind::Config, problem.into())
+    }
+
+    /// A payment request id that is not a GUID.
+    pub(crate) fn input(problem: impl Into<String>) -> Self {
+        Error::new(ErrorKind::Input, problem.into())
+    }
+
+    /// No usable answer. `retryable` is false only when retrying cannot help (a custom
+    /// fetch that resolves to something that is not a Response).
+    pub(crate) fn network(url: &str, cause: &str, retryable: bool) -> Self {
+        let mut error = Error::new(
+            ErrorKind::Network,
+            format!("No answer from Paywall at {url}: {cause}"),
+        );
+        error.retryable = retryable;
+        error
+    }
+
+    /// An attempt outlived its deadline. Retryable, but not retried automatically: see
+    /// [`retry::is_retried_automatically`].
+    pub(crate) fn timeout(url: &str, timeout_ms: u32) -> Self {
+        let mut error = Error::new(
+            ErrorKind::Timeout,
+            format!(
+                "Paywall did not answer within {timeout_ms} ms at {url}; the cancel may still \
+                 be processed: check the payment before trying again, or raise timeoutMs"
+            ),
+        );
+        error.retryable = true;
+        error
+    }
+
+    /// The caller's signal fired. `request_sent` says whether Paywall may have seen the cancel.
+    pub(crate) fn aborted(request_sent: bool, while_doing: &str) -> Self {
+        let outcome = if request_sent {
+            "a cancel request had been sent, so the payment may or may not be cancelled"
+        } else {
+            "no request was sent"
+        };
+        Error::new(
+            ErrorKind::Aborted,
+            format!("The cancel was aborted by config.signal {while_doing}; {outcome}"),
+        )
+    }
+
+    /// A non-2xx answer without a Paywall envelope.
+    pub(crate) fn http(status: u16, detail: &str) -> Self {
+        let mut error = Error::new(
+            ErrorKind::Http,
+            format!("Paywall answered HTTP {status} without a Paywall envelope: {detail}"),
+        );
+        error.http_status = Some(status);
+        error.retryable = retry::is_retryable_status(status);
+        error
+    }
+
+    /// A 2xx answer that is not a valid cancel envelope. Never retryable: the cancel may
+    /// have happened, and the same answer would come again.
+    pub(crate) fn decode(status: u16, problem: &str) -> Self {
+        let mut error = Error::new(
+            ErrorKind::Decode,
+            format!(
+                "Paywall answered HTTP {status} but not with a valid cancel envelope: {problem}"
+            ),
+        );
+        error.http_status = Some(status);
+        error
+    }
+
+    /// Paywall's own refusal, with its message and text error code.
+    pub(crate) fn api(
+        status: u16,
+        error_code: Option<i64>,
+        paywall_message: Option<&str>,
+        client_message: Option<&str>,
+    ) -> Self {
+        let mut message = String::from("Paywall refused the cancel");
+        if let Some(text) = paywall_message.filter(|text| !text.trim().is_empty()) {
+            message.push_str(": ");
+            message.push_str(text.trim());
+        }
+        let mut facts = Vec::new();
+        if let Some(code) = client_message {
+            facts.push(code.to_owned());
+        }
+        if let Some(code) = error_code {
+            facts.push(format!("error code {code}"));
+        }
+        facts.push(format!("HTTP {status}"));
+        message.push_str(" (");
+        message.push_str(&facts.join(", "));
+        message.push(')');
+        if let Some(hint) = client_message.and_then(client_message_hint) {
+            message.push_str(". ");
+            message.push_str(hint);
+        }
+        let mut error = Error::new(ErrorKind::Api, message);
+        error.http_status = Some(status);
+        error.error_code = error_code;
+        error.client_message = client_message.map(str::to_owned);
+        error.retryable = retry::is_retryable_status(status);
+        error
+    }
+
+    /// Records how many requests this call sent and which payment it was for, and adds
+    /// both to the message where they help the reader.
+    pub(crate) fn finish(mut self, attempts: u32, payment_request_id: &str) -> Self {
+        self.attempts = attempts;
+        self.payment_request_id = Some(payment_request_id.to_owned());
+        if attempts > 1 {
+            self.message
+                .push_str(&format!(" [after {attempts} attempts]"));
+        }
+        self
+    }
+
+    /// Removes every occurrence of the given secrets from the texts this error carries.
+    ///
+    /// Texts that come from outside (a fetch failure's message, a proxy's error page,
+    /// Paywall's own message) could in principle echo a request header; this is the one
+    /// place that makes sure a private key never leaves in an error. Secrets shorter than
+    /// four characters are skipped: masking every "a" would destroy the message and
+    /// protects nothing.
+    pub fn redact(mut self, secrets: &[&str]) -> Self {
+        for secret in secrets.iter().filter(|secret| secret.len() >= 4) {
+            if self.message.contains(secret) {
+                self.message = self.message.replace(secret, "[redacted]");
+            }
+            if let Some(text) = &mut self.client_message {
+                if text.contains(secret) {
+                    *text = text.replace(secret, "[redacted]");
+                }
+            }
+        }
+        self
+    }
+
+    /// Which kind of failure this is.
+    pub fn kind(&self) -> ErrorKind {
+        self.kind
+    }
+
+    /// The message, written for the person reading the log.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The HTTP status of Paywall's answer, when there was one.
+    pub fn http_status(&self) -> Option<u16> {
+        self.http_status
+    }
+
+    /// Paywall's numeric `ErrorCode`, when its envelope carried one.
+    pub fn error_code(&self) -> Option<i64> {
+        self.error_code
+    }
+
+    /// Paywall's text error code (`ClientMessage`), such as
+    /// `Payment.Async.AlreadyHasRefundOrCancel`.
+    pub fn client_message(&self) -> Option<&str> {
+        self.client_message.as_deref()
+    }
+
+    /// Whether the same call, made again later, can succeed: the failure was transient.
+    pub fn retryable(&self) -> bool {
+        self.retryable
+    }
+
+    /// How many requests this call sent to Paywall (0 when it failed before sending).
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
+
+    /// The payment request id the call was for, once it had been validated.
+    pub fn payment_request_id(&self) -> Option<&str> {
+        self.payment_request_id.as_deref()
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} error: {}", self.kind, self.message)
+    }
+}
+
+impl std::error::Error for Error {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_are_spelled_as_in_javascript() {
+        let all = [
+            (ErrorKind::Config, "config"),
+            (ErrorKind::Input, "input"),
+            (ErrorKind::Network, "network"),
+            (ErrorKind::Timeout, "timeout"),
+            (ErrorKind::Aborted, "aborted"),
+            (ErrorKind::Http, "http"),
+            (ErrorKind::Decode, "decode"),
+            (ErrorKind::Api, "api"),
+        ];
+        for (kind, name) in all {
+            assert_eq!(kind.as_str(), name);
+            assert_eq!(serde_json::to_value(kind).unwrap(), serde_json::json!(name));
+        }
+    }
+
+    #[test]
+    fn api_error_names_paywall_message_code_status_and_a_hint() {
+        let error = Error::api(
+            200,
+            Some(1001),
+            Some("Payment was already cancelled."),
+            Some("Payment.Async.AlreadyHasRefundOrCancel"),
+        );
+        assert_eq!(error.kind(), ErrorKind::Api);
+        assert_eq!(error.http_status(), Some(200));
+        assert_eq!(error.error_code(), Some(1001));
+        assert_eq!(
+            error.client_message(),
+            Some("Payment.Async.AlreadyHasRefundOrCancel")
+        );
+        assert!(!error.retryable());
+        assert!(error.message().starts_with(
+            "Paywall refused the cancel: Payment was already cancelled. \
+             (Payment.Async.AlreadyHasRefundOrCancel, error code 1001, HTTP 200). "
+        ));
+        assert!(error.message().contains("already cancelled or refunded"));
+    }
+
+    #[test]
+    fn api_error_on_a_retried_status_is_retryable() {
+        let error = Error::api(503, None, None, Some("System.ServerError"));
+        assert!(error.retryable());
+        assert_eq!(
+            error.message(),
+            "Paywall refused the cancel (System.ServerError, HTTP 503). \
+             Paywall had an internal error; the cancel can be tried again later"
+        );
+    }
+
+    #[test]
+    fn redact_removes_secrets_from_message_and_client_message() {
+        let error = Error::api(
+            401,
+            None,
+            Some("key sk-live-123456 is not valid"),
+            Some("echo sk-live-123456"),
+        )
+        .redact(&["sk-live-123456", "ab"]);
+        assert!(!error.message().contains("sk-live-123456"));
+        assert!(error.message().contains("key [redacted] is not valid"));
+        assert_eq!(error.client_message(), Some("echo [redacted]"));
+    }
+
+    #[test]
+    fn finish_records_attempts_and_id() {
+        let error = Error::http(503, "an HTML page").finish(3, "id-1");
+        assert_eq!(error.attempts(), 3);
+        assert_eq!(error.payment_request_id(), Some("id-1"));
+        assert!(error.message().ends_with("[after 3 attempts]"));
+        let once = Error::http(500, "x").finish(1, "id-1");
+        assert!(!once.message().contains("attempts"));
+    }
+
+    #[test]
+    fn serializes_to_the_js_error_details_shape() {
+        let error = Error::http(502, "bad gateway").finish(2, "abc");
+        let value = serde_json::to_value(&error).unwrap();
+        assert_eq!(value["kind"], "http");
+        assert_eq!(value["httpStatus"], 502);
+        assert_eq!(value["retryable"], true);
+        assert_eq!(value["attempts"], 2);
+        assert_eq!(value["paymentRequestId"], "abc");
+        assert!(value.get("errorCode").is_none());
+        assert!(value.get("clientMessage").is_none());
+    }
+}

@@ -1,0 +1,171 @@
+//! The id of the payment to cancel, checked before anything is sent.
+
+use serde::{Serialize, Serializer};
+use std::fmt;
+use std::str::FromStr;
+use uuid::Uuid;
+
+use super::error::Error;
+use super::text::describe_text;
+
+/// An example in every message, so the reader sees the expected shape.
+const EXAMPLE: &str = "7cc7c8e8-9d92-41b6-9378-e9ecef5a7812";
+
+/// The length of a GUID in its canonical 8-4-4-4-12 form.
+const CANONICAL_LEN: usize = 36;
+
+/// A `PaymentRequestId`: the GUID Paywall returned when the sale was created.
+///
+/// Only the canonical hyphenated form (36 characters, any letter case) is accepted, the
+/// form Paywall itself returns; braces, URNs and the 32-digit form are rejected rather than
+/// guessed at. The nil GUID is rejected too: Paywall never issues it, so sending it can
+/// only be a bug in the caller. The id is sent in lowercase.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PaymentRequestId(Uuid);
+
+impl PaymentRequestId {
+    /// Checks `text` and returns the id, or an [`ErrorKind::Input`](super::ErrorKind::Input)
+    /// error that says what is wrong with it.
+    pub fn parse(text: &str) -> Result<Self, Error> {
+        if text.is_empty() {
+            return Err(Error::input(format!(
+                "paymentRequestId is empty: pass the PaymentRequestId GUID that Paywall returned \
+                 for the sale, such as {EXAMPLE}"
+            )));
+        }
+        let uuid = if text.len() == CANONICAL_LEN {
+            Uuid::try_parse(text).ok()
+        } else {
+            None
+        };
+        match uuid {
+            Some(uuid) if uuid.is_nil() => Err(Error::input(
+                "paymentRequestId is the nil GUID (all zeros), which Paywall never issues",
+            )),
+            Some(uuid) => Ok(PaymentRequestId(uuid)),
+            None => Err(Error::input(format!(
+                "paymentRequestId must be a GUID such as {EXAMPLE} (36 characters: hex digits in \
+                 groups of 8-4-4-4-12 joined by hyphens), got {}",
+                describe_text(text)
+            ))),
+        }
+    }
+
+    /// The error for a value that is not a string at all; `what` names its type
+    /// ("a number", "undefined", ...).
+    pub fn not_a_string(what: &str) -> Error {
+        Error::input(format!(
+            "paymentRequestId must be a string holding a GUID such as {EXAMPLE}, got {what}"
+        ))
+    }
+
+    /// The error for a string too long to be worth copying, let alone parsing.
+    pub fn too_long(chars: u32) -> Error {
+        Error::input(format!(
+            "paymentRequestId must be a GUID such as {EXAMPLE}, got a string of {chars} characters"
+        ))
+    }
+
+    /// True when `other` is a GUID string naming this same id (Paywall may answer in
+    /// another letter case).
+    pub fn matches(&self, other: &str) -> bool {
+        other.len() == CANONICAL_LEN && Uuid::try_parse(other).is_ok_and(|uuid| uuid == self.0)
+    }
+
+    /// Whether `text` is a canonical GUID string, as Paywall's own ids are.
+    pub fn is_guid(text: &str) -> bool {
+        text.len() == CANONICAL_LEN && Uuid::try_parse(text).is_ok()
+    }
+}
+
+impl FromStr for PaymentRequestId {
+    type Err = Error;
+
+    fn from_str(text: &str) -> Result<Self, Error> {
+        PaymentRequestId::parse(text)
+    }
+}
+
+impl fmt::Display for PaymentRequestId {
+    /// The lowercase hyphenated form that goes on the wire.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0.hyphenated(), f)
+    }
+}
+
+impl fmt::Debug for PaymentRequestId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "PaymentRequestId({self})")
+    }
+}
+
+impl Serialize for PaymentRequestId {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ErrorKind;
+
+    #[test]
+    fn accepts_the_documented_id_and_sends_it_lowercase() {
+        let id = PaymentRequestId::parse("7CC7C8E8-9D92-41B6-9378-E9ECEF5A7812").unwrap();
+        assert_eq!(id.to_string(), "7cc7c8e8-9d92-41b6-9378-e9ecef5a7812");
+        assert_eq!(
+            serde_json::to_string(&id).unwrap(),
+            "\"7cc7c8e8-9d92-41b6-9378-e9ecef5a7812\""
+        );
+    }
+
+    #[test]
+    fn rejects_everything_that_is_not_a_canonical_guid() {
+        let bad = [
+            "",
+            "abc",
+            "7cc7c8e8-9d92-41b6-9378-e9ecef5a781",
+            "7cc7c8e8-9d92-41b6-9378-e9ecef5a78123",
+            "7cc7c8e89d9241b69378e9ecef5a7812",
+            "{7cc7c8e8-9d92-41b6-9378-e9ecef5a7812}",
+            "urn:uuid:7cc7c8e8-9d92-41b6-9378-e9ecef5a7812",
+            " 7cc7c8e8-9d92-41b6-9378-e9ecef5a781",
+            "7cc7c8e8-9d92-41b6-9378-e9ecef5a781 ",
+            "7cc7c8e8-9d92-41b6-9378-e9ecef5a781\n",
+            "7cc7c8e8_9d92_41b6_9378_e9ecef5a7812",
+            "gcc7c8e8-9d92-41b6-9378-e9ecef5a7812",
+            "7cc7c8e8-9d92-41b6-9378-e9ecef5a78é",
+            "00000000-0000-0000-0000-000000000000",
+        ];
+        for text in bad {
+            let error = PaymentRequestId::parse(text).unwrap_err();
+            assert_eq!(error.kind(), ErrorKind::Input, "{text:?}");
+            assert!(error.message().contains("paymentRequestId"), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn messages_say_what_was_wrong() {
+        let short = PaymentRequestId::parse("abc").unwrap_err();
+        assert!(
+            short.message().contains("got \"abc\""),
+            "{}",
+            short.message()
+        );
+        let nil = PaymentRequestId::parse("00000000-0000-0000-0000-000000000000").unwrap_err();
+        assert!(nil.message().contains("nil GUID"));
+        let empty = PaymentRequestId::parse("").unwrap_err();
+        assert!(empty.message().contains("empty"));
+        let typed = PaymentRequestId::not_a_string("a number");
+        assert!(typed.message().ends_with("got a number"));
+    }
+
+    #[test]
+    fn matches_ignores_letter_case_and_rejects_other_ids() {
+        let id = PaymentRequestId::parse("72ec8714-d116-4306-8881-38a43c485da9").unwrap();
+        assert!(id.matches("72EC8714-D116-4306-8881-38A43C485DA9"));
+        assert!(!id.matches("72ec8714-d116-4306-8881-38a43c485da8"));
+        assert!(!id.matches("72ec8714d116430688813 8a43c485da9"));
+    }
+}

@@ -1,0 +1,31 @@
+#![doc = include_str!("../README.md")]
+#![warn(missing_docs)]
+// An input from JS must never reach a panic: a panic aborts the WebAssembly instance and
+// every later call in that isolate fails. These lints keep the panicking shortcuts out of
+// library code; tests may use them.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing,
+        clippy::unreachable,
+        clippy::todo,
+        clippy::unimplemented
+    )
+)]
+
+pub mod core;
+
+#[cfg(target_arch = "wasm32")]
+mod bindings;
+#[cfg(target_arch = "wasm32")]
+pub mod transport;
+
+pub use crate::core::{
+    ActivityType, CancelResult, Config, ConfigOptions, Error, ErrorKind, PaymentRequestId,
+    PaymentStatus, Result, Secret, TEST_BASE_ADDRESS,
+};
+#[cfg(target_arch = "wasm32")]
+pub use crate::transport::{cancel_payment, cancel_payment_with, CancelOptions};

@@ -1,0 +1,603 @@
+//! The only code that calls fetch, timers and `AbortController`: a [`Host`] over the
+//! web platform, available in every runtime this crate targets (browsers, Cloudflare
+//! Workers, Node 18+, Bun, Deno) without any runtime-specific API.
+//!
+//! Everything the caller hands in (a `fetch` function, an `AbortSignal`) and everything
+//! such a fetch hands back may misbehave: a getter or a Proxy trap that throws, a promise
+//! that rejects with a non-Error, a "response" that is a number, a body stream that
+//! errors. So every touch of those objects goes through a guarded import (`catch`), which
+//! turns a JS exception into a Rust `Err`; a JS exception thrown through Rust frames, or a
+//! Rust panic, would leave the WebAssembly instance unusable. This is also why gloo-net is
+//! not used here: its `Request::send` panics when fetch resolves to something that is not
+//! a `Response`, and its error conversion panics on a non-`Error` rejection.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), paywall_edge::Error> {
+//! use paywall_edge::{cancel_payment, Config, PaymentRequestId};
+//!
+//! let config = Config::new(
+//!     paywall_edge::TEST_BASE_ADDRESS,
+//!     "private key from the merchant panel",
+//!     "private client from the merchant panel",
+//! )?;
+//! let id = PaymentRequestId::parse("72ec8714-d116-4306-8881-38a43c485da9")?;
+//! let result = cancel_payment(&config, &id).await?;
+//! assert_eq!(result.payment_status, 4);
+//! # Ok(())
+//! # }
+//! ```
+
+use js_sys::{Array, Function, JsString, Object, Promise};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+use crate::core::{
+    self, browser_refused, excerpt, CancelResult, Config, Envelope, Error, Host, HttpRequest,
+    HttpResponse, PaymentRequestId, SendFailure,
+};
+
+/// Guarded imports: each returns `Err` instead of throwing through Rust.
+mod js {
+    use js_sys::{Array, JsString, Promise};
+    use wasm_bindgen::prelude::*;
+
+    #[wasm_bindgen]
+    extern "C" {
+        #[wasm_bindgen(js_namespace = Reflect, js_name = get, catch)]
+        pub fn get(target: &JsValue, key: &JsValue) -> Result<JsValue, JsValue>;
+
+        #[wasm_bindgen(js_namespace = Reflect, js_name = apply, catch)]
+        pub fn apply(function: &JsValue, this: &JsValue, args: &Array) -> Result<JsValue, JsValue>;
+
+        #[wasm_bindgen(js_namespace = Promise, js_name = resolve, catch)]
+        pub fn promise_resolve(value: &JsValue) -> Result<Promise, JsValue>;
+
+        #[wasm_bindgen(js_namespace = Promise, js_name = race)]
+        pub fn promise_race(promises: &Array) -> Promise;
+
+        #[wasm_bindgen(js_name = setTimeout, catch)]
+        pub fn set_timeout(handler: &JsValue, ms: u32) -> Result<JsValue, JsValue>;
+
+        #[wasm_bindgen(js_name = clearTimeout, catch)]
+        pub fn clear_timeout(handle: &JsValue) -> Result<(), JsValue>;
+
+        #[wasm_bindgen(js_namespace = JSON, js_name = parse, catch)]
+        pub fn json_parse(text: &JsString) -> Result<JsValue, JsValue>;
+
+        #[wasm_bindgen(js_namespace = JSON, js_name = stringify, catch)]
+        pub fn json_stringify(value: &JsValue) -> Result<JsString, JsValue>;
+
+        #[wasm_bindgen(js_name = String, catch)]
+        pub fn to_js_string(value: &JsValue) -> Result<JsString, JsValue>;
+    }
+}
+
+/// Reads `target[key]`; a throwing getter or trap is an `Err`.
+pub(crate) fn get(target: &JsValue, key: &str) -> Result<JsValue, JsValue> {
+    js::get(target, &JsValue::from_str(key))
+}
+
+/// Calls `function` with `this` and `args`; a throw is an `Err`.
+fn call(function: &JsValue, this: &JsValue, args: &[&JsValue]) -> Result<JsValue, JsValue> {
+    let list = Array::new();
+    for arg in args {
+        list.push(arg);
+    }
+    js::apply(function, this, &list)
+}
+
+/// Reads `target[key]` and checks it is a function.
+fn get_function(target: &JsValue, key: &str) -> Option<JsValue> {
+    get(target, key).ok().filter(JsValue::is_function)
+}
+
+/// The JS type of a value in words, for messages ("a number", "null", "an object").
+pub(crate) fn describe_type(value: &JsValue) -> &'static str {
+    if value.is_undefined() {
+        "undefined"
+    } else if value.is_null() {
+        "null"
+    } else if value.is_string() {
+        "a string"
+    } else if value.as_f64().is_some() {
+        "a number"
+    } else if value.as_bool().is_some() {
+        "a boolean"
+    } else if value.is_function() {
+        "a function"
+    } else if value.is_bigint() {
+        "a bigint"
+    } else if value.is_symbol() {
+        "a symbol"
+    } else {
+        "an object"
+    }
+}
+
+/// A string property of a foreign object, if it is one.
+fn get_string(target: &JsValue, key: &str) -> Option<String> {
+    get(target, key).ok().and_then(|value| value.as_string())
+}
+
+/// Describes a rejection or throw for a message: `TypeError: fetch failed (cause: connect
+/// ECONNREFUSED 127.0.0.1:1)`. Reads `name`, `message` and one level of `cause` through
+/// guarded reads, and never calls the value's own `toString`.
+pub(crate) fn describe_failure(value: &JsValue) -> String {
+    let text = if value.is_object() {
+        let name = get_string(value, "name").unwrap_or_else(|| "Error".into());
+        let message = get_string(value, "message").unwrap_or_default();
+        let mut text = if message.is_empty() {
+            name
+        } else {
+            format!("{name}: {message}")
+        };
+        if let Ok(cause) = get(value, "cause") {
+            let detail = if cause.is_object() {
+                get_string(&cause, "message").or_else(|| get_string(&cause, "code"))
+            } else {
+                cause.as_string()
+            };
+            if let Some(detail) = detail.filter(|detail| !detail.is_empty()) {
+                text.push_str(&format!(" (cause: {detail})"));
+            }
+        }
+        text
+    } else if let Some(text) = value.as_string() {
+        format!("a thrown string \"{text}\"")
+    } else if value.is_symbol() {
+        "a thrown symbol".into()
+    } else if value.is_function() {
+        "a thrown function".into()
+    } else {
+        let text = js::to_js_string(value)
+            .ok()
+            .and_then(|text| text.as_string());
+        format!("a thrown {}", text.unwrap_or_default())
+    };
+    excerpt(&text, 300)
+}
+
+/// An `AbortSignal`, or any object that behaves like one (a polyfill, another realm's).
+/// Its methods are read once, when the call starts.
+#[derive(Clone)]
+pub(crate) struct Signal {
+    target: JsValue,
+    add_listener: JsValue,
+    remove_listener: JsValue,
+}
+
+impl Signal {
+    /// Accepts any object with an `aborted` boolean and `addEventListener` /
+    /// `removeEventListener` methods; `None` for anything else.
+    pub(crate) fn from_js(target: JsValue) -> Option<Signal> {
+        get(&target, "aborted").ok()?.as_bool()?;
+        Some(Signal {
+            add_listener: get_function(&target, "addEventListener")?,
+            remove_listener: get_function(&target, "removeEventListener")?,
+            target,
+        })
+    }
+
+    /// Whether the signal has fired. A signal that cannot say counts as not fired.
+    fn is_aborted(&self) -> bool {
+        get(&self.target, "aborted")
+            .ok()
+            .and_then(|aborted| aborted.as_bool())
+            .unwrap_or(false)
+    }
+
+    /// Calls `listener` when the signal fires, until the returned guard is dropped.
+    fn on_abort(&self, listener: &JsValue) -> Result<Listening, JsValue> {
+        let event = JsValue::from_str("abort");
+        call(&self.add_listener, &self.target, &[&event, listener])?;
+        Ok(Listening {
+            signal: self.clone(),
+            listener: listener.clone(),
+        })
+    }
+}
+
+/// A listener registered on the caller's signal; removed on drop so that a long-lived
+/// signal shared by many calls does not accumulate listeners.
+struct Listening {
+    signal: Signal,
+    listener: JsValue,
+}
+
+impl Drop for Listening {
+    fn drop(&mut self) {
+        let event = JsValue::from_str("abort");
+        // A signal whose removeEventListener throws keeps its listener; nothing else to do.
+        let _ = call(
+            &self.signal.remove_listener,
+            &self.signal.target,
+            &[&event, &self.listener],
+        );
+    }
+}
+
+/// A pending `setTimeout`, cleared on drop so that a finished call leaves no timer behind
+/// (a pending timer keeps a Node process alive).
+struct Timer(JsValue);
+
+impl Timer {
+    fn start(handler: &JsValue, ms: u32) -> Result<Timer, JsValue> {
+        js::set_timeout(handler, ms).map(Timer)
+    }
+}
+
+impl Drop for Timer {
+    fn drop(&mut self) {
+        let _ = js::clear_timeout(&self.0);
+    }
+}
+
+/// What the JS world adds to a [`Config`] for one call.
+#[derive(Clone, Debug, Default)]
+pub struct CancelOptions {
+    /// Aborts the call: the attempt in flight and any wait before a retry.
+    pub signal: Option<web_sys::AbortSignal>,
+    /// A fetch-compatible function to use instead of the global `fetch` (a test double,
+    /// a Workers service binding, an instrumented fetch). Called as
+    /// `fetch(url, { method, headers, body, signal, redirect })` with `this` undefined.
+    pub fetch: Option<Function>,
+}
+
+/// Cancels the payment `id` on Paywall with the global `fetch`.
+///
+/// Retries transient failures as `config` allows; see [`crate::core::is_retried_automatically`].
+pub async fn cancel_payment(config: &Config, id: &PaymentRequestId) -> Result<CancelResult, Error> {
+    cancel_payment_with(config, id, &CancelOptions::default()).await
+}
+
+/// Cancels the payment `id` on Paywall, with a caller's signal or fetch function.
+pub async fn cancel_payment_with(
+    config: &Config,
+    id: &PaymentRequestId,
+    options: &CancelOptions,
+) -> Result<CancelResult, Error> {
+    let signal = match &options.signal {
+        Some(signal) => Some(
+            Signal::from_js(signal.into())
+                .ok_or_else(|| Error::config("config.signal must be an AbortSignal"))?,
+        ),
+        None => None,
+    };
+    let fetch = match &options.fetch {
+        Some(fetch) => FetchFunction::Custom(fetch.into()),
+        None => FetchFunction::global()?,
+    };
+    cancel(config, id, fetch, signal).await
+}
+
+/// The fetch a call uses: the caller's own, or the runtime's global one, looked up per call
+/// so that instrumentation installed after import is honoured.
+pub(crate) enum FetchFunction {
+    /// `config.fetch`, called with `this` undefined.
+    Custom(JsValue),
+    /// `globalThis.fetch`, called with `this` = `globalThis` as browsers require.
+    Global(JsValue),
+}
+
+impl FetchFunction {
+    /// The runtime's `fetch`, or a config error in a runtime that has none.
+    pub(crate) fn global() -> Result<FetchFunction, Error> {
+        let global: JsValue = js_sys::global().into();
+        get_function(&global, "fetch")
+            .map(FetchFunction::Global)
+            .ok_or_else(|| {
+                Error::config(
+                    "this runtime has no global fetch function: pass one as config.fetch \
+                     (Node.js 18 or newer has one built in)",
+                )
+            })
+    }
+
+    fn function_and_this(&self) -> (&JsValue, JsValue) {
+        match self {
+            FetchFunction::Custom(function) => (function, JsValue::UNDEFINED),
+            FetchFunction::Global(function) => (function, js_sys::global().into()),
+        }
+    }
+
+    fn is_custom(&self) -> bool {
+        matches!(self, FetchFunction::Custom(_))
+    }
+}
+
+/// True in a browser page (a `window` with a `document`), where private keys would be
+/// visible to every visitor. Web workers, Node, Deno, Bun and workerd are not pages.
+fn is_browser_page() -> bool {
+    let global: JsValue = js_sys::global().into();
+    let defined = |name| get(&global, name).is_ok_and(|value| !value.is_undefined());
+    defined("window") && defined("document")
+}
+
+/// The whole call, after the bindings have read and checked its inputs.
+pub(crate) async fn cancel(
+    config: &Config,
+    id: &PaymentRequestId,
+    fetch: FetchFunction,
+    signal: Option<Signal>,
+) -> Result<CancelResult, Error> {
+    if !config.allows_browser() && is_browser_page() {
+        return Err(browser_refused());
+    }
+    if signal.as_ref().is_some_and(Signal::is_aborted) {
+        return Err(Error::aborted(false, "before the call started").finish(0, &id.to_string()));
+    }
+    let host = FetchHost { fetch, signal };
+    core::cancel_with(&host, config, id).await
+}
+
+/// The [`Host`] over fetch and timers.
+struct FetchHost {
+    fetch: FetchFunction,
+    signal: Option<Signal>,
+}
+
+/// A runtime facility (a timer, an `AbortController`) failed while preparing an attempt.
+fn setup_failure(error: JsValue) -> SendFailure {
+    SendFailure::Setup(format!(
+        "the runtime could not prepare the request: {}",
+        describe_failure(&error)
+    ))
+}
+
+/// How a race against the attempt's deadline ended.
+enum Interrupted {
+    Timeout,
+    Aborted,
+}
+
+/// One attempt's deadline: an `AbortController` that aborts the fetch when the timer fires
+/// or the caller's signal does, and a promise that rejects at that moment, raced against
+/// every step so that a fetch which ignores its signal cannot outlive the deadline.
+struct Deadline {
+    controller: web_sys::AbortController,
+    interrupted: Promise,
+    _timer: Timer,
+    _listening: Option<Listening>,
+}
+
+impl Deadline {
+    fn start(timeout_ms: u32, signal: Option<&Signal>) -> Result<Deadline, SendFailure> {
+        let controller = web_sys::AbortController::new().map_err(setup_failure)?;
+        let abort: Function = get_function(&controller, "abort")
+            .ok_or_else(|| SendFailure::Setup("AbortController has no abort method".into()))?
+            .unchecked_into();
+        let abort = abort.bind0(&controller);
+        let mut reject = None;
+        let interrupted = Promise::new(&mut |_resolve, reject_fn| reject = Some(reject_fn));
+        if let Some(reject) = reject {
+            controller
+                .signal()
+                .add_event_listener_with_callback("abort", &reject)
+                .map_err(setup_failure)?;
+        }
+        let timer = Timer::start(&abort, timeout_ms).map_err(setup_failure)?;
+        let listening = match signal {
+            Some(signal) => Some(signal.on_abort(&abort).map_err(|error| {
+                SendFailure::Setup(format!(
+                    "config.signal.addEventListener threw {}",
+                    describe_failure(&error)
+                ))
+            })?),
+            None => None,
+        };
+        Ok(Deadline {
+            controller,
+            interrupted,
+            _timer: timer,
+            _listening: listening,
+        })
+    }
+
+    fn fetch_signal(&self) -> web_sys::AbortSignal {
+        self.controller.signal()
+    }
+
+    /// Waits for `promise` unless the deadline passes first.
+    async fn race(&self, promise: &Promise) -> Result<JsValue, Option<JsValue>> {
+        let racers = Array::of2(promise, &self.interrupted);
+        match JsFuture::from(js::promise_race(&racers)).await {
+            Ok(value) => Ok(value),
+            Err(_) if self.controller.signal().aborted() => Err(None),
+            Err(error) => Err(Some(error)),
+        }
+    }
+}
+
+impl FetchHost {
+    fn interruption(&self) -> Interrupted {
+        if self.signal.as_ref().is_some_and(Signal::is_aborted) {
+            Interrupted::Aborted
+        } else {
+            Interrupted::Timeout
+        }
+    }
+
+    fn interrupted(&self) -> SendFailure {
+        match self.interruption() {
+            Interrupted::Aborted => SendFailure::Aborted,
+            Interrupted::Timeout => SendFailure::Timeout,
+        }
+    }
+
+    /// The `init` argument of fetch: method, headers (as a plain object, which every
+    /// fetch and every test double reads), the JSON body, the deadline's signal, and
+    /// `redirect: "manual"` so a redirect is reported instead of silently turning the POST
+    /// into a GET.
+    fn request_init(
+        &self,
+        request: &HttpRequest<'_>,
+        signal: &web_sys::AbortSignal,
+    ) -> Result<Object, JsValue> {
+        let headers = Object::new();
+        for (name, value) in request.headers {
+            js_sys::Reflect::set(
+                &headers,
+                &JsValue::from_str(name),
+                &JsValue::from_str(value),
+            )?;
+        }
+        let body = serde_wasm_bindgen::to_value(&request.body)?;
+        let init = Object::new();
+        for (key, value) in [
+            ("method", JsValue::from_str("POST")),
+            ("headers", headers.into()),
+            ("body", js::json_stringify(&body)?.into()),
+            ("signal", signal.into()),
+            ("redirect", JsValue::from_str("manual")),
+        ] {
+            js_sys::Reflect::set(&init, &JsValue::from_str(key), &value)?;
+        }
+        Ok(init)
+    }
+
+    /// What the fetch function is called, in messages.
+    fn fetch_name(&self) -> &'static str {
+        if self.fetch.is_custom() {
+            "config.fetch"
+        } else {
+            "fetch"
+        }
+    }
+
+    fn not_a_response(&self, what: &str) -> SendFailure {
+        SendFailure::NotAResponse(format!(
+            "{} resolved to {what}, not a Response",
+            self.fetch_name()
+        ))
+    }
+}
+
+impl Host for FetchHost {
+    type Body = JsString;
+
+    async fn send(&self, request: &HttpRequest<'_>) -> Result<HttpResponse<JsString>, SendFailure> {
+        if self.signal.as_ref().is_some_and(Signal::is_aborted) {
+            return Err(SendFailure::Aborted);
+        }
+        let deadline = Deadline::start(request.timeout_ms, self.signal.as_ref())?;
+        let init = self
+            .request_init(request, &deadline.fetch_signal())
+            .map_err(setup_failure)?;
+        let (function, this) = self.fetch.function_and_this();
+        let url = JsValue::from_str(request.url);
+        let returned = call(function, &this, &[&url, &init]).map_err(|error| {
+            SendFailure::Network(format!(
+                "{} threw {}",
+                self.fetch_name(),
+                describe_failure(&error)
+            ))
+        })?;
+        let pending = js::promise_resolve(&returned)
+            .map_err(|error| SendFailure::NotAResponse(describe_failure(&error)))?;
+        let response = match deadline.race(&pending).await {
+            Ok(response) => response,
+            Err(None) => return Err(self.interrupted()),
+            Err(Some(error)) => return Err(SendFailure::Network(describe_failure(&error))),
+        };
+        if !response.is_object() {
+            return Err(self.not_a_response(describe_type(&response)));
+        }
+        let status = get(&response, "status")
+            .ok()
+            .and_then(|status| status.as_f64())
+            .filter(|status| status.fract() == 0.0 && (0.0..=999.0).contains(status))
+            .ok_or_else(|| self.not_a_response("an object without a numeric status"))?;
+        if status == 0.0 && get_string(&response, "type").as_deref() != Some("opaqueredirect") {
+            return Err(SendFailure::Network(format!(
+                "{} resolved to a network error response",
+                self.fetch_name()
+            )));
+        }
+        let headers = get(&response, "headers").unwrap_or(JsValue::UNDEFINED);
+        let header = |name: &str| {
+            let function = get_function(&headers, "get")?;
+            call(&function, &headers, &[&JsValue::from_str(name)])
+                .ok()?
+                .as_string()
+        };
+        let retry_after = header("retry-after");
+        let location = header("location");
+        let text = get_function(&response, "text")
+            .ok_or_else(|| self.not_a_response("an object without a text() method"))?;
+        let reading = call(&text, &response, &[])
+            .and_then(|reading| js::promise_resolve(&reading))
+            .map_err(|error| {
+                SendFailure::Network(format!(
+                    "reading the answer failed: {}",
+                    describe_failure(&error)
+                ))
+            })?;
+        let body = match deadline.race(&reading).await {
+            Ok(body) => body,
+            Err(None) => return Err(self.interrupted()),
+            Err(Some(error)) => {
+                return Err(SendFailure::Network(format!(
+                    "the connection failed while reading the answer: {}",
+                    describe_failure(&error)
+                )))
+            }
+        };
+        let body = body.dyn_into::<JsString>().map_err(|other| {
+            self.not_a_response(&format!(
+                "a Response whose text() gave {}",
+                describe_type(&other)
+            ))
+        })?;
+        Ok(HttpResponse {
+            // Checked above to be a whole number from 0 to 999.
+            status: status as u16,
+            retry_after,
+            location,
+            body,
+        })
+    }
+
+    async fn sleep(&self, ms: u32) -> Result<(), SendFailure> {
+        if self.signal.as_ref().is_some_and(Signal::is_aborted) {
+            return Err(SendFailure::Aborted);
+        }
+        let mut timer = None;
+        let mut listening = None;
+        let wait = Promise::new(&mut |resolve, reject| {
+            timer = Timer::start(&resolve, ms).ok();
+            if timer.is_none() {
+                // Without a timer there is nothing to wait with: retry at once.
+                let _ = call(&resolve, &JsValue::UNDEFINED, &[]);
+            }
+            if let Some(signal) = &self.signal {
+                listening = signal.on_abort(&reject).ok();
+            }
+        });
+        let outcome = JsFuture::from(wait).await;
+        drop((timer, listening));
+        outcome.map(drop).map_err(|_| SendFailure::Aborted)
+    }
+
+    fn now_ms(&self) -> f64 {
+        js_sys::Date::now()
+    }
+
+    fn random(&self) -> f64 {
+        js_sys::Math::random()
+    }
+
+    fn body_len(&self, body: &JsString) -> u32 {
+        body.length()
+    }
+
+    fn parse_envelope(&self, body: &JsString) -> Result<Envelope, String> {
+        let value = js::json_parse(body)
+            .map_err(|error| format!("the body is not JSON ({})", describe_failure(&error)))?;
+        serde_wasm_bindgen::from_value(value).map_err(|error| error.to_string())
+    }
+
+    fn body_start(&self, body: &JsString, max_chars: u32) -> String {
+        body.slice(0, max_chars).as_string().unwrap_or_default()
+    }
+}
