@@ -1,0 +1,95 @@
+// The error every paywall-edge call rejects with, and the wrapper that turns the
+// WebAssembly module's error details into it. This file is the one hand-written ES module
+// of the package; scripts/package.mjs derives error.cjs from it for require().
+
+/** The kinds a PaywallError can have; the WebAssembly core never uses any other. */
+const KINDS = ["config", "input", "network", "timeout", "aborted", "http", "decode", "api"];
+
+/**
+ * Why a cancel failed. `kind` says what happened; `retryable` says whether the same call,
+ * made again later, can succeed; `attempts` counts the requests sent to Paywall.
+ */
+export class PaywallError extends Error {
+  /**
+   * @param {string} message what went wrong and what to do about it
+   * @param {{kind: string, httpStatus?: number, errorCode?: number, clientMessage?: string,
+   *   retryable?: boolean, attempts?: number, paymentRequestId?: string}} details
+   */
+  constructor(message, details = { kind: "network" }) {
+    super(message);
+    this.kind = details.kind;
+    this.httpStatus = details.httpStatus;
+    this.errorCode = details.errorCode;
+    this.clientMessage = details.clientMessage;
+    this.retryable = details.retryable === true;
+    this.attempts = details.attempts ?? 0;
+    this.paymentRequestId = details.paymentRequestId;
+  }
+
+  /** Everything but the stack, for structured logs. */
+  toJSON() {
+    return {
+      name: this.name,
+      kind: this.kind,
+      message: this.message,
+      httpStatus: this.httpStatus,
+      errorCode: this.errorCode,
+      clientMessage: this.clientMessage,
+      retryable: this.retryable,
+      attempts: this.attempts,
+      paymentRequestId: this.paymentRequestId,
+    };
+  }
+}
+
+// On the prototype, so the stack header (captured when the error is constructed) already
+// reads "PaywallError: ...".
+Object.defineProperty(PaywallError.prototype, "name", {
+  value: "PaywallError",
+  writable: true,
+  configurable: true,
+});
+
+/**
+ * The error for a rejection of the WebAssembly module: its own details object, or, for a
+ * trap inside the module (out of memory, or a bug), a network-kind error that says so.
+ */
+function toPaywallError(details) {
+  if (
+    details !== null &&
+    typeof details === "object" &&
+    KINDS.includes(details.kind) &&
+    typeof details.message === "string"
+  ) {
+    return new PaywallError(details.message, details);
+  }
+  const what = details instanceof Error ? `${details.name}: ${details.message}` : String(details);
+  return new PaywallError(
+    `paywall-edge failed inside its WebAssembly module (${what}); please report this as a bug`,
+    { kind: "network" },
+  );
+}
+
+/**
+ * Builds the public `cancelPayment` from a function that returns (or resolves to) the
+ * module's raw export. The PaywallError is created here, in the caller's async call chain,
+ * so its stack shows where the caller awaited it.
+ */
+export function makeCancelPayment(loadModule) {
+  return async function cancelPayment(config, paymentRequestId) {
+    let rawCancel;
+    try {
+      rawCancel = await loadModule();
+    } catch (cause) {
+      const what = cause instanceof Error ? cause.message : String(cause);
+      throw new PaywallError(`paywall-edge could not load its WebAssembly module: ${what}`, {
+        kind: "config",
+      });
+    }
+    try {
+      return await rawCancel(config, paymentRequestId);
+    } catch (details) {
+      throw toPaywallError(details);
+    }
+  };
+}

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Installs what building, testing and the demo need on a fresh machine, skipping whatever
+# is already there, so every make target can call it cheaply.
+#
+#   - the wasm32-unknown-unknown Rust target;
+#   - wasm-bindgen-cli at exactly the wasm-bindgen version pinned in Cargo.toml (the glue
+#     it writes must match the library, and its own download does not work offline);
+#   - wasm-pack, for `wasm-pack test`;
+#   - the npm dev tools of package.json (binaryen 132's wasm-opt: Debian's breaks the module).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf '[install-tools] %s\n' "$*" >&2; }
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  say "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+wasm_bindgen_version=$(sed -n 's/^wasm-bindgen = "=\([0-9.]*\)"$/\1/p' Cargo.toml)
+if [[ -z "$wasm_bindgen_version" ]]; then
+  say "Cargo.toml must pin wasm-bindgen as \"=X.Y.Z\""; exit 1
+fi
+if [[ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $wasm_bindgen_version" ]]; then
+  say "installing wasm-bindgen-cli $wasm_bindgen_version (about two minutes)"
+  # Not --locked: its lock file pins a webpki-roots release the registry no longer serves.
+  cargo install wasm-bindgen-cli --version "$wasm_bindgen_version" --force
+fi
+
+if ! command -v wasm-pack >/dev/null 2>&1; then
+  say "installing wasm-pack (about two minutes)"
+  cargo install wasm-pack --locked
+fi
+
+# npm writes node_modules/.package-lock.json on every install; when it is newer than
+# package-lock.json, node_modules matches the lock file and there is nothing to do.
+if [[ ! node_modules/.package-lock.json -nt package-lock.json ]]; then
+  say "installing the npm dev tools"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
