@@ -36,6 +36,17 @@ function replaceOnce(text, from, to, what) {
   return text.replace(from, to);
 }
 
+/**
+ * The npm page: the title and the parts of the repository README between `<!-- npm -->`
+ * and `<!-- /npm -->`, so the two never disagree.
+ */
+function npmReadme(readme) {
+  const title = readme.split("\n", 1)[0];
+  const parts = [...readme.matchAll(/<!-- npm -->\n([\s\S]*?)<!-- \/npm -->/g)].map((m) => m[1].trim());
+  if (parts.length === 0) throw new Error("README.md has no <!-- npm --> sections");
+  return `${title}\n\n${parts.join("\n\n")}\n`;
+}
+
 const metadata = JSON.parse(
   execFileSync("cargo", ["metadata", "--no-deps", "--format-version", "1"], { cwd: root }),
 );
@@ -62,6 +73,7 @@ fs.cpSync(path.join(root, "pkg-template"), packageDir, { recursive: true });
 for (const license of ["LICENSE-MIT", "LICENSE-APACHE"]) {
   fs.copyFileSync(path.join(root, license), path.join(packageDir, license));
 }
+fs.writeFileSync(path.join(packageDir, "README.md"), npmReadme(fs.readFileSync(path.join(root, "README.md"), "utf8")));
 const glue = path.join(packageDir, "glue");
 fs.mkdirSync(glue);
 fs.copyFileSync(path.join(staging, "web", `${crateName}.js`), path.join(glue, "web.js"));

@@ -1,0 +1,50 @@
+# paywall-edge. The README's two commands:
+#   make demo   cancel a payment end to end through the packed npm package
+#   make test   every test: native core, wasm in Node, the packed package in Node
+# Each target installs what it needs first (scripts/install-tools.sh skips what is there).
+
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+.PHONY: help tools package demo test lint test-rust test-wasm test-standin test-node clean
+
+help:
+	@echo "make demo    cancel a payment through the packed package (local stand-in, or a real"
+	@echo "             Paywall with PAYWALL_BASE_ADDRESS, PAYWALL_API_KEY_PRIVATE,"
+	@echo "             PAYWALL_API_CLIENT_PRIVATE and PAYMENT_REQUEST_ID set)"
+	@echo "make test    run every test"
+	@echo "make package build target/npm/paywall-edge-<version>.tgz"
+
+tools:
+	@scripts/install-tools.sh
+
+package: tools
+	@node scripts/package.mjs >/dev/null
+
+demo: package
+	@node scripts/demo.mjs
+
+test: lint test-rust test-wasm test-standin test-node
+
+lint: tools
+	cargo fmt --check
+	cargo clippy --all-targets --quiet -- -D warnings
+	cargo clippy --all-targets --quiet --target wasm32-unknown-unknown -- -D warnings
+
+test-rust:
+	cargo test --quiet
+
+test-wasm: tools
+	node scripts/with-standin.mjs wasm-pack --quiet test --node
+
+test-standin:
+	node --test tests/standin/
+
+test-node: package
+	node tests/node/install-package.mjs
+	node --test tests/node/
+
+clean:
+	cargo clean
+	rm -rf node_modules
