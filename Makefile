@@ -36,7 +36,7 @@ test-rust:
 	cargo test --quiet
 
 test-wasm: tools
-	node scripts/with-standin.mjs wasm-pack --quiet test --node
+	node scripts/with-standin.mjs wasm-pack test --node
 
 test-standin:
 	node --test tests/standin/

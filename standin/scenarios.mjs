@@ -1,0 +1,346 @@
+// The one table the Paywall stand-in and every test share: the keys it accepts, Paywall's
+// codes, and each scenario (a seeded payment, or a fault to inject) under a stable name
+// with its own payment request id. Tests name scenarios; they never spell an id.
+//
+// Facts come from Paywall's Physical POS documentation (../shared/reference); where the
+// stand-in has to assume something Paywall does not document, the comment says so.
+
+/** The only header values the stand-in accepts (demo keys; never real ones). */
+export const STANDIN_KEYS = Object.freeze({
+  apiKeyPrivate: "standin-demo-private-key",
+  apiClientPrivate: "standin-demo-private-client",
+});
+
+/** Physical POS "payment status" codes (`PaymentStatus`). */
+export const PAYMENT_STATUS = Object.freeze({
+  Generated: 1,
+  SentToDevice: 2,
+  CouldNotSendToDevice: 3,
+  Successful: 4,
+  Failed: 5,
+  Unknown: 6,
+  NotificationNotSentFirebase: 7,
+  NotificationNotSentSocket: 8,
+  NotificationSentFirebase: 9,
+  NotificationSentSocket: 10,
+  TakenIntoProcessing: 11,
+  RolledBack: 12,
+});
+
+/**
+ * The names the inquiry endpoint reports for a status. Paywall documents `Generated` and
+ * `SentToDevice`; the other names are the stand-in's own English renderings.
+ */
+export const PAYMENT_STATUS_API_NAME = Object.freeze(
+  Object.fromEntries(Object.entries(PAYMENT_STATUS).map(([name, code]) => [code, name])),
+);
+
+/** Physical POS "payment type" codes (`PaymentRequestActivityTypeId`). */
+export const ACTIVITY_TYPE = Object.freeze({
+  Sale: 1,
+  Cancellation: 2,
+  Refund: 3,
+  Unknown: 4,
+});
+
+/** Paywall's text error codes, which arrive in `clientMessage`. */
+export const CLIENT_MESSAGES = Object.freeze({
+  AlreadyHasRefundOrCancel: "Payment.Async.AlreadyHasRefundOrCancel",
+  NotConvenientStatus: "Payment.Async.NotConvenientStatusForThisOperation",
+  RequestNotFound: "Payment.Request.RequestNotFound",
+  AsyncPaymentNotActive: "Connection.IsAsyncPaymentNotActive",
+  // Sic: Paywall's own spelling.
+  CouldNotSendToDevice: "Payment.Async.CloudNotSendToDevice",
+  AuthError: "System.AuthError",
+  ValidationError: "System.ValidationError",
+  ServerError: "System.ServerError",
+});
+
+/** The English sentence the stand-in puts in `message` for each code. */
+export const MESSAGES = Object.freeze({
+  [CLIENT_MESSAGES.AlreadyHasRefundOrCancel]: "This payment already has a refund or a cancellation.",
+  [CLIENT_MESSAGES.NotConvenientStatus]: "The payment's status does not allow this operation.",
+  [CLIENT_MESSAGES.RequestNotFound]: "No payment request was found with this id.",
+  [CLIENT_MESSAGES.AsyncPaymentNotActive]: "Async payments are not active for this connection.",
+  [CLIENT_MESSAGES.CouldNotSendToDevice]: "The request could not be sent to the POS device.",
+  [CLIENT_MESSAGES.AuthError]: "Authentication failed: check apikeyprivate and apiclientprivate.",
+  [CLIENT_MESSAGES.ServerError]: "An unexpected error occurred.",
+});
+
+const HTML_ERROR = (status, text) =>
+  `<!DOCTYPE html>\n<html><head><title>${status} ${text}</title></head>` +
+  `<body><h1>${status} ${text}</h1><hr><p>nginx</p></body></html>\n`;
+
+/** Raw answers the faults below use. */
+const html = (status, text) => ({
+  type: "answer",
+  status,
+  contentType: "text/html",
+  body: HTML_ERROR(status, text),
+});
+
+const payment = (activityTypeId, paymentStatus, amount = 125.5) => ({
+  activityTypeId,
+  paymentStatus,
+  amount,
+  currencyId: 1,
+  terminalId: "T-0001",
+  merchantUniqueCode: "ORDER-1001",
+});
+
+/** A payment a cancel succeeds on: a sale that reached the POS device. */
+const cancellable = (amount) => payment(ACTIVITY_TYPE.Sale, PAYMENT_STATUS.SentToDevice, amount);
+
+/**
+ * Every scenario: `payment` is the seeded state (null: Paywall does not know the id);
+ * `faults` are applied, one per cancel attempt, to the first attempts for the id, after
+ * which the request is handled normally (`repeat: true` on the last fault makes it apply to
+ * every later attempt too); `casing` is the spelling of the answers; `refusal` is a
+ * Paywall-side condition that makes every cancel fail with that code; `includeErrorCode`
+ * adds a numeric `errorCode` to failure envelopes.
+ */
+const table = {
+  saleOnDevice: {
+    paymentRequestId: "c6848ad0-6923-4f79-a380-c7aef4e2ee8a",
+    description: "A sale sent to the POS device: a cancel succeeds",
+    payment: cancellable(125.5),
+  },
+  completedSale: {
+    paymentRequestId: "aae1b8aa-68bc-4563-adb9-653df9e10655",
+    description: "A successful sale: a cancel voids it",
+    payment: payment(ACTIVITY_TYPE.Sale, PAYMENT_STATUS.Successful, 89.9),
+  },
+  demoPayment1: {
+    paymentRequestId: "da9c6cfe-57c0-4f91-9806-a23c2652040f",
+    description: "Coffee and pastry, on the device",
+    payment: cancellable(7.5),
+  },
+  demoPayment2: {
+    paymentRequestId: "27be0833-581f-4a79-ac38-bf180102a39e",
+    description: "Two cinema tickets, on the device",
+    payment: cancellable(24),
+  },
+  demoPayment3: {
+    paymentRequestId: "64d9f200-da72-41c3-aacb-45db70dfbaa7",
+    description: "Groceries, paid",
+    payment: payment(ACTIVITY_TYPE.Sale, PAYMENT_STATUS.Successful, 312.4),
+  },
+  demoPayment4: {
+    paymentRequestId: "d6a89672-9aac-48e2-a599-16bce777a38f",
+    description: "A taxi ride, on the device",
+    payment: cancellable(56),
+  },
+  alreadyCancelled: {
+    paymentRequestId: "ba6fa2ed-0c02-4729-89ba-655dbde3bbbe",
+    description: "Cancelled before: a cancel is refused (AlreadyHasRefundOrCancel)",
+    payment: payment(ACTIVITY_TYPE.Cancellation, PAYMENT_STATUS.Successful),
+  },
+  refunded: {
+    paymentRequestId: "a866a77d-0171-4d36-8b67-30dade03ae20",
+    description: "Refunded: a cancel is refused (AlreadyHasRefundOrCancel)",
+    payment: payment(ACTIVITY_TYPE.Refund, PAYMENT_STATUS.Successful),
+  },
+  failedSale: {
+    paymentRequestId: "4876a8de-03ba-4c78-ac9a-d9d5b72f1789",
+    description: "A failed sale: nothing to cancel (NotConvenientStatus)",
+    payment: payment(ACTIVITY_TYPE.Sale, PAYMENT_STATUS.Failed),
+  },
+  notSentToDevice: {
+    paymentRequestId: "9302e3ef-cc12-4e08-8bab-60829f1f1fcb",
+    description: "A sale that never reached the device (NotConvenientStatus)",
+    payment: payment(ACTIVITY_TYPE.Sale, PAYMENT_STATUS.CouldNotSendToDevice),
+  },
+  rolledBack: {
+    paymentRequestId: "c7b076d4-48a5-4b13-aaea-875a4cf803e6",
+    description: "A rolled-back sale (NotConvenientStatus)",
+    payment: payment(ACTIVITY_TYPE.Sale, PAYMENT_STATUS.RolledBack),
+  },
+  unknownPayment: {
+    paymentRequestId: "310478b5-6120-4312-83dd-8d9cc61a5e6e",
+    description: "An id Paywall does not know (RequestNotFound)",
+    payment: null,
+  },
+  pascalCase: {
+    paymentRequestId: "06332041-0f9d-48fb-a2fc-3056a6a4a84c",
+    description: "Cancellable; every answer spelled in PascalCase, as Paywall's field tables are",
+    payment: cancellable(42),
+    casing: "pascal",
+  },
+  numericErrorCode: {
+    paymentRequestId: "1e2cfe9c-a4a9-4867-849e-4ce8d5a315bb",
+    description: "Already cancelled; the refusal carries errorCode 1001 (a number the stand-in invented)",
+    payment: payment(ACTIVITY_TYPE.Cancellation, PAYMENT_STATUS.Successful),
+    includeErrorCode: 1001,
+  },
+  deviceUnreachable: {
+    paymentRequestId: "03383fce-43b7-4b61-b98e-2fcfdec028b9",
+    description: "The POS device is offline: a cancel fails (CloudNotSendToDevice)",
+    payment: cancellable(18),
+    refusal: CLIENT_MESSAGES.CouldNotSendToDevice,
+  },
+  asyncNotActive: {
+    paymentRequestId: "e7ee4367-8c66-40a5-bd5e-f91f371e1edd",
+    description: "Async payments are switched off for the connection (IsAsyncPaymentNotActive)",
+    payment: cancellable(18),
+    refusal: CLIENT_MESSAGES.AsyncPaymentNotActive,
+  },
+  html500: {
+    paymentRequestId: "50d1c01f-889c-454a-bd7d-39da70767b5f",
+    description: "Always 500 with an HTML page",
+    payment: cancellable(),
+    faults: [{ ...html(500, "Internal Server Error"), repeat: true }],
+  },
+  html502Twice: {
+    paymentRequestId: "f934c62b-bab8-453d-9434-a43e0427b91c",
+    description: "502 with an HTML page twice, then a normal cancel",
+    payment: cancellable(),
+    faults: [html(502, "Bad Gateway"), html(502, "Bad Gateway")],
+  },
+  html503Twice: {
+    paymentRequestId: "deed0e24-b36a-4c76-af14-c202e4d39dc3",
+    description: "503 with an HTML page twice, then a normal cancel",
+    payment: cancellable(),
+    faults: [html(503, "Service Unavailable"), html(503, "Service Unavailable")],
+  },
+  html503Always: {
+    paymentRequestId: "98706b64-2b24-46f9-8c35-f1dfd4369f85",
+    description: "Always 503 with an HTML page",
+    payment: cancellable(),
+    faults: [{ ...html(503, "Service Unavailable"), repeat: true }],
+  },
+  html504Once: {
+    paymentRequestId: "9def3186-2c6a-43c9-a778-57aedfa6897d",
+    description: "504 with an HTML page once, then a normal cancel",
+    payment: cancellable(),
+    faults: [html(504, "Gateway Time-out")],
+  },
+  envelope503Always: {
+    paymentRequestId: "d53b4eb1-b571-4f91-b2cd-aea83cc40dc0",
+    description: "Always 503 with a failure envelope (System.ServerError)",
+    payment: cancellable(),
+    faults: [{ type: "refuse", status: 503, clientMessage: CLIENT_MESSAGES.ServerError, repeat: true }],
+  },
+  rateLimitedOnce: {
+    paymentRequestId: "a9864d98-ec4a-4b7e-aefa-896f6c98a7c5",
+    description: "429 with Retry-After: 1 once, then a normal cancel",
+    payment: cancellable(),
+    faults: [{ type: "answer", status: 429, contentType: "text/plain", body: "Too Many Requests", retryAfter: "1" }],
+  },
+  rateLimitedHttpDate: {
+    paymentRequestId: "59a67dc9-5ccd-4370-9b6e-3142b53fdfa3",
+    description: "429 with an HTTP-date Retry-After about a second ahead once, then a normal cancel",
+    payment: cancellable(),
+    faults: [{ type: "answer", status: 429, contentType: "text/plain", body: "Too Many Requests", retryAfter: { httpDateIn: 1 } }],
+  },
+  rateLimitedAbsurd: {
+    paymentRequestId: "5d8e5bbc-ee30-422a-8d6a-96f01d2daf72",
+    description: "429 with Retry-After: 999999 (absurd) once, then a normal cancel",
+    payment: cancellable(),
+    faults: [{ type: "answer", status: 429, contentType: "text/plain", body: "Too Many Requests", retryAfter: "999999" }],
+  },
+  rateLimitedAlways: {
+    paymentRequestId: "00c50987-c16b-414f-8e9f-9a1ea11b6408",
+    description: "Always 429 with Retry-After: 0",
+    payment: cancellable(),
+    faults: [{ type: "answer", status: 429, contentType: "text/plain", body: "Too Many Requests", retryAfter: "0", repeat: true }],
+  },
+  dropOnce: {
+    paymentRequestId: "4b8c0a76-5405-4d30-8b4e-9294dd597ae5",
+    description: "The connection is dropped without an answer once, then a normal cancel",
+    payment: cancellable(),
+    faults: [{ type: "drop" }],
+  },
+  dropAlways: {
+    paymentRequestId: "176a856e-b64d-49bc-8336-59180558f82c",
+    description: "The connection is always dropped without an answer",
+    payment: cancellable(),
+    faults: [{ type: "drop", repeat: true }],
+  },
+  hang: {
+    paymentRequestId: "6529749c-24a8-493a-9391-776b3107b9d0",
+    description: "Never answers (until the stand-in closes)",
+    payment: cancellable(),
+    faults: [{ type: "hang", repeat: true }],
+  },
+  slow: {
+    paymentRequestId: "9d9ac957-f13a-4a94-b2e9-ccd9296b2ab3",
+    description: "Answers normally after 1500 ms",
+    payment: cancellable(),
+    faults: [{ type: "delay", ms: 1500, repeat: true }],
+  },
+  invalidJson: {
+    paymentRequestId: "ea605ebf-b05e-47da-94aa-abf90e7f192f",
+    description: "200 application/json with a truncated body",
+    payment: cancellable(),
+    faults: [{ type: "answer", status: 200, contentType: "application/json", body: '{"result": {', repeat: true }],
+  },
+  emptyBody200: {
+    paymentRequestId: "c9119830-aea7-4472-a313-4fab8bbb584c",
+    description: "200 with an empty body",
+    payment: cancellable(),
+    faults: [{ type: "answer", status: 200, contentType: "application/json", body: "", repeat: true }],
+  },
+  htmlBody200: {
+    paymentRequestId: "d12d783c-4b9f-4be2-8023-0c4a35f4133c",
+    description: "200 with an HTML page (a captive portal or misrouted proxy)",
+    payment: cancellable(),
+    faults: [{ ...html(200, "OK"), repeat: true }],
+  },
+  succeededWithoutResult: {
+    paymentRequestId: "dcfafdb6-b502-4951-bcdb-1fb484be9b12",
+    description: "200 envelope that says succeeded but has no result",
+    payment: cancellable(),
+    faults: [
+      {
+        type: "answer",
+        status: 200,
+        contentType: "application/json",
+        body: '{"result":null,"failed":false,"message":null,"clientMessage":null,"succeeded":true}',
+        repeat: true,
+      },
+    ],
+  },
+  resultForAnotherPayment: {
+    paymentRequestId: "5cf8f757-9121-465d-b7a3-68d951091bd8",
+    description: "200 success envelope whose result names another payment",
+    payment: cancellable(),
+    faults: [{ type: "foreignResult", repeat: true }],
+  },
+  redirect: {
+    paymentRequestId: "b836faa8-c214-4eca-828c-d86339d4b553",
+    description: "302 to another path",
+    payment: cancellable(),
+    faults: [
+      {
+        type: "answer",
+        status: 302,
+        contentType: "text/plain",
+        body: "Found",
+        headers: { location: "/login?next=/api/payment/async/cancel" },
+        repeat: true,
+      },
+    ],
+  },
+  bad400Html: {
+    paymentRequestId: "29396e87-2be5-48c0-9041-b0097c169a99",
+    description: "400 text/plain without an envelope",
+    payment: cancellable(),
+    faults: [{ type: "answer", status: 400, contentType: "text/plain", body: "Bad Request", repeat: true }],
+  },
+};
+
+/** The scenarios, keyed by name; each with `casing` and `faults` filled in. */
+export const SCENARIOS = Object.freeze(
+  Object.fromEntries(
+    Object.entries(table).map(([name, scenario]) => [
+      name,
+      Object.freeze({ name, casing: "camel", faults: [], ...scenario }),
+    ]),
+  ),
+);
+
+/** The scenario a payment request id belongs to, if any. */
+export function scenarioFor(paymentRequestId) {
+  const id = String(paymentRequestId).toLowerCase();
+  return Object.values(SCENARIOS).find((scenario) => scenario.paymentRequestId === id);
+}
