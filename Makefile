@@ -39,11 +39,11 @@ test-wasm: tools
 	node scripts/with-standin.mjs wasm-pack test --node
 
 test-standin:
-	node --test tests/standin/
+	node --test --test-reporter=spec tests/standin/
 
 test-node: package
 	node tests/node/install-package.mjs
-	node --test tests/node/
+	node --test --test-reporter=spec tests/node/
 
 clean:
 	cargo clean

@@ -40,6 +40,8 @@ impl FieldValue {
             FieldValue::Missing => "undefined".into(),
             FieldValue::Null => "null".into(),
             FieldValue::Bool(_) => "a boolean".into(),
+            FieldValue::Number(n) if n.is_infinite() && *n > 0.0 => "Infinity".into(),
+            FieldValue::Number(n) if n.is_infinite() => "-Infinity".into(),
             FieldValue::Number(n) => format!("the number {n}"),
             FieldValue::String(_) | FieldValue::LongString(_) => "a string".into(),
             FieldValue::Other(what) => (*what).into(),
@@ -366,6 +368,10 @@ mod tests {
             (
                 ("maxRetries", FieldValue::Number(-1.0)),
                 "config.maxRetries must be a whole number from 0 to 4294967295, got the number -1",
+            ),
+            (
+                ("timeoutMs", FieldValue::Number(f64::INFINITY)),
+                "config.timeoutMs must be a whole number from 0 to 4294967295, got Infinity",
             ),
             (
                 ("maxRetries", FieldValue::Number(f64::NAN)),
