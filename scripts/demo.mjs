@@ -3,14 +3,13 @@
 // examples/node/cancel-payment.mjs there: against the bundled Paywall stand-in, or against a
 // real Paywall when PAYWALL_BASE_ADDRESS, PAYWALL_API_KEY_PRIVATE,
 // PAYWALL_API_CLIENT_PRIVATE and PAYMENT_REQUEST_ID are all set.
-import { execFileSync, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { startStandIn } from "../standin/server.mjs";
 import { SCENARIOS, STANDIN_KEYS } from "../standin/scenarios.mjs";
+import { installTarball, newestTarball, root } from "./tarball.mjs";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const REAL_PAYWALL_SETTINGS = [
   "PAYWALL_BASE_ADDRESS",
   "PAYWALL_API_KEY_PRIVATE",
@@ -25,28 +24,15 @@ if (given.length > 0 && given.length < REAL_PAYWALL_SETTINGS.length) {
   process.exit(2);
 }
 
-const npmDir = path.join(root, "target", "npm");
-const tarball = fs
-  .readdirSync(npmDir)
-  .filter((name) => /^paywall-edge-.*\.tgz$/.test(name))
-  .map((name) => path.join(npmDir, name))
-  .sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs)[0];
-if (!tarball) {
-  console.error("No packed package in target/npm: run `make demo` (it packs first).");
+let tarball;
+try {
+  tarball = newestTarball();
+} catch (error) {
+  console.error(`${error.message} (\`make demo\` packs first)`);
   process.exit(2);
 }
-
 const app = path.join(root, "target", "demo");
-fs.rmSync(app, { recursive: true, force: true });
-fs.mkdirSync(app, { recursive: true });
-fs.writeFileSync(
-  path.join(app, "package.json"),
-  JSON.stringify({ private: true, type: "module" }, null, 2),
-);
-execFileSync("npm", ["install", tarball, "--no-audit", "--no-fund", "--loglevel=error"], {
-  cwd: app,
-  stdio: ["ignore", "ignore", "inherit"],
-});
+installTarball(tarball, app);
 fs.copyFileSync(
   path.join(root, "examples", "node", "cancel-payment.mjs"),
   path.join(app, "cancel-payment.mjs"),

@@ -1,31 +1,17 @@
 // Shared by the Node suite: loading the installed package, the stand-in, and small
 // assertions every file needs.
 import assert from "node:assert/strict";
-import fs from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { pathToFileURL } from "node:url";
 import { startStandIn } from "../../standin/server.mjs";
 import { SCENARIOS, STANDIN_KEYS } from "../../standin/scenarios.mjs";
+import { root } from "../../scripts/tarball.mjs";
 
-export { SCENARIOS, STANDIN_KEYS, startStandIn };
-
-export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
+export { SCENARIOS, STANDIN_KEYS, root, startStandIn };
 
 /** Where install-package.mjs installs the tarball, as a user's project would. */
 export const consumerDir = path.join(root, "target", "node-consumer");
-
-/** The newest target/npm/paywall-edge-*.tgz. */
-export function newestTarball() {
-  const dir = path.join(root, "target", "npm");
-  const tarballs = fs
-    .readdirSync(dir)
-    .filter((name) => /^paywall-edge-.*\.tgz$/.test(name))
-    .map((name) => path.join(dir, name))
-    .sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs);
-  if (tarballs.length === 0) throw new Error("no packed tarball: run `make package` first");
-  return tarballs[0];
-}
 
 /** The package through `import "paywall-edge"` in the consumer folder. */
 export function loadEsm() {
