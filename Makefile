@@ -7,7 +7,7 @@ SHELL := bash
 .SHELLFLAGS := -euo pipefail -c
 .DEFAULT_GOAL := help
 
-.PHONY: help tools package demo test lint test-rust test-wasm test-standin test-node clean
+.PHONY: help tools package demo test lint test-rust test-wasm test-standin test-node test-types clean
 
 help:
 	@echo "make demo    cancel a payment through the packed package (local stand-in, or a real"
@@ -25,7 +25,7 @@ package: tools
 demo: package
 	@node scripts/demo.mjs
 
-test: lint test-rust test-wasm test-standin test-node
+test: lint test-rust test-wasm test-standin test-node test-types
 
 lint: tools
 	cargo fmt --check
@@ -44,6 +44,9 @@ test-standin:
 test-node: package
 	node tests/node/install-package.mjs
 	node --test --test-reporter=spec tests/node/
+
+test-types: package
+	node tests/types/check.mjs
 
 clean:
 	cargo clean

@@ -10,7 +10,9 @@ use js_sys::JsString;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::core::{self, Config, ConfigOptions, Error, FieldValue, PaymentRequestId};
+use crate::core::{
+    self, ActivityType, Config, ConfigOptions, Error, FieldValue, PaymentRequestId, PaymentStatus,
+};
 use crate::transport::{self, describe_type, FetchFunction, Signal};
 
 /// Longest string copied out of a config field. Keys and URLs are far shorter; refusing a
@@ -21,11 +23,53 @@ const MAX_FIELD_CHARS: u32 = 4096;
 /// Longer than any GUID by a margin; a longer id is rejected without being copied.
 const MAX_ID_CHARS: u32 = 64;
 
-/// `cancelPayment(config, paymentRequestId)`: resolves with the cancel's result, or
-/// rejects with the details of a `PaywallError`.
-#[wasm_bindgen(js_name = cancelPayment)]
+/// The declarations the serde types cannot give: the two code tables (see `core::codes`),
+/// the JS-only config fields, and the error class, whose fields are the generated
+/// `PaywallErrorDetails`. The class itself lives in the package's error.js.
+#[wasm_bindgen(typescript_custom_section)]
+const ACTIVITY_TYPE_TYPESCRIPT: &str = ActivityType::TYPESCRIPT;
+
+#[wasm_bindgen(typescript_custom_section)]
+const PAYMENT_STATUS_TYPESCRIPT: &str = PaymentStatus::TYPESCRIPT;
+
+#[wasm_bindgen(typescript_custom_section)]
+const CONFIG_AND_ERROR_TYPESCRIPT: &str = r#"
+/** The `config` of {@link cancelPayment}: the settings, plus what only JavaScript has. */
+export interface CancelConfig extends CancelConfigOptions {
+  /** Aborts the call: the attempt in flight and any wait before a retry. */
+  signal?: AbortSignal;
+  /**
+   * A fetch-compatible function used instead of the global `fetch` (a test double, a
+   * Workers service binding, an instrumented fetch). Called as
+   * `fetch(url, { method, headers, body, signal, redirect: "manual" })`.
+   */
+  fetch?: (input: string, init: RequestInit) => Promise<Response> | Response;
+}
+
+/** The error every paywall-edge call rejects with; its fields are {@link PaywallErrorDetails}. */
+export interface PaywallError extends PaywallErrorDetails {}
+export declare class PaywallError extends Error {
+  constructor(message: string, details: PaywallErrorDetails);
+  /** The details as a plain object, for structured logs. */
+  toJSON(): PaywallErrorDetails & { name: string };
+}
+"#;
+
+/// Cancels a Paywall async payment. Resolves with Paywall's result; rejects with a
+/// `PaywallError` whose `kind` says what went wrong. Bad config or input is rejected
+/// before any request is sent.
+#[wasm_bindgen(js_name = cancelPayment, unchecked_return_type = "CancelResult")]
 pub async fn cancel_payment(
+    #[wasm_bindgen(
+        unchecked_param_type = "CancelConfig",
+        param_description = "Paywall's address, the two private keys, and options"
+    )]
     config: JsValue,
+    #[wasm_bindgen(
+        js_name = paymentRequestId,
+        unchecked_param_type = "string",
+        param_description = "the GUID Paywall returned for the sale"
+    )]
     payment_request_id: JsValue,
 ) -> Result<JsValue, JsValue> {
     let outcome = match read_call(&config, &payment_request_id) {

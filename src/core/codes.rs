@@ -6,113 +6,104 @@
 //! (activity type 2, status 4) reads "cancellation, successful". A code this table does not
 //! know is kept as its number: Paywall may add codes, and a client must not fail on them.
 
-/// The type of the last activity on an async payment (`PaymentRequestActivityTypeId`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum ActivityType {
-    /// 1: the sale itself.
-    Sale,
-    /// 2: a cancellation; what a successful cancel reports.
-    Cancellation,
-    /// 3: a refund.
-    Refund,
-    /// 4: Paywall's own "unknown".
-    Unknown,
-    /// A code Paywall's documentation does not list.
-    Other(i32),
-}
-
-impl ActivityType {
-    /// Reads Paywall's number.
-    pub fn from_code(code: i32) -> Self {
-        match code {
-            1 => ActivityType::Sale,
-            2 => ActivityType::Cancellation,
-            3 => ActivityType::Refund,
-            4 => ActivityType::Unknown,
-            other => ActivityType::Other(other),
+/// Defines a code enum from one table: the variants, `from_code`, `code`, `label`, and the
+/// TypeScript type of the code (`TYPESCRIPT`), so Rust, the messages and the generated
+/// declarations cannot disagree.
+macro_rules! code_table {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident as $ts_name:literal {
+            $( $(#[doc = $doc:literal])* $code:literal => $variant:ident, $label:literal; )*
         }
-    }
-
-    /// The English word, or `None` for a code Paywall does not document.
-    pub fn label(self) -> Option<&'static str> {
-        Some(match self {
-            ActivityType::Sale => "Sale",
-            ActivityType::Cancellation => "Cancellation",
-            ActivityType::Refund => "Refund",
-            ActivityType::Unknown => "Unknown",
-            ActivityType::Other(_) => return None,
-        })
-    }
-}
-
-/// The state of an async payment (`PaymentStatus`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum PaymentStatus {
-    /// 1: created (API name `Generated`).
-    Created,
-    /// 2: sent to the POS device (API name `SentToDevice`).
-    SentToDevice,
-    /// 3: could not be sent to the device.
-    CouldNotSendToDevice,
-    /// 4: successful; with activity type 2 this means the cancel succeeded.
-    Successful,
-    /// 5: failed.
-    Failed,
-    /// 6: Paywall's own "unknown".
-    Unknown,
-    /// 7: notification not sent (Firebase).
-    NotificationNotSentFirebase,
-    /// 8: notification not sent (socket).
-    NotificationNotSentSocket,
-    /// 9: notification sent (Firebase).
-    NotificationSentFirebase,
-    /// 10: notification sent (socket).
-    NotificationSentSocket,
-    /// 11: taken into processing by the device.
-    ProcessingOnDevice,
-    /// 12: rolled back (a sale, cancel or refund).
-    RolledBack,
-    /// A code Paywall's documentation does not list.
-    Other(i32),
-}
-
-impl PaymentStatus {
-    /// Reads Paywall's number.
-    pub fn from_code(code: i32) -> Self {
-        match code {
-            1 => PaymentStatus::Created,
-            2 => PaymentStatus::SentToDevice,
-            3 => PaymentStatus::CouldNotSendToDevice,
-            4 => PaymentStatus::Successful,
-            5 => PaymentStatus::Failed,
-            6 => PaymentStatus::Unknown,
-            7 => PaymentStatus::NotificationNotSentFirebase,
-            8 => PaymentStatus::NotificationNotSentSocket,
-            9 => PaymentStatus::NotificationSentFirebase,
-            10 => PaymentStatus::NotificationSentSocket,
-            11 => PaymentStatus::ProcessingOnDevice,
-            12 => PaymentStatus::RolledBack,
-            other => PaymentStatus::Other(other),
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum $name {
+            $( $(#[doc = $doc])* $variant, )*
+            /// A code Paywall's documentation does not list, kept as its number.
+            Other(i32),
         }
-    }
 
-    /// The English words, or `None` for a code Paywall does not document.
-    pub fn label(self) -> Option<&'static str> {
-        Some(match self {
-            PaymentStatus::Created => "Created",
-            PaymentStatus::SentToDevice => "Sent to device",
-            PaymentStatus::CouldNotSendToDevice => "Could not be sent to device",
-            PaymentStatus::Successful => "Successful",
-            PaymentStatus::Failed => "Failed",
-            PaymentStatus::Unknown => "Unknown",
-            PaymentStatus::NotificationNotSentFirebase => "Notification not sent (Firebase)",
-            PaymentStatus::NotificationNotSentSocket => "Notification not sent (socket)",
-            PaymentStatus::NotificationSentFirebase => "Notification sent (Firebase)",
-            PaymentStatus::NotificationSentSocket => "Notification sent (socket)",
-            PaymentStatus::ProcessingOnDevice => "Taken into processing by the device",
-            PaymentStatus::RolledBack => "Rolled back",
-            PaymentStatus::Other(_) => return None,
-        })
+        impl $name {
+            /// The TypeScript type of the code: the documented numbers, and any other
+            /// number for codes Paywall adds later.
+            pub const TYPESCRIPT: &'static str = concat!(
+                "/** ", $ts_name, ": ",
+                $( stringify!($code), " ", $label, ", ", )*
+                "or a code Paywall adds later. */\n",
+                "export type ", $ts_name, " =",
+                $( " ", stringify!($code), " |", )*
+                " (number & {});\n"
+            );
+
+            /// Reads Paywall's number.
+            pub fn from_code(code: i32) -> Self {
+                match code {
+                    $( $code => $name::$variant, )*
+                    other => $name::Other(other),
+                }
+            }
+
+            /// Paywall's number.
+            pub fn code(self) -> i32 {
+                match self {
+                    $( $name::$variant => $code, )*
+                    $name::Other(code) => code,
+                }
+            }
+
+            /// The English words, or `None` for a code Paywall does not document.
+            pub fn label(self) -> Option<&'static str> {
+                match self {
+                    $( $name::$variant => Some($label), )*
+                    $name::Other(_) => None,
+                }
+            }
+        }
+    };
+}
+
+code_table! {
+    /// The type of the last activity on an async payment (`PaymentRequestActivityTypeId`).
+    pub enum ActivityType as "ActivityTypeCode" {
+        /// 1: the sale itself.
+        1 => Sale, "Sale";
+        /// 2: a cancellation; what a successful cancel reports.
+        2 => Cancellation, "Cancellation";
+        /// 3: a refund.
+        3 => Refund, "Refund";
+        /// 4: Paywall's own "unknown".
+        4 => Unknown, "Unknown";
+    }
+}
+
+code_table! {
+    /// The state of an async payment (`PaymentStatus`).
+    pub enum PaymentStatus as "PaymentStatusCode" {
+        /// 1: created (API name `Generated`).
+        1 => Created, "Created";
+        /// 2: sent to the POS device (API name `SentToDevice`).
+        2 => SentToDevice, "Sent to device";
+        /// 3: could not be sent to the device.
+        3 => CouldNotSendToDevice, "Could not be sent to device";
+        /// 4: successful; with activity type 2 this means the cancel succeeded.
+        4 => Successful, "Successful";
+        /// 5: failed.
+        5 => Failed, "Failed";
+        /// 6: Paywall's own "unknown".
+        6 => Unknown, "Unknown";
+        /// 7: notification not sent (Firebase).
+        7 => NotificationNotSentFirebase, "Notification not sent (Firebase)";
+        /// 8: notification not sent (socket).
+        8 => NotificationNotSentSocket, "Notification not sent (socket)";
+        /// 9: notification sent (Firebase).
+        9 => NotificationSentFirebase, "Notification sent (Firebase)";
+        /// 10: notification sent (socket).
+        10 => NotificationSentSocket, "Notification sent (socket)";
+        /// 11: taken into processing by the device.
+        11 => ProcessingOnDevice, "Taken into processing by the device";
+        /// 12: rolled back (a sale, cancel or refund).
+        12 => RolledBack, "Rolled back";
     }
 }
 
@@ -166,6 +157,21 @@ mod tests {
         for code in 1..=12 {
             assert!(PaymentStatus::from_code(code).label().is_some(), "{code}");
         }
+    }
+
+    #[test]
+    fn codes_round_trip_and_have_a_typescript_union() {
+        for code in -1..=13 {
+            assert_eq!(PaymentStatus::from_code(code).code(), code);
+            assert_eq!(ActivityType::from_code(code).code(), code);
+        }
+        assert_eq!(
+            ActivityType::TYPESCRIPT,
+            "/** ActivityTypeCode: 1 Sale, 2 Cancellation, 3 Refund, 4 Unknown, or a code Paywall \
+             adds later. */\nexport type ActivityTypeCode = 1 | 2 | 3 | 4 | (number & {});\n"
+        );
+        assert!(PaymentStatus::TYPESCRIPT
+            .contains("export type PaymentStatusCode = 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12 | (number & {});"));
     }
 
     #[test]

@@ -92,31 +92,44 @@ impl<'de> Deserialize<'de> for Secret {
     }
 }
 
-/// The settings as a caller writes them: a JS object, a JSON document, or a Rust literal.
-/// [`Config::from_options`] checks them.
-///
-/// Every field is optional here so that a missing one is reported by name with advice,
-/// rather than as a generic "missing field".
+/// The settings as a caller writes them (a JS object, a JSON document, a Rust literal),
+/// all checked before any request is sent.
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(
+    target_arch = "wasm32",
+    derive(tsify::Tsify),
+    tsify(rename = "CancelConfigOptions")
+)]
+// The required fields are `Option`s too, so that a missing one is reported by name with
+// advice rather than as serde's generic "missing field"; the TypeScript declaration still
+// marks them required.
 pub struct ConfigOptions {
-    /// Absolute http or https URL of the Paywall API, such as [`TEST_BASE_ADDRESS`].
-    #[serde(default)]
+    /// Absolute http or https URL of the Paywall API, such as
+    /// `https://test-physicalpos-api.itspaywall.com`; a trailing slash is fine.
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "string"))]
     pub base_address: Option<String>,
-    /// The Private Key from the merchant panel, sent as the `apikeyprivate` header.
-    #[serde(default)]
+    /// The Private Key from the merchant panel, sent as the `apikeyprivate` header. Keep it
+    /// on servers and edge workers: never in a page served to shoppers.
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "string"))]
     pub api_key_private: Option<Secret>,
     /// The Private Client from the merchant panel, sent as the `apiclientprivate` header.
-    #[serde(default)]
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "string"))]
     pub api_client_private: Option<Secret>,
-    /// Per-attempt timeout in milliseconds; [`DEFAULT_TIMEOUT_MS`] when absent.
+    /// Deadline of each attempt in milliseconds, from the request to the last byte of the
+    /// answer: 1 to 2147483647, default 30000.
     #[serde(default)]
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "number"))]
     pub timeout_ms: Option<u32>,
-    /// Retries after a transient failure; [`DEFAULT_MAX_RETRIES`] when absent.
+    /// Retries after a transient failure (no connection, 429, 502, 503, 504): 0 to 10,
+    /// default 2.
     #[serde(default)]
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "number"))]
     pub max_retries: Option<u32>,
-    /// Allows use in a browser page, where every visitor could read the keys.
+    /// Allows use in a browser page, where every visitor could read the keys: for local
+    /// demos with test keys only.
     #[serde(default)]
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "boolean"))]
     pub dangerously_allow_browser: Option<bool>,
 }
 

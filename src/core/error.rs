@@ -14,6 +14,7 @@ use super::retry;
 /// names in lowercase.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub enum ErrorKind {
     /// The config is missing, malformed or unreadable. Nothing was sent.
     Config,
@@ -56,24 +57,35 @@ impl fmt::Display for ErrorKind {
 }
 
 /// A failed cancel: what kind of failure, a message a person can act on, and the facts
-/// Paywall gave where there were any.
+/// Paywall gave where there were any. Its texts never contain the private keys.
 ///
-/// Messages never contain the private keys: [`Error::redact`] is applied to every error
-/// that leaves [`cancel_payment_with`](super::cancel), and no constructor is ever given a
-/// key value in the first place.
+/// Serialized, it is the details object a JS `PaywallError` is built from.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(
+    target_arch = "wasm32",
+    derive(tsify::Tsify),
+    tsify(rename = "PaywallErrorDetails")
+)]
 pub struct Error {
+    /// What kind of failure this is.
     kind: ErrorKind,
+    /// What went wrong and what to do about it.
     message: String,
+    /// The HTTP status of Paywall's answer, when there was one.
     #[serde(skip_serializing_if = "Option::is_none")]
     http_status: Option<u16>,
+    /// Paywall's numeric `ErrorCode`, when its envelope carried one.
     #[serde(skip_serializing_if = "Option::is_none")]
     error_code: Option<i64>,
+    /// Paywall's text error code, such as `Payment.Async.AlreadyHasRefundOrCancel`.
     #[serde(skip_serializing_if = "Option::is_none")]
     client_message: Option<String>,
+    /// Whether the same call, made again later, can succeed.
     retryable: bool,
+    /// How many requests the call sent (0 when it was refused before sending).
     attempts: u32,
+    /// The payment request id the call was for, once it was valid.
     #[serde(skip_serializing_if = "Option::is_none")]
     payment_request_id: Option<String>,
 }
@@ -215,6 +227,8 @@ impl Error {
     }
 
     /// Removes every occurrence of the given secrets from the texts this error carries.
+    /// The cancel procedure applies it to every error it returns, and no constructor is
+    /// ever given a key value in the first place.
     ///
     /// Texts that come from outside (a fetch failure's message, a proxy's error page,
     /// Paywall's own message) could in principle echo a request header; this is the one

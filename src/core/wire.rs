@@ -72,14 +72,17 @@ pub struct EnvelopeResult {
 /// the two codes as numbers.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct CancelResult {
     /// GUID of the async payment; Paywall says to store it.
     pub payment_request_id: String,
     /// GUID of the cancel activity.
     pub payment_request_activity_id: String,
     /// Type of the payment's last activity: 2 (cancellation) after a cancel.
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "ActivityTypeCode"))]
     pub payment_request_activity_type_id: i32,
     /// The payment's status: 4 (successful) after a successful cancel.
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "PaymentStatusCode"))]
     pub payment_status: i32,
 }
 
