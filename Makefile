@@ -7,7 +7,8 @@ SHELL := bash
 .SHELLFLAGS := -euo pipefail -c
 .DEFAULT_GOAL := help
 
-.PHONY: help tools package demo test lint test-rust test-wasm test-standin test-node test-types clean
+.PHONY: help tools browser-tools package demo test lint test-rust test-wasm test-standin node-consumer \
+	test-node test-bun test-deno test-types test-workers test-chrome test-vite clean
 
 help:
 	@echo "make demo    cancel a payment through the packed package (local stand-in, or a real"
@@ -19,13 +20,17 @@ help:
 tools:
 	@scripts/install-tools.sh
 
+browser-tools:
+	@scripts/install-tools.sh --browser
+
 package: tools
 	@node scripts/package.mjs >/dev/null
 
 demo: package
 	@node scripts/demo.mjs
 
-test: lint test-rust test-wasm test-standin test-node test-types
+test: lint test-rust test-wasm test-chrome test-standin test-node test-bun test-deno test-types \
+	test-workers test-vite
 
 lint: tools
 	cargo fmt --check
@@ -36,14 +41,34 @@ test-rust:
 	cargo test --quiet
 
 test-wasm: tools
-	node scripts/with-standin.mjs wasm-pack test --node
+	node scripts/with-standin.mjs wasm-pack test --node -- --test node_transport
+
+test-chrome: browser-tools
+	CHROMEDRIVER=/usr/bin/chromedriver node scripts/with-standin.mjs \
+		wasm-pack test --headless --chrome -- --test browser_transport
 
 test-standin:
 	node --test --test-reporter=spec tests/standin/
 
-test-node: package
+# The packed tarball installed into a fresh folder, where tests/node loads it by name.
+node-consumer: package
 	node tests/node/install-package.mjs
+
+test-node: node-consumer
 	node --test --test-reporter=spec tests/node/
+
+# The same cases under Bun and Deno, whose runners both run node:test files.
+test-bun: node-consumer
+	node_modules/.bin/bun test tests/node/
+
+test-deno: node-consumer
+	NO_COLOR=1 node_modules/.bin/deno test --allow-all tests/node/
+
+test-workers: package
+	node --test --test-reporter=spec tests/workers/
+
+test-vite: package browser-tools
+	node --test --test-reporter=spec tests/browser/
 
 test-types: package
 	node tests/types/check.mjs

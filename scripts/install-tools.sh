@@ -6,7 +6,11 @@
 #   - wasm-bindgen-cli at exactly the wasm-bindgen version pinned in Cargo.toml (the glue
 #     it writes must match the library, and its own download does not work offline);
 #   - wasm-pack, for `wasm-pack test`;
-#   - the npm dev tools of package.json (binaryen 132's wasm-opt: Debian's breaks the module).
+#   - the npm dev tools of package.json (binaryen 132's wasm-opt: Debian's breaks the module;
+#     wrangler, vite, playwright-core, typescript, bun and deno for the runtime tests);
+#   - with --browser: Debian's chromium and chromium-driver, for the browser tests.
+#
+# Usage: scripts/install-tools.sh [--browser]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -37,4 +41,12 @@ fi
 if [[ ! node_modules/.package-lock.json -nt package-lock.json ]]; then
   say "installing the npm dev tools"
   npm ci --no-audit --no-fund --loglevel=error
+fi
+
+if [[ "${1:-}" == "--browser" ]] && ! { command -v chromium && command -v chromedriver; } >/dev/null; then
+  say "installing Debian's chromium and chromium-driver (about a minute)"
+  as_root=()
+  [[ "$(id -u)" == 0 ]] || as_root=(sudo)
+  "${as_root[@]}" apt-get update -qq
+  "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
 fi

@@ -66,7 +66,8 @@ impl<'a> HttpRequest<'a> {
 /// An answer, as far as this client needs it. `B` is the body, kept in the host's own
 /// representation (a JS string stays in JS) until it is decoded.
 pub struct HttpResponse<B> {
-    /// The HTTP status (0 for a browser's opaque redirect).
+    /// The HTTP status; 0 for a browser's opaque redirect (with `redirect: "manual"`, a
+    /// browser hides a redirect's status and target).
     pub status: u16,
     /// The `Retry-After` header, if any.
     pub retry_after: Option<String>,
@@ -188,17 +189,12 @@ pub fn interpret<H: Host>(
     let length = host.body_len(&response.body);
     let is_success = (200..300).contains(&status);
     if status == 0 || (300..400).contains(&status) {
-        let target = match &response.location {
-            Some(location) => format!(" to {}", excerpt(location, EXCERPT_CHARS)),
-            None => String::new(),
-        };
-        return Err(Error::http(
-            status,
-            &format!(
-                "a redirect{target}; set baseAddress to the address Paywall gave you, since a \
-                 redirected POST may lose its body"
-            ),
-        ));
+        let location = response
+            .location
+            .as_deref()
+            .map(|to| excerpt(to, EXCERPT_CHARS));
+        let status = (status != 0).then_some(status);
+        return Err(Error::redirect(status, location.as_deref()));
     }
     let envelope = if length > MAX_BODY_CHARS {
         Err(format!(

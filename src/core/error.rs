@@ -166,6 +166,23 @@ impl Error {
         error
     }
 
+    /// A redirect, which is reported rather than followed: a redirected POST may lose its
+    /// body. `status` is `None` for a browser's opaque redirect, which hides the status
+    /// and the target.
+    pub(crate) fn redirect(status: Option<u16>, location: Option<&str>) -> Self {
+        let shown = status.map_or_else(|| String::from("a redirect"), |s| format!("HTTP {s}"));
+        let target = location.map_or_else(String::new, |to| format!(" to {to}"));
+        let mut error = Error::new(
+            ErrorKind::Http,
+            format!(
+                "Paywall answered with {shown}, a redirect{target}; it is not followed, since a \
+                 redirected POST may lose its body: set baseAddress to the address Paywall gave you"
+            ),
+        );
+        error.http_status = status;
+        error
+    }
+
     /// A 2xx answer that is not a valid cancel envelope. Never retryable: the cancel may
     /// have happened, and the same answer would come again.
     pub(crate) fn decode(status: u16, problem: &str) -> Self {

@@ -32,7 +32,7 @@ describe("module formats", () => {
     assert.ok(error instanceof esm.PaywallError);
   });
 
-  it("require() works where Node has no require(esm), as on Node 18", () => {
+  it("require() works in a fresh process without require(esm), as on Node 18", () => {
     const script = `
       const { cancelPayment, PaywallError } = require("paywall-edge");
       cancelPayment({ baseAddress: "https://p.example", apiKeyPrivate: "k-1", apiClientPrivate: "c-1",

@@ -404,6 +404,18 @@ fn a_redirect_is_an_http_error_that_names_the_target() {
 }
 
 #[test]
+fn a_browsers_opaque_redirect_is_an_http_error_without_a_status() {
+    let host = ScriptedHost::new(vec![answer(0, "")]);
+    let error = cancel_error(&host, 2);
+    assert_eq!(error.kind(), ErrorKind::Http);
+    assert_eq!(error.http_status(), None);
+    assert!(!error.retryable());
+    assert!(error
+        .message()
+        .starts_with("Paywall answered with a redirect"));
+}
+
+#[test]
 fn an_envelope_claiming_success_on_a_failed_status_is_an_http_error() {
     let host = ScriptedHost::new(vec![answer(500, SUCCESS)]);
     let error = cancel_error(&host, 2);
