@@ -1,6 +1,7 @@
 # paywall-edge. The README's two commands:
 #   make demo   cancel a payment end to end through the packed npm package
-#   make test   every test: native core, wasm in Node, the packed package in Node
+#   make test   every test: the core natively, the wasm in Node and Chromium, the packed
+#               package in Node, Bun, Deno, workerd (wrangler), a Vite page, and tsc
 # Each target installs what it needs first (scripts/install-tools.sh skips what is there).
 
 SHELL := bash
@@ -8,7 +9,7 @@ SHELL := bash
 .DEFAULT_GOAL := help
 
 .PHONY: help tools browser-tools package demo test lint test-rust test-wasm test-standin node-consumer \
-	test-node test-bun test-deno test-types test-workers test-chrome test-vite clean
+	test-node test-bun test-deno test-types test-workers test-chrome test-vite test-examples clean
 
 help:
 	@echo "make demo    cancel a payment through the packed package (local stand-in, or a real"
@@ -30,7 +31,7 @@ demo: package
 	@node scripts/demo.mjs
 
 test: lint test-rust test-wasm test-chrome test-standin test-node test-bun test-deno test-types \
-	test-workers test-vite
+	test-workers test-vite test-examples
 
 lint: tools
 	cargo fmt --check
@@ -69,6 +70,9 @@ test-workers: package
 
 test-vite: package browser-tools
 	node --test --test-reporter=spec tests/browser/
+
+test-examples: package
+	node --test --test-reporter=spec tests/examples/
 
 test-types: package
 	node tests/types/check.mjs

@@ -158,6 +158,25 @@ describe("the package in a Vite-built page in Chromium", () => {
     assert.equal(standIn.requests.length, before);
   });
 
+  it("says why when the module cannot be loaded, and loads it on the next call", async () => {
+    const fresh = await browser.newPage();
+    try {
+      await fresh.route("**/*.wasm", (route) => route.abort());
+      await fresh.goto(preview.url);
+      await fresh.locator("#state", { hasText: "ready" }).waitFor();
+      const call = (cfg, id) => fresh.evaluate(([c, i]) => window.runCancel(c, i), [cfg, id]);
+      const failed = await call(config(), SCENARIOS.demoPayment2.paymentRequestId);
+      assert.equal(failed.isPaywallError, true);
+      assert.equal(failed.error.kind, "config");
+      assert.match(failed.error.message, /could not load its WebAssembly module/);
+      await fresh.unroute("**/*.wasm");
+      const retried = await call(config(), SCENARIOS.demoPayment2.paymentRequestId);
+      assert.equal(retried.ok, true, JSON.stringify(retried));
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it("loads the module once and logs no errors", () => {
     assert.equal(wasmRequests.length, 1);
     assert.deepEqual(problems, []);

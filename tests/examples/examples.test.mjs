@@ -1,0 +1,120 @@
+// The examples users copy must work, and the README's snippets must be taken from them.
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { promisify } from "node:util";
+import { after, before, describe, it } from "node:test";
+import { installTarball, newestTarball, root } from "../../scripts/tarball.mjs";
+import { startStandIn } from "../../standin/server.mjs";
+import { SCENARIOS, STANDIN_KEYS } from "../../standin/scenarios.mjs";
+
+const run = promisify(execFile);
+
+/**
+ * The README's code blocks that follow a `<!-- snippet: path -->` marker, with the file
+ * they claim to come from.
+ */
+function readmeSnippets() {
+  const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
+  return [...readme.matchAll(/<!-- snippet: (\S+) -->\n```\w*\n([\s\S]*?)\n```/g)].map(
+    ([, file, code]) => ({ file, code }),
+  );
+}
+
+/**
+ * True when `snippet` is taken from `source`: its lines appear there in order and
+ * contiguously (indentation and blank lines aside), where a line `// ...` stands for
+ * lines left out.
+ */
+function isTakenFrom(snippet, source) {
+  const lines = source
+    .split("\n")
+    .map((line) => line.trim())
+    .filter(Boolean);
+  const chunks = snippet
+    .split(/^\s*\/\/ \.\.\.\s*$/m)
+    .map((chunk) => chunk.split("\n").map((line) => line.trim()).filter(Boolean));
+  let from = 0;
+  for (const chunk of chunks) {
+    let found = -1;
+    for (let start = from; start + chunk.length <= lines.length; start += 1) {
+      if (chunk.every((line, i) => lines[start + i] === line)) {
+        found = start;
+        break;
+      }
+    }
+    if (found === -1) return false;
+    from = found + chunk.length;
+  }
+  return true;
+}
+
+describe("the README's snippets", () => {
+  const snippets = readmeSnippets();
+
+  it("cover Node, Workers, browsers and TypeScript", () => {
+    assert.deepEqual(snippets.map((s) => s.file).sort(), [
+      "examples/cloudflare-worker/src/index.js",
+      "examples/node/cancel-payment.mjs",
+      "tests/browser/vite-app/main.js",
+      "tests/types/consumer.mts",
+    ]);
+  });
+
+  for (const { file, code } of snippets) {
+    it(`are taken verbatim from ${file}`, () => {
+      const source = fs.readFileSync(path.join(root, file), "utf8");
+      assert.ok(isTakenFrom(code, source), `the README's snippet is not in ${file}:\n${code}`);
+    });
+  }
+
+  it("would notice a snippet that drifted", () => {
+    assert.equal(isTakenFrom("const a = 1;\n// ...\nconst b = 2;", "const a = 1;\nx;\nconst b = 2;"), true);
+    assert.equal(isTakenFrom("const b = 2;\n// ...\nconst a = 1;", "const a = 1;\nconst b = 2;"), false);
+    assert.equal(isTakenFrom("const a = 2;", "const a = 1;"), false);
+  });
+});
+
+describe("examples/node/cancel-payment.mjs on the packed package", () => {
+  const app = path.join(root, "target", "examples-app");
+  let standIn;
+
+  before(async () => {
+    installTarball(newestTarball(), app);
+    fs.copyFileSync(
+      path.join(root, "examples", "node", "cancel-payment.mjs"),
+      path.join(app, "cancel-payment.mjs"),
+    );
+    standIn = await startStandIn();
+  });
+  after(() => standIn.close());
+
+  const runtimes = [
+    ["Node.js", process.execPath, []],
+    ["Bun", path.join(root, "node_modules", ".bin", "bun"), []],
+    ["Deno", path.join(root, "node_modules", ".bin", "deno"), ["run", "--allow-all"]],
+  ];
+  const ids = ["demoPayment1", "demoPayment2", "demoPayment4"].map((n) => SCENARIOS[n].paymentRequestId);
+
+  runtimes.forEach(([runtime, command, args], i) => {
+    it(`cancels, then shows Paywall's refusal, under ${runtime}`, async () => {
+      const { stdout } = await run(command, [...args, "cancel-payment.mjs"], {
+        cwd: app,
+        env: {
+          ...process.env,
+          NO_COLOR: "1",
+          PAYWALL_BASE_ADDRESS: standIn.url,
+          PAYWALL_API_KEY_PRIVATE: STANDIN_KEYS.apiKeyPrivate,
+          PAYWALL_API_CLIENT_PRIVATE: STANDIN_KEYS.apiClientPrivate,
+          PAYMENT_REQUEST_ID: ids[i],
+        },
+      });
+      assert.match(stdout, /1\. Cancel the payment/);
+      assert.match(stdout, /resolved with \{[\s\S]*paymentStatus: 4/);
+      assert.match(stdout, /rejected with PaywallError, kind "api"/);
+      assert.match(stdout, /Payment\.Async\.AlreadyHasRefundOrCancel/);
+      assert.equal(standIn.attempts(ids[i]), 2);
+    });
+  });
+});
