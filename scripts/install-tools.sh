@@ -38,9 +38,11 @@ fi
 
 # npm writes node_modules/.package-lock.json on every install; when it is newer than
 # package-lock.json, node_modules matches the lock file and there is nothing to do.
+# (`npm install`, not `npm ci`: npm 11 leaves other platforms' optional packages out of
+# the lock file when the registry mirror lacks them, and `npm ci` then refuses the lock.)
 if [[ ! node_modules/.package-lock.json -nt package-lock.json ]]; then
   say "installing the npm dev tools"
-  npm ci --no-audit --no-fund --loglevel=error
+  npm install --no-audit --no-fund --loglevel=error
 fi
 
 if [[ "${1:-}" == "--browser" ]] && ! { command -v chromium && command -v chromedriver; } >/dev/null; then
