@@ -13,7 +13,8 @@ export class PaywallError extends Error {
   /**
    * @param {string} message what went wrong and what to do about it
    * @param {{kind: string, httpStatus?: number, errorCode?: number, clientMessage?: string,
-   *   retryable?: boolean, attempts?: number, paymentRequestId?: string}} details
+   *   paywallMessage?: string, retryable?: boolean, attempts?: number,
+   *   paymentRequestId?: string}} details
    */
   constructor(message, details = { kind: "network" }) {
     super(message);
@@ -21,6 +22,7 @@ export class PaywallError extends Error {
     this.httpStatus = details.httpStatus;
     this.errorCode = details.errorCode;
     this.clientMessage = details.clientMessage;
+    this.paywallMessage = details.paywallMessage;
     this.retryable = details.retryable === true;
     this.attempts = details.attempts ?? 0;
     this.paymentRequestId = details.paymentRequestId;
@@ -35,6 +37,7 @@ export class PaywallError extends Error {
       httpStatus: this.httpStatus,
       errorCode: this.errorCode,
       clientMessage: this.clientMessage,
+      paywallMessage: this.paywallMessage,
       retryable: this.retryable,
       attempts: this.attempts,
       paymentRequestId: this.paymentRequestId,

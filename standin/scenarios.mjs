@@ -5,43 +5,33 @@
 // Facts come from Paywall's Physical POS documentation (../shared/reference); where the
 // stand-in has to assume something Paywall does not document, the comment says so.
 
+import CODES from "../src/core/paywall-codes.json" with { type: "json" };
+
 /** The only header values the stand-in accepts (demo keys; never real ones). */
 export const STANDIN_KEYS = Object.freeze({
   apiKeyPrivate: "standin-demo-private-key",
   apiClientPrivate: "standin-demo-private-client",
 });
 
-/** Physical POS "payment status" codes (`PaymentStatus`). */
-export const PAYMENT_STATUS = Object.freeze({
-  Generated: 1,
-  SentToDevice: 2,
-  CouldNotSendToDevice: 3,
-  Successful: 4,
-  Failed: 5,
-  Unknown: 6,
-  NotificationNotSentFirebase: 7,
-  NotificationNotSentSocket: 8,
-  NotificationSentFirebase: 9,
-  NotificationSentSocket: 10,
-  TakenIntoProcessing: 11,
-  RolledBack: 12,
-});
+/**
+ * Paywall's code numbers by name, from the one code table shared with the Rust core and the
+ * www page (src/core/paywall-codes.json): PAYMENT_STATUS.SentToDevice === 2,
+ * ACTIVITY_TYPE.Cancellation === 2, and so on.
+ */
+export const PAYMENT_STATUS = codesByName(CODES.paymentStatus);
+export const ACTIVITY_TYPE = codesByName(CODES.activityType);
 
 /**
- * The names the inquiry endpoint reports for a status. Paywall documents `Generated` and
- * `SentToDevice`; the other names are the stand-in's own English renderings.
+ * The name the inquiry endpoint reports for each status. Paywall documents `Generated` and
+ * `SentToDevice`; the table marks the others as the stand-in's own (`apiNameFrom`).
  */
 export const PAYMENT_STATUS_API_NAME = Object.freeze(
-  Object.fromEntries(Object.entries(PAYMENT_STATUS).map(([name, code]) => [code, name])),
+  Object.fromEntries(CODES.paymentStatus.map(({ code, apiName }) => [code, apiName])),
 );
 
-/** Physical POS "payment type" codes (`PaymentRequestActivityTypeId`). */
-export const ACTIVITY_TYPE = Object.freeze({
-  Sale: 1,
-  Cancellation: 2,
-  Refund: 3,
-  Unknown: 4,
-});
+function codesByName(rows) {
+  return Object.freeze(Object.fromEntries(rows.map(({ name, code }) => [name, code])));
+}
 
 /** Paywall's text error codes, which arrive in `clientMessage`. */
 export const CLIENT_MESSAGES = Object.freeze({

@@ -1,25 +1,27 @@
-//! What Paywall's numbers and text codes mean, in one table.
+//! What Paywall's numbers and text codes mean.
 //!
-//! Paywall's Physical POS documentation numbers payment statuses 1 to 12 and activity
-//! ("payment") types 1 to 4; its English enumeration pages are broken links, so the words
-//! for statuses 3 to 12 are translations of the Turkish table. The cancel sample itself
-//! (activity type 2, status 4) reads "cancellation, successful". A code this table does not
-//! know is kept as its number: Paywall may add codes, and a client must not fail on them.
+//! The numbers and their words come from `paywall-codes.json` beside this file, the one
+//! table that the Paywall stand-in and the www page read too (build.rs turns it into the
+//! rows of the enums below). Each row names its source: Paywall's Async Cancel sample, its
+//! Physical POS code tables, or the stand-in's assumption. A code the table does not know is
+//! kept as its number: Paywall may add codes, and a client must not fail on them.
 
-/// Defines a code enum from one table: the variants, `from_code`, `code`, `label`, and the
-/// TypeScript type of the code (`TYPESCRIPT`), so Rust, the messages and the generated
-/// declarations cannot disagree.
+/// Defines a code enum from the table's rows: the variants, `from_code`, `code`, `label`,
+/// and the TypeScript type of the code (`TYPESCRIPT`), so Rust, the messages and the
+/// generated declarations cannot disagree.
 macro_rules! code_table {
     (
         $(#[$meta:meta])*
-        pub enum $name:ident as $ts_name:literal {
-            $( $(#[doc = $doc:literal])* $code:literal => $variant:ident, $label:literal; )*
-        }
+        pub enum $name:ident as $ts_name:literal;
+        $( $code:literal => $variant:ident, $label:literal, $from:literal; )*
     ) => {
         $(#[$meta])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
         pub enum $name {
-            $( $(#[doc = $doc])* $variant, )*
+            $(
+                #[doc = concat!(stringify!($code), ": ", $label, " (source: ", $from, ").")]
+                $variant,
+            )*
             /// A code Paywall's documentation does not list, kept as its number.
             Other(i32),
         }
@@ -63,49 +65,19 @@ macro_rules! code_table {
     };
 }
 
-code_table! {
-    /// The type of the last activity on an async payment (`PaymentRequestActivityTypeId`).
-    pub enum ActivityType as "ActivityTypeCode" {
-        /// 1: the sale itself.
-        1 => Sale, "Sale";
-        /// 2: a cancellation; what a successful cancel reports.
-        2 => Cancellation, "Cancellation";
-        /// 3: a refund.
-        3 => Refund, "Refund";
-        /// 4: Paywall's own "unknown".
-        4 => Unknown, "Unknown";
-    }
-}
+include!(concat!(env!("OUT_DIR"), "/paywall_codes.rs"));
 
-code_table! {
-    /// The state of an async payment (`PaymentStatus`).
-    pub enum PaymentStatus as "PaymentStatusCode" {
-        /// 1: created (API name `Generated`).
-        1 => Created, "Created";
-        /// 2: sent to the POS device (API name `SentToDevice`).
-        2 => SentToDevice, "Sent to device";
-        /// 3: could not be sent to the device.
-        3 => CouldNotSendToDevice, "Could not be sent to device";
-        /// 4: successful; with activity type 2 this means the cancel succeeded.
-        4 => Successful, "Successful";
-        /// 5: failed.
-        5 => Failed, "Failed";
-        /// 6: Paywall's own "unknown".
-        6 => Unknown, "Unknown";
-        /// 7: notification not sent (Firebase).
-        7 => NotificationNotSentFirebase, "Notification not sent (Firebase)";
-        /// 8: notification not sent (socket).
-        8 => NotificationNotSentSocket, "Notification not sent (socket)";
-        /// 9: notification sent (Firebase).
-        9 => NotificationSentFirebase, "Notification sent (Firebase)";
-        /// 10: notification sent (socket).
-        10 => NotificationSentSocket, "Notification sent (socket)";
-        /// 11: taken into processing by the device.
-        11 => ProcessingOnDevice, "Taken into processing by the device";
-        /// 12: rolled back (a sale, cancel or refund).
-        12 => RolledBack, "Rolled back";
-    }
-}
+activity_type_rows!(code_table!(
+    /// The type of the last activity on an async payment (`PaymentRequestActivityTypeId`);
+    /// a successful cancel reports `Cancellation`.
+    pub enum ActivityType as "ActivityTypeCode";
+));
+
+payment_status_rows!(code_table!(
+    /// The state of an async payment (`PaymentStatus`); a successful cancel reports
+    /// `Successful`.
+    pub enum PaymentStatus as "PaymentStatusCode";
+));
 
 /// A sentence that tells the caller what a Paywall text error code means for a cancel,
 /// for the codes Paywall documents around this endpoint.

@@ -59,7 +59,13 @@ impl fmt::Display for ErrorKind {
 /// A failed cancel: what kind of failure, a message a person can act on, and the facts
 /// Paywall gave where there were any. Its texts never contain the private keys.
 ///
-/// Serialized, it is the details object a JS `PaywallError` is built from.
+/// Serialized, it is the details object a JS `PaywallError` is built from. The details are
+/// boxed so that a `Result<_, Error>` stays one pointer wide on the success path.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(transparent)]
+pub struct Error(Box<Details>);
+
+/// What an [`Error`] carries; also the TypeScript `PaywallErrorDetails`.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(
@@ -67,7 +73,7 @@ impl fmt::Display for ErrorKind {
     derive(tsify::Tsify),
     tsify(rename = "PaywallErrorDetails")
 )]
-pub struct Error {
+struct Details {
     /// What kind of failure this is.
     kind: ErrorKind,
     /// What went wrong and what to do about it.
@@ -81,6 +87,10 @@ pub struct Error {
     /// Paywall's text error code, such as `Payment.Async.AlreadyHasRefundOrCancel`.
     #[serde(skip_serializing_if = "Option::is_none")]
     client_message: Option<String>,
+    /// Paywall's own message, as it sent it (localised by Paywall): the text to show a
+    /// person when Paywall refuses. `message` quotes it too, with advice.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    paywall_message: Option<String>,
     /// Whether the same call, made again later, can succeed.
     retryable: bool,
     /// How many requests the call sent (0 when it was refused before sending).
@@ -95,16 +105,17 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
     fn new(kind: ErrorKind, message: String) -> Self {
-        Error {
+        Error(Box::new(Details {
             kind,
             message,
             http_status: None,
             error_code: None,
             client_message: None,
+            paywall_message: None,
             retryable: false,
             attempts: 0,
             payment_request_id: None,
-        }
+        }))
     }
 
     /// A config problem, described without the offending value (it may be a key).
@@ -124,7 +135,7 @@ impl Error {
             ErrorKind::Network,
             format!("No answer from Paywall at {url}: {cause}"),
         );
-        error.retryable = retryable;
+        error.0.retryable = retryable;
         error
     }
 
@@ -138,7 +149,7 @@ impl Error {
                  be processed: check the payment before trying again, or raise timeoutMs"
             ),
         );
-        error.retryable = true;
+        error.0.retryable = true;
         error
     }
 
@@ -161,8 +172,8 @@ impl Error {
             ErrorKind::Http,
             format!("Paywall answered HTTP {status} without a Paywall envelope: {detail}"),
         );
-        error.http_status = Some(status);
-        error.retryable = retry::is_retryable_status(status);
+        error.0.http_status = Some(status);
+        error.0.retryable = retry::is_retryable_status(status);
         error
     }
 
@@ -179,7 +190,7 @@ impl Error {
                  redirected POST may lose its body: set baseAddress to the address Paywall gave you"
             ),
         );
-        error.http_status = status;
+        error.0.http_status = status;
         error
     }
 
@@ -192,7 +203,7 @@ impl Error {
                 "Paywall answered HTTP {status} but not with a valid cancel envelope: {problem}"
             ),
         );
-        error.http_status = Some(status);
+        error.0.http_status = Some(status);
         error
     }
 
@@ -203,10 +214,13 @@ impl Error {
         paywall_message: Option<&str>,
         client_message: Option<&str>,
     ) -> Self {
+        let paywall_message = paywall_message
+            .map(str::trim)
+            .filter(|text| !text.is_empty());
         let mut message = String::from("Paywall refused the cancel");
-        if let Some(text) = paywall_message.filter(|text| !text.trim().is_empty()) {
+        if let Some(text) = paywall_message {
             message.push_str(": ");
-            message.push_str(text.trim());
+            message.push_str(text);
         }
         let mut facts = Vec::new();
         if let Some(code) = client_message {
@@ -224,20 +238,22 @@ impl Error {
             message.push_str(hint);
         }
         let mut error = Error::new(ErrorKind::Api, message);
-        error.http_status = Some(status);
-        error.error_code = error_code;
-        error.client_message = client_message.map(str::to_owned);
-        error.retryable = retry::is_retryable_status(status);
+        error.0.http_status = Some(status);
+        error.0.error_code = error_code;
+        error.0.client_message = client_message.map(str::to_owned);
+        error.0.paywall_message = paywall_message.map(str::to_owned);
+        error.0.retryable = retry::is_retryable_status(status);
         error
     }
 
     /// Records how many requests this call sent and which payment it was for, and adds
     /// both to the message where they help the reader.
     pub(crate) fn finish(mut self, attempts: u32, payment_request_id: &str) -> Self {
-        self.attempts = attempts;
-        self.payment_request_id = Some(payment_request_id.to_owned());
+        self.0.attempts = attempts;
+        self.0.payment_request_id = Some(payment_request_id.to_owned());
         if attempts > 1 {
-            self.message
+            self.0
+                .message
                 .push_str(&format!(" [after {attempts} attempts]"));
         }
         self
@@ -254,10 +270,13 @@ impl Error {
     /// protects nothing.
     pub fn redact(mut self, secrets: &[&str]) -> Self {
         for secret in secrets.iter().filter(|secret| secret.len() >= 4) {
-            if self.message.contains(secret) {
-                self.message = self.message.replace(secret, "[redacted]");
+            if self.0.message.contains(secret) {
+                self.0.message = self.0.message.replace(secret, "[redacted]");
             }
-            if let Some(text) = &mut self.client_message {
+            for text in [&mut self.0.client_message, &mut self.0.paywall_message]
+                .into_iter()
+                .flatten()
+            {
                 if text.contains(secret) {
                     *text = text.replace(secret, "[redacted]");
                 }
@@ -268,49 +287,54 @@ impl Error {
 
     /// Which kind of failure this is.
     pub fn kind(&self) -> ErrorKind {
-        self.kind
+        self.0.kind
     }
 
     /// The message, written for the person reading the log.
     pub fn message(&self) -> &str {
-        &self.message
+        &self.0.message
     }
 
     /// The HTTP status of Paywall's answer, when there was one.
     pub fn http_status(&self) -> Option<u16> {
-        self.http_status
+        self.0.http_status
     }
 
     /// Paywall's numeric `ErrorCode`, when its envelope carried one.
     pub fn error_code(&self) -> Option<i64> {
-        self.error_code
+        self.0.error_code
     }
 
     /// Paywall's text error code (`ClientMessage`), such as
     /// `Payment.Async.AlreadyHasRefundOrCancel`.
     pub fn client_message(&self) -> Option<&str> {
-        self.client_message.as_deref()
+        self.0.client_message.as_deref()
+    }
+
+    /// Paywall's own message (localised by Paywall), when it refused with one.
+    pub fn paywall_message(&self) -> Option<&str> {
+        self.0.paywall_message.as_deref()
     }
 
     /// Whether the same call, made again later, can succeed: the failure was transient.
     pub fn retryable(&self) -> bool {
-        self.retryable
+        self.0.retryable
     }
 
     /// How many requests this call sent to Paywall (0 when it failed before sending).
     pub fn attempts(&self) -> u32 {
-        self.attempts
+        self.0.attempts
     }
 
     /// The payment request id the call was for, once it had been validated.
     pub fn payment_request_id(&self) -> Option<&str> {
-        self.payment_request_id.as_deref()
+        self.0.payment_request_id.as_deref()
     }
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} error: {}", self.kind, self.message)
+        write!(f, "{} error: {}", self.0.kind, self.0.message)
     }
 }
 
@@ -359,6 +383,10 @@ mod tests {
              (Payment.Async.AlreadyHasRefundOrCancel, error code 1001, HTTP 200). "
         ));
         assert!(error.message().contains("already cancelled or refunded"));
+        assert_eq!(
+            error.paywall_message(),
+            Some("Payment was already cancelled.")
+        );
     }
 
     #[test]
@@ -384,6 +412,7 @@ mod tests {
         assert!(!error.message().contains("sk-live-123456"));
         assert!(error.message().contains("key [redacted] is not valid"));
         assert_eq!(error.client_message(), Some("echo [redacted]"));
+        assert_eq!(error.paywall_message(), Some("key [redacted] is not valid"));
     }
 
     #[test]

@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import http from "node:http";
 import { after, before, beforeEach, describe, it } from "node:test";
+import { MESSAGES } from "../../standin/scenarios.mjs";
 import {
   SCENARIOS,
   cancelRequests,
@@ -144,6 +145,8 @@ describe("error kinds", () => {
       assert.equal(error.paymentRequestId, idOf(name));
       assert.ok(error.message.includes(clientMessage), error.message);
       assert.match(error.message, /^Paywall refused the cancel: /);
+      assert.equal(error.paywallMessage, MESSAGES[clientMessage], "Paywall's own words, as sent");
+      assert.ok(error.message.includes(error.paywallMessage));
     });
   }
 
@@ -195,6 +198,7 @@ describe("the PaywallError object", () => {
       message: error.message,
       httpStatus: 200,
       clientMessage: "Payment.Request.RequestNotFound",
+      paywallMessage: "No payment request was found with this id.",
       retryable: false,
       attempts: 1,
       paymentRequestId: idOf("unknownPayment"),

@@ -117,5 +117,6 @@ describe("private keys never reach an error", () => {
     );
     assert.match(error.message, /Key \[redacted\] is not valid for \[redacted\]/);
     assert.equal(error.clientMessage, "System.AuthError [redacted]");
+    assert.equal(error.paywallMessage, "Key [redacted] is not valid for [redacted]");
   });
 });
