@@ -8,13 +8,14 @@ SHELL := bash
 .SHELLFLAGS := -euo pipefail -c
 .DEFAULT_GOAL := help
 
-.PHONY: help tools browser-tools package demo test lint test-rust test-wasm test-standin node-consumer \
-	test-node test-bun test-deno test-types test-workers test-chrome test-vite test-examples clean
+.PHONY: help tools browser-tools package demo www test lint test-rust test-wasm test-standin node-consumer \
+	test-node test-bun test-deno test-types test-workers test-chrome test-vite test-examples test-www clean
 
 help:
 	@echo "make demo    cancel a payment through the packed package (local stand-in, or a real"
 	@echo "             Paywall with PAYWALL_BASE_ADDRESS, PAYWALL_API_KEY_PRIVATE,"
 	@echo "             PAYWALL_API_CLIENT_PRIVATE and PAYMENT_REQUEST_ID set)"
+	@echo "make www     the demo page on http://127.0.0.1:\$$PORT/ (default 8080)"
 	@echo "make test    run every test"
 	@echo "make package build target/npm/paywall-edge-<version>.tgz"
 
@@ -30,8 +31,12 @@ package: tools
 demo: package
 	@node scripts/demo.mjs
 
+# The demo page on 127.0.0.1:$(PORT) (default 8080), with the stand-in.
+www: package
+	@node scripts/www.mjs
+
 test: lint test-rust test-wasm test-chrome test-standin test-node test-bun test-deno test-types \
-	test-workers test-vite test-examples
+	test-workers test-vite test-examples test-www
 
 lint: tools
 	cargo fmt --check
@@ -70,6 +75,10 @@ test-workers: package
 
 test-vite: package browser-tools
 	node --test --test-reporter=spec tests/browser/
+
+# The demo page in headless Chromium; leaves target/www.png and target/www-phone.png.
+test-www: package browser-tools
+	node --test --test-reporter=spec tests/www/
 
 test-examples: package
 	node --test --test-reporter=spec tests/examples/

@@ -145,6 +145,11 @@ const table = {
     description: "A rolled-back sale (NotConvenientStatus)",
     payment: payment(ACTIVITY_TYPE.Sale, PAYMENT_STATUS.RolledBack),
   },
+  undocumentedStatus: {
+    paymentRequestId: "8b0e6f43-2c1d-4f7a-9e35-61d2a7c4b9f0",
+    description: "A sale in status 13, a code Paywall has not documented: a cancel succeeds",
+    payment: payment(ACTIVITY_TYPE.Sale, 13, 64),
+  },
   unknownPayment: {
     paymentRequestId: "310478b5-6120-4312-83dd-8d9cc61a5e6e",
     description: "An id Paywall does not know (RequestNotFound)",

@@ -322,6 +322,7 @@ export async function startStandIn({
     return [...payments.values()].map((payment) => ({
       paymentRequestId: payment.paymentRequestId,
       scenario: payment.scenario,
+      injectsFaults: (SCENARIOS[payment.scenario]?.faults.length ?? 0) > 0,
       description: payment.description,
       paymentRequestActivityTypeId: payment.activityTypeId,
       paymentStatus: payment.paymentStatus,

@@ -7,28 +7,13 @@ import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { chromium } from "playwright-core";
 import { installTarball, newestTarball, root } from "../../scripts/tarball.mjs";
 import { startStandIn } from "../../standin/server.mjs";
 import { SCENARIOS, STANDIN_KEYS } from "../../standin/scenarios.mjs";
+import { launchChromium, watchForProblems } from "./chromium.mjs";
 
 const app = path.join(root, "target", "vite-app");
 const vite = path.join(root, "node_modules", ".bin", "vite");
-
-/** The flags TOOLCHAIN.md found necessary for Chromium on this closed network. */
-export const CHROMIUM_OPTIONS = {
-  executablePath: "/usr/bin/chromium",
-  args: [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-  ],
-};
 
 async function freePort() {
   const server = net.createServer();
@@ -79,12 +64,9 @@ describe("the package in a Vite-built page in Chromium", () => {
     execFileSync(vite, ["build", "--logLevel", "warn"], { cwd: app, stdio: ["ignore", "inherit", "inherit"] });
     standIn = await startStandIn();
     preview = await startPreview();
-    browser = await chromium.launch(CHROMIUM_OPTIONS);
+    browser = await launchChromium();
     page = await browser.newPage();
-    page.on("console", (message) => {
-      if (message.type() === "error") problems.push(`console: ${message.text()}`);
-    });
-    page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+    watchForProblems(page, problems);
     page.on("request", (request) => {
       if (request.url().endsWith(".wasm")) wasmRequests.push(request.url());
     });
