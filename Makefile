@@ -8,7 +8,7 @@ SHELL := bash
 .SHELLFLAGS := -euo pipefail -c
 .DEFAULT_GOAL := help
 
-.PHONY: help tools browser-tools package demo www test lint test-rust test-wasm test-standin node-consumer \
+.PHONY: help tools browser-tools package demo www bench test lint test-rust test-wasm test-standin node-consumer \
 	test-node test-bun test-deno test-types test-workers test-chrome test-vite test-examples test-www clean
 
 help:
@@ -18,6 +18,7 @@ help:
 	@echo "make www     the demo page on http://127.0.0.1:\$$PORT/ (default 8080)"
 	@echo "make test    run every test"
 	@echo "make package build target/npm/paywall-edge-<version>.tgz"
+	@echo "make bench   measure against a plain-JS client (prints a table, updates README.md)"
 
 tools:
 	@scripts/install-tools.sh
@@ -30,6 +31,10 @@ package: tools
 
 demo: package
 	@node scripts/demo.mjs
+
+# Not part of `make test`: measures against a plain-JS client and updates README.md.
+bench: package
+	node --expose-gc bench/bench.mjs
 
 # The demo page on 127.0.0.1:$(PORT) (default 8080), with the stand-in.
 www: package

@@ -1,0 +1,316 @@
+#!/usr/bin/env node
+// `make bench`: what paywall-edge costs against the same client written by hand in plain
+// JavaScript (bench/plain-client.mjs), measured on the packed release tarball, side by
+// side in one process, rounds interleaved, medians reported. Prints a table, writes
+// target/bench.json, and puts the table into README.md between its bench markers.
+//
+// Runs with `node --expose-gc`. BENCH_QUICK=1 runs fewer rounds, for trying things out.
+import { execFileSync, spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import zlib from "node:zlib";
+import { installTarball, newestTarball, root } from "../scripts/tarball.mjs";
+import { STANDIN_KEYS } from "../standin/scenarios.mjs";
+
+const QUICK = process.env.BENCH_QUICK === "1";
+const ROUNDS = QUICK ? 3 : 11;
+const LIBRARY_CALLS = QUICK ? 2_000 : 10_000;
+const E2E_CALLS = QUICK ? 1_000 : 4_000;
+const IN_FLIGHT = 64;
+const IMPORT_RUNS = QUICK ? 5 : 20;
+const MEMORY_CALLS = 100_000;
+const ID = "72ec8714-d116-4306-8881-38a43c485da9";
+const app = path.join(root, "target", "bench-app");
+const note = (text) => process.stderr.write(`[bench] ${text}\n`);
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+
+// --- Loading both clients, with a handle on the module's linear memory ------------------
+
+installTarball(newestTarball(), app);
+fs.copyFileSync(path.join(root, "bench", "plain-client.mjs"), path.join(app, "plain-client.mjs"));
+fs.writeFileSync(path.join(app, "load.mjs"), 'export * from "paywall-edge";\n');
+let wasmInstance;
+const OriginalInstance = WebAssembly.Instance;
+WebAssembly.Instance = new Proxy(OriginalInstance, {
+  construct(target, args) {
+    wasmInstance = Reflect.construct(target, args);
+    return wasmInstance;
+  },
+});
+const edge = await import(pathToFileURL(path.join(app, "load.mjs")).href);
+WebAssembly.Instance = OriginalInstance;
+const plain = await import(pathToFileURL(path.join(app, "plain-client.mjs")).href);
+const clients = { "paywall-edge": edge.cancelPayment, "plain JS": plain.cancelPayment };
+const wasmMemoryBytes = () => wasmInstance.exports.memory.buffer.byteLength;
+
+const successBody = (id) =>
+  JSON.stringify({
+    result: {
+      paymentRequestId: id,
+      paymentRequestActivityId: "3a7deace-d437-4d3f-8ef8-1cba82f18e8f",
+      paymentRequestActivityTypeId: 2,
+      paymentStatus: 4,
+    },
+    failed: false,
+    message: null,
+    clientMessage: null,
+    succeeded: true,
+  });
+const body = successBody(ID);
+const immediateConfig = {
+  baseAddress: "https://paywall.example",
+  apiKeyPrivate: "bench-private-key",
+  apiClientPrivate: "bench-private-client",
+  fetch: async () => new Response(body, { status: 200, headers: { "content-type": "application/json" } }),
+};
+
+// --- Library work per call: a fetch that answers at once --------------------------------
+
+async function callsPerSecond(cancel, calls) {
+  const started = performance.now();
+  for (let i = 0; i < calls; i += 1) await cancel(immediateConfig, ID);
+  return calls / ((performance.now() - started) / 1000);
+}
+
+async function interleaved(measure) {
+  const samples = Object.fromEntries(Object.keys(clients).map((name) => [name, []]));
+  for (let round = 0; round < ROUNDS; round += 1) {
+    const order = round % 2 ? Object.keys(clients).reverse() : Object.keys(clients);
+    for (const name of order) samples[name].push(await measure(clients[name], name));
+  }
+  return Object.fromEntries(Object.entries(samples).map(([name, values]) => [name, median(values)]));
+}
+
+note("warming up");
+for (const cancel of Object.values(clients)) await callsPerSecond(cancel, 2_000);
+note(`library work: ${ROUNDS} rounds of ${LIBRARY_CALLS} calls per client`);
+const library = await interleaved((cancel) => callsPerSecond(cancel, LIBRARY_CALLS));
+
+// --- End to end on loopback against the stand-in (its own process), 64 in flight -------
+
+async function startStandInProcess() {
+  const child = spawn(process.execPath, [path.join(root, "standin", "server.mjs"), "--port", "0"], {
+    stdio: ["ignore", "pipe", "ignore"],
+  });
+  const url = await new Promise((resolve, reject) => {
+    let output = "";
+    child.stdout.on("data", (chunk) => {
+      output += chunk;
+      const match = /PAYWALL_STANDIN_URL=(\S+)/.exec(output);
+      if (match) resolve(match[1]);
+    });
+    child.on("exit", () => reject(new Error("the stand-in exited")));
+  });
+  return { url, stop: () => child.kill() };
+}
+
+async function createPayments(url, count) {
+  const ids = [];
+  for (let start = 0; start < count; start += 200) {
+    const batch = Array.from({ length: Math.min(200, count - start) }, async (_, i) => {
+      const response = await fetch(`${url}/api/payment/async/sale`, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          apikeyprivate: STANDIN_KEYS.apiKeyPrivate,
+          apiclientprivate: STANDIN_KEYS.apiClientPrivate,
+        },
+        body: JSON.stringify({
+          TerminalId: "T-1",
+          MerchantUniqueCode: `B-${start + i}`,
+          Amount: 1,
+          Products: [{ Name: "x", Amount: 1 }],
+        }),
+      });
+      return (await response.json()).Result.PaymentRequestId;
+    });
+    ids.push(...(await Promise.all(batch)));
+  }
+  return ids;
+}
+
+const standIn = await startStandInProcess();
+const e2eConfig = { baseAddress: standIn.url, ...STANDIN_KEYS };
+async function endToEnd(cancel) {
+  const ids = await createPayments(standIn.url, E2E_CALLS);
+  let next = 0;
+  let failures = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: IN_FLIGHT }, async () => {
+      while (next < ids.length) {
+        const id = ids[next];
+        next += 1;
+        await cancel(e2eConfig, id).catch(() => (failures += 1));
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  if (failures) throw new Error(`${failures} end-to-end cancels failed`);
+  return ids.length / seconds;
+}
+note(`end to end: ${ROUNDS} rounds of ${E2E_CALLS} cancels per client, ${IN_FLIGHT} in flight`);
+await endToEnd(edge.cancelPayment);
+await endToEnd(plain.cancelPayment);
+const e2e = await interleaved((cancel) => endToEnd(cancel));
+standIn.stop();
+
+// --- Import to first call ready, in fresh Node processes ---------------------------------
+
+// "Ready" means imported and one call completed; the fetch answers with a plain
+// Response-like object, so that Node's own lazy loading of its fetch implementation (about
+// 20 ms, the same for both) is not counted.
+const importScript = (specifier) => `
+  const body = ${JSON.stringify(body)};
+  const fetch = async () => ({ status: 200, headers: { get: () => null }, text: async () => body });
+  const started = performance.now();
+  const { cancelPayment } = await import(${JSON.stringify(specifier)});
+  await cancelPayment({ baseAddress: "https://p.example", apiKeyPrivate: "k-1234", apiClientPrivate: "c-1234", fetch },
+    "${ID}");
+  console.log(performance.now() - started);
+`;
+note(`import to first call ready: ${IMPORT_RUNS} fresh processes per client`);
+const importSamples = { "paywall-edge": [], "plain JS": [] };
+const specifiers = { "paywall-edge": "paywall-edge", "plain JS": "./plain-client.mjs" };
+for (let run = 0; run < IMPORT_RUNS; run += 1) {
+  for (const name of Object.keys(importSamples)) {
+    const out = execFileSync(process.execPath, ["--input-type=module", "-e", importScript(specifiers[name])], {
+      cwd: app,
+      encoding: "utf8",
+    });
+    importSamples[name].push(Number(out.trim()));
+  }
+}
+const importToReady = Object.fromEntries(Object.entries(importSamples).map(([k, v]) => [k, median(v)]));
+
+// --- Memory over 100k calls -------------------------------------------------------------
+
+function memoryNow() {
+  globalThis.gc?.();
+  return { rss: process.memoryUsage().rss, wasm: wasmMemoryBytes() };
+}
+const thousandCalls = () =>
+  Promise.all(Array.from({ length: 1_000 }, () => edge.cancelPayment(immediateConfig, ID)));
+note(`memory: ${MEMORY_CALLS} calls, 1000 at a time, after a warm-up at that concurrency`);
+for (let done = 0; done < 10_000; done += 1_000) await thousandCalls();
+const memoryBefore = memoryNow();
+for (let done = 0; done < MEMORY_CALLS; done += 1_000) await thousandCalls();
+const memoryAfter = memoryNow();
+
+// --- Sizes --------------------------------------------------------------------------------
+
+const packageDir = path.join(app, "node_modules", "paywall-edge");
+const sizeOf = (files) => {
+  const bytes = files.map((file) => fs.readFileSync(path.join(packageDir, file)));
+  return {
+    raw: bytes.reduce((sum, b) => sum + b.length, 0),
+    gzip: bytes.reduce((sum, b) => sum + zlib.gzipSync(b, { level: 9 }).length, 0),
+  };
+};
+const sizes = {
+  wasm: sizeOf(["paywall_edge_bg.wasm"]),
+  "JS for Node (node.cjs, error.cjs, glue)": sizeOf(["node.cjs", "error.cjs", "glue/node.cjs"]),
+  "JS for workerd and browsers (entry, error.js, glue)": sizeOf(["workerd.js", "error.js", "glue/web.js"]),
+};
+
+/** Bundles a one-route Worker around `client` with wrangler and reads the upload size. */
+function workerUpload(importLine) {
+  const dir = path.join(root, "target", "bench-worker");
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(path.join(dir, "src"), { recursive: true });
+  fs.cpSync(path.join(app, "node_modules"), path.join(dir, "node_modules"), { recursive: true });
+  fs.copyFileSync(path.join(app, "plain-client.mjs"), path.join(dir, "src", "plain-client.mjs"));
+  fs.writeFileSync(
+    path.join(dir, "src", "index.js"),
+    `${importLine}\nexport default { async fetch(request, env) {\n` +
+      `  const result = await cancelPayment({ baseAddress: env.BASE, apiKeyPrivate: env.KEY, apiClientPrivate: env.CLIENT }, "${ID}");\n` +
+      `  return Response.json(result);\n} };\n`,
+  );
+  fs.writeFileSync(path.join(dir, "wrangler.toml"), 'name = "bench"\nmain = "src/index.js"\ncompatibility_date = "2026-04-01"\n');
+  const output = execFileSync(path.join(root, "node_modules", ".bin", "wrangler"), ["deploy", "--dry-run", "--outdir", "dist"], {
+    cwd: dir,
+    encoding: "utf8",
+    env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "1" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const match = /Total Upload: ([\d.]+) KiB \/ gzip: ([\d.]+) KiB/.exec(output);
+  if (!match) throw new Error(`wrangler printed no upload size:\n${output}`);
+  return { raw: Number(match[1]) * 1024, gzip: Number(match[2]) * 1024 };
+}
+note("Worker upload sizes (wrangler deploy --dry-run)");
+const upload = {
+  "paywall-edge": workerUpload('import { cancelPayment } from "paywall-edge";'),
+  "plain JS": workerUpload('import { cancelPayment } from "./plain-client.mjs";'),
+};
+
+// --- Report ---------------------------------------------------------------------------------
+
+const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
+const ratio = (a, b) => (a / b).toFixed(2);
+const rows = [
+  ["library work, calls/s (fetch answers at once)", library["paywall-edge"].toFixed(0), library["plain JS"].toFixed(0), ratio(library["paywall-edge"], library["plain JS"])],
+  [`end to end, calls/s (stand-in, ${IN_FLIGHT} in flight)`, e2e["paywall-edge"].toFixed(0), e2e["plain JS"].toFixed(0), ratio(e2e["paywall-edge"], e2e["plain JS"])],
+  ["import to first call ready, ms (fresh Node)", importToReady["paywall-edge"].toFixed(1), importToReady["plain JS"].toFixed(1), ratio(importToReady["paywall-edge"], importToReady["plain JS"])],
+  ["Worker upload (wrangler), gzip", kb(upload["paywall-edge"].gzip), kb(upload["plain JS"].gzip), ratio(upload["paywall-edge"].gzip, upload["plain JS"].gzip)],
+  ["Worker upload (wrangler), raw", kb(upload["paywall-edge"].raw), kb(upload["plain JS"].raw), ratio(upload["paywall-edge"].raw, upload["plain JS"].raw)],
+];
+const sizeRows = Object.entries(sizes).map(([what, size]) => [what, kb(size.raw), kb(size.gzip)]);
+const memoryRows = [
+  ["RSS", kb(memoryBefore.rss), kb(memoryAfter.rss), kb(memoryAfter.rss - memoryBefore.rss)],
+  ["wasm linear memory", kb(memoryBefore.wasm), kb(memoryAfter.wasm), kb(memoryAfter.wasm - memoryBefore.wasm)],
+];
+const cpu = os.cpus()[0]?.model ?? "unknown CPU";
+const machine = `${cpu}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.type()} ${os.release()}, Node ${process.versions.node}`;
+const date = new Date().toISOString().slice(0, 10);
+
+const table = (header, body) =>
+  [`| ${header.join(" | ")} |`, `|${header.map(() => "---").join("|")}|`, ...body.map((r) => `| ${r.join(" | ")} |`)].join("\n");
+const markdown = [
+  `Measured ${date} on ${machine}${QUICK ? " (quick run)" : ""}; medians of ${ROUNDS} interleaved rounds.`,
+  "",
+  table(["measure", "paywall-edge", "plain JS", "ratio"], rows),
+  "",
+  table(["shipped file", "raw", "gzip"], sizeRows),
+  "",
+  table([`memory over ${MEMORY_CALLS / 1000}k calls`, "before", "after", "growth"], memoryRows),
+].join("\n");
+
+console.log(`\n${markdown}\n`);
+fs.writeFileSync(
+  path.join(root, "target", "bench.json"),
+  `${JSON.stringify(
+    {
+      date,
+      machine,
+      quick: QUICK,
+      rounds: ROUNDS,
+      libraryCallsPerSecond: library,
+      endToEndCallsPerSecond: e2e,
+      inFlight: IN_FLIGHT,
+      importToReadyMs: importToReady,
+      memory: { calls: MEMORY_CALLS, before: memoryBefore, after: memoryAfter },
+      sizes,
+      workerUpload: upload,
+    },
+    null,
+    2,
+  )}\n`,
+);
+if (!QUICK) {
+  const readmePath = path.join(root, "README.md");
+  const readme = fs.readFileSync(readmePath, "utf8");
+  const updated = readme.replace(
+    /(<!-- bench -->\n)[\s\S]*?(\n<!-- \/bench -->)/,
+    (_, open, close) => `${open}${markdown}${close}`,
+  );
+  if (updated === readme && !readme.includes(markdown)) note("README.md has no <!-- bench --> markers");
+  fs.writeFileSync(readmePath, updated);
+}
+note("wrote target/bench.json");
