@@ -82,7 +82,9 @@ export function makeCancelPayment(loadModule) {
   return async function cancelPayment(config, paymentRequestId) {
     let rawCancel;
     try {
-      rawCancel = await loadModule();
+      rawCancel = loadModule();
+      // Node and workerd load synchronously; only browsers hand back a promise.
+      if (typeof rawCancel !== "function") rawCancel = await rawCancel;
     } catch (cause) {
       const what = cause instanceof Error ? cause.message : String(cause);
       throw new PaywallError(`paywall-edge could not load its WebAssembly module: ${what}`, {

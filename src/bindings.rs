@@ -6,14 +6,18 @@
 //! into a `PaywallError` inside the caller's own async call chain, which gives the error a
 //! stack trace that shows where the caller awaited it.
 
+use std::cell::Cell;
+use std::rc::Rc;
+
 use js_sys::JsString;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::core::{
-    self, ActivityType, Config, ConfigOptions, Error, FieldValue, PaymentRequestId, PaymentStatus,
+    self, json, ActivityType, Config, ConfigOptions, Error, FieldValue, PaymentRequestId,
+    PaymentStatus,
 };
-use crate::transport::{self, describe_type, FetchFunction, Signal};
+use crate::transport::{self, describe_type, FetchFunction, PreparedConfig, Signal};
 
 /// Longest string copied out of a config field. Keys and URLs are far shorter; refusing a
 /// multi-megabyte string before copying it keeps WebAssembly memory (which never shrinks)
@@ -77,22 +81,50 @@ pub async fn cancel_payment(
         Err(error) => Err(error),
     };
     match outcome {
-        Ok(result) => serde_wasm_bindgen::to_value(&result).map_err(|error| {
-            error_details(&Error::decode(
-                200,
-                &format!("the result could not be returned: {error}"),
-            ))
-        }),
-        Err(error) => Err(error_details(&error)),
+        Ok(result) => Ok(to_js(&result)),
+        Err(error) => Err(to_js(&error)),
+    }
+}
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = JSON, js_name = parse, catch)]
+    fn parse_json(text: &str) -> Result<JsValue, JsValue>;
+}
+
+/// A serde value as a plain JS object: written as JSON by the core's writer and read back
+/// by the runtime's `JSON.parse`, which builds the object in one call instead of one call
+/// per field. The result and the error details are flat and small.
+fn to_js<T: serde::Serialize>(value: &T) -> JsValue {
+    match json::to_string(value).map(|text| parse_json(&text)) {
+        Ok(Ok(object)) => object,
+        // Unreachable for the wire types (the JSON tests cover both); a message beats a trap.
+        Ok(Err(_)) | Err(_) => JsValue::from_str("paywall-edge could not convert its answer"),
     }
 }
 
 /// The checked inputs of one call.
 struct Call {
-    config: Config,
+    config: Rc<PreparedConfig>,
     id: PaymentRequestId,
     fetch: FetchFunction,
     signal: Option<Signal>,
+}
+
+/// The config fields the last successful call read, the values they held, and what they
+/// became. Most programs pass the same settings to every call; when every field holds the
+/// same value again (`===`), the checked config and its prepared JS values are reused instead
+/// of copying and checking the strings anew. Fields are still read on every call, so a getter
+/// that changes its answer is seen.
+struct RememberedConfig {
+    fields: Vec<(&'static str, JsValue)>,
+    prepared: Rc<PreparedConfig>,
+}
+
+thread_local! {
+    // A Cell, taken for the duration of a read: a getter that calls back into this module
+    // finds it empty instead of finding it borrowed.
+    static LAST_CONFIG: Cell<Option<RememberedConfig>> = const { Cell::new(None) };
 }
 
 /// Reads and checks everything the caller passed, before anything is sent.
@@ -103,10 +135,9 @@ fn read_call(config: &JsValue, payment_request_id: &JsValue) -> Result<Call, Err
             describe_type(config)
         )));
     }
-    let options: ConfigOptions = core::from_fields("config", |name| read_field(config, name))?;
-    let checked = Config::from_options(options)?;
+    let prepared = read_config(config)?;
     let id = read_payment_request_id(payment_request_id)
-        .map_err(|error| error.redact(&checked.secrets()))?;
+        .map_err(|error| error.redact(&prepared.config().secrets()))?;
     let fetch = match read_property(config, "fetch")? {
         absent if absent.is_undefined() || absent.is_null() => FetchFunction::global()?,
         function if function.is_function() => FetchFunction::Custom(function),
@@ -130,15 +161,57 @@ fn read_call(config: &JsValue, payment_request_id: &JsValue) -> Result<Call, Err
         }
     };
     Ok(Call {
-        config: checked,
+        config: prepared,
         id,
         fetch,
         signal,
     })
 }
 
+/// Reads the settings fields of `config` into a checked, prepared config, reusing the last
+/// one when the values are the same.
+fn read_config(config: &JsValue) -> Result<Rc<PreparedConfig>, Error> {
+    let remembered = LAST_CONFIG.with(Cell::take);
+    let mut fresh: Vec<(&'static str, JsValue)> = Vec::new();
+    if let Some(remembered) = &remembered {
+        for (name, _) in &remembered.fields {
+            fresh.push((name, read_property(config, name)?));
+        }
+        let unchanged = fresh
+            .iter()
+            .zip(&remembered.fields)
+            .all(|((_, now), (_, before))| now == before);
+        if unchanged {
+            let prepared = Rc::clone(&remembered.prepared);
+            let remember = RememberedConfig {
+                fields: fresh,
+                prepared: Rc::clone(&prepared),
+            };
+            LAST_CONFIG.with(|last| last.set(Some(remember)));
+            return Ok(prepared);
+        }
+    }
+    let mut fields: Vec<(&'static str, JsValue)> = Vec::new();
+    let options: ConfigOptions = core::from_fields("config", |name| {
+        let value = match fresh.iter().find(|(read, _)| *read == name) {
+            Some((_, value)) => value.clone(),
+            None => read_property(config, name)?,
+        };
+        let field = field_value(&value);
+        fields.push((name, value));
+        Ok(field)
+    })?;
+    let prepared = Rc::new(PreparedConfig::new(Config::from_options(options)?));
+    let remember = RememberedConfig {
+        fields,
+        prepared: Rc::clone(&prepared),
+    };
+    LAST_CONFIG.with(|last| last.set(Some(remember)));
+    Ok(prepared)
+}
+
 /// Reads one config property; a getter or Proxy trap that throws is a config error.
-fn read_property(config: &JsValue, name: &str) -> Result<JsValue, Error> {
+fn read_property(config: &JsValue, name: &'static str) -> Result<JsValue, Error> {
     transport::get(config, name).map_err(|_| {
         Error::config(format!(
             "reading config.{name} threw an exception; pass a plain object"
@@ -146,28 +219,28 @@ fn read_property(config: &JsValue, name: &str) -> Result<JsValue, Error> {
     })
 }
 
-/// Reads one config property as the core's [`FieldValue`], copying strings only when they
-/// are short enough to be a setting.
-fn read_field(config: &JsValue, name: &str) -> Result<FieldValue, Error> {
-    let value = read_property(config, name)?;
-    Ok(if value.is_undefined() {
-        FieldValue::Missing
-    } else if value.is_null() {
-        FieldValue::Null
-    } else if let Some(flag) = value.as_bool() {
-        FieldValue::Bool(flag)
-    } else if let Some(number) = value.as_f64() {
-        FieldValue::Number(number)
-    } else if let Some(text) = value.dyn_ref::<JsString>() {
+/// A config property as the core's [`FieldValue`], copying strings only when they are
+/// short enough to be a setting. Ordered by what configs hold most (strings, then absent
+/// fields); each test is one call into JS.
+fn field_value(value: &JsValue) -> FieldValue {
+    if let Some(text) = value.dyn_ref::<JsString>() {
         let length = text.length();
         if length > MAX_FIELD_CHARS {
             FieldValue::LongString(length)
         } else {
             FieldValue::String(text.as_string().unwrap_or_default())
         }
+    } else if value.is_undefined() {
+        FieldValue::Missing
+    } else if let Some(number) = value.as_f64() {
+        FieldValue::Number(number)
+    } else if let Some(flag) = value.as_bool() {
+        FieldValue::Bool(flag)
+    } else if value.is_null() {
+        FieldValue::Null
     } else {
-        FieldValue::Other(describe_type(&value))
-    })
+        FieldValue::Other(describe_type(value))
+    }
 }
 
 /// Reads the id: a string holding a canonical GUID.
@@ -180,9 +253,4 @@ fn read_payment_request_id(value: &JsValue) -> Result<PaymentRequestId, Error> {
         return Err(PaymentRequestId::too_long(length));
     }
     PaymentRequestId::parse(&text.as_string().unwrap_or_default())
-}
-
-/// The plain object the JS entry turns into a `PaywallError`.
-fn error_details(error: &Error) -> JsValue {
-    serde_wasm_bindgen::to_value(error).unwrap_or_else(|_| JsValue::from_str(error.message()))
 }

@@ -27,19 +27,22 @@
 //! # }
 //! ```
 
+use std::cell::{OnceCell, RefCell};
+
 use js_sys::{Array, Function, JsString, Object, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 use crate::core::{
-    self, browser_refused, excerpt, CancelResult, Config, Envelope, Error, Host, HttpRequest,
+    self, browser_refused, excerpt, json, CancelResult, Config, Error, Host, HttpRequest,
     HttpResponse, PaymentRequestId, SendFailure,
 };
 
-/// Guarded imports: each returns `Err` instead of throwing through Rust.
+/// The imports this module calls. Those that touch a caller's objects are guarded
+/// (`catch`): they return `Err` instead of throwing through Rust.
 mod js {
-    use js_sys::{Array, JsString, Promise};
+    use js_sys::{Array, JsString, Object, Promise};
     use wasm_bindgen::prelude::*;
 
     #[wasm_bindgen]
@@ -47,8 +50,30 @@ mod js {
         #[wasm_bindgen(js_namespace = Reflect, js_name = get, catch)]
         pub fn get(target: &JsValue, key: &JsValue) -> Result<JsValue, JsValue>;
 
-        #[wasm_bindgen(js_namespace = Reflect, js_name = apply, catch)]
-        pub fn apply(function: &JsValue, this: &JsValue, args: &Array) -> Result<JsValue, JsValue>;
+        /// On objects of our own, which have no setters to throw.
+        #[wasm_bindgen(js_namespace = Reflect, js_name = set)]
+        pub fn set(target: &Object, key: &JsValue, value: &JsValue) -> bool;
+
+        /// `Object.assign({}, source)` for a source of our own: a shallow copy.
+        #[wasm_bindgen(js_namespace = Object, js_name = assign)]
+        pub fn assign(target: &Object, source: &Object) -> Object;
+
+        /// A function of unknown origin, called through `Function.prototype.call`.
+        pub type Callable;
+
+        #[wasm_bindgen(method, catch, js_name = call)]
+        pub fn call0(this: &Callable, context: &JsValue) -> Result<JsValue, JsValue>;
+
+        #[wasm_bindgen(method, catch, js_name = call)]
+        pub fn call1(this: &Callable, context: &JsValue, a: &JsValue) -> Result<JsValue, JsValue>;
+
+        #[wasm_bindgen(method, catch, js_name = call)]
+        pub fn call2(
+            this: &Callable,
+            context: &JsValue,
+            a: &JsValue,
+            b: &JsValue,
+        ) -> Result<JsValue, JsValue>;
 
         #[wasm_bindgen(js_namespace = Promise, js_name = resolve, catch)]
         pub fn promise_resolve(value: &JsValue) -> Result<Promise, JsValue>;
@@ -57,38 +82,68 @@ mod js {
         pub fn promise_race(promises: &Array) -> Promise;
 
         #[wasm_bindgen(js_name = setTimeout, catch)]
-        pub fn set_timeout(handler: &JsValue, ms: u32) -> Result<JsValue, JsValue>;
+        pub fn set_timeout(
+            handler: &JsValue,
+            ms: u32,
+            argument: &JsValue,
+        ) -> Result<JsValue, JsValue>;
 
         #[wasm_bindgen(js_name = clearTimeout, catch)]
         pub fn clear_timeout(handle: &JsValue) -> Result<(), JsValue>;
-
-        #[wasm_bindgen(js_namespace = JSON, js_name = parse, catch)]
-        pub fn json_parse(text: &JsString) -> Result<JsValue, JsValue>;
-
-        #[wasm_bindgen(js_namespace = JSON, js_name = stringify, catch)]
-        pub fn json_stringify(value: &JsValue) -> Result<JsString, JsValue>;
 
         #[wasm_bindgen(js_name = String, catch)]
         pub fn to_js_string(value: &JsValue) -> Result<JsString, JsValue>;
     }
 }
 
+/// The JS string for one of the fixed names this crate reads and writes ("status",
+/// "headers", "abort", ...), made on first use and kept.
+///
+/// A Rust `&str` passed to JS is otherwise decoded into a new JS string on every call, which
+/// costs more than the property read it is for. The cache is keyed by the literal's address
+/// and length: a handful of entries, found without hashing.
+pub(crate) fn js_name(name: &'static str) -> JsValue {
+    type Entry = (usize, usize, JsValue);
+    thread_local! {
+        static NAMES: RefCell<Vec<Entry>> = const { RefCell::new(Vec::new()) };
+    }
+    let key = (name.as_ptr() as usize, name.len());
+    NAMES.with(|names| {
+        let Ok(mut names) = names.try_borrow_mut() else {
+            return JsValue::from_str(name);
+        };
+        if let Some((_, _, value)) = names.iter().find(|(at, len, _)| (*at, *len) == key) {
+            return value.clone();
+        }
+        let value = JsValue::from_str(name);
+        names.push((key.0, key.1, value.clone()));
+        value
+    })
+}
+
 /// Reads `target[key]`; a throwing getter or trap is an `Err`.
-pub(crate) fn get(target: &JsValue, key: &str) -> Result<JsValue, JsValue> {
-    js::get(target, &JsValue::from_str(key))
+pub(crate) fn get(target: &JsValue, key: &'static str) -> Result<JsValue, JsValue> {
+    js::get(target, &js_name(key))
+}
+
+/// Sets `target[key]` on an object of our own.
+fn set(target: &Object, key: &'static str, value: &JsValue) {
+    js::set(target, &js_name(key), value);
 }
 
 /// Calls `function` with `this` and `args`; a throw is an `Err`.
 fn call(function: &JsValue, this: &JsValue, args: &[&JsValue]) -> Result<JsValue, JsValue> {
-    let list = Array::new();
-    for arg in args {
-        list.push(arg);
+    let function: &js::Callable = function.unchecked_ref();
+    match args {
+        [] => function.call0(this),
+        [a] => function.call1(this, a),
+        [a, b] => function.call2(this, a, b),
+        _ => Err(JsValue::from_str("at most two arguments are passed")),
     }
-    js::apply(function, this, &list)
 }
 
 /// Reads `target[key]` and checks it is a function.
-fn get_function(target: &JsValue, key: &str) -> Option<JsValue> {
+fn get_function(target: &JsValue, key: &'static str) -> Option<JsValue> {
     get(target, key).ok().filter(JsValue::is_function)
 }
 
@@ -116,7 +171,7 @@ pub(crate) fn describe_type(value: &JsValue) -> &'static str {
 }
 
 /// A string property of a foreign object, if it is one.
-fn get_string(target: &JsValue, key: &str) -> Option<String> {
+fn get_string(target: &JsValue, key: &'static str) -> Option<String> {
     get(target, key).ok().and_then(|value| value.as_string())
 }
 
@@ -189,7 +244,7 @@ impl Signal {
 
     /// Calls `listener` when the signal fires, until the returned guard is dropped.
     fn on_abort(&self, listener: &JsValue) -> Result<Listening, JsValue> {
-        let event = JsValue::from_str("abort");
+        let event = js_name("abort");
         call(&self.add_listener, &self.target, &[&event, listener])?;
         Ok(Listening {
             signal: self.clone(),
@@ -207,7 +262,7 @@ struct Listening {
 
 impl Drop for Listening {
     fn drop(&mut self) {
-        let event = JsValue::from_str("abort");
+        let event = js_name("abort");
         // A signal whose removeEventListener throws keeps its listener; nothing else to do.
         let _ = call(
             &self.signal.remove_listener,
@@ -222,8 +277,9 @@ impl Drop for Listening {
 struct Timer(JsValue);
 
 impl Timer {
-    fn start(handler: &JsValue, ms: u32) -> Result<Timer, JsValue> {
-        js::set_timeout(handler, ms).map(Timer)
+    /// Calls `handler(argument)` after `ms` milliseconds.
+    fn start(handler: &JsValue, ms: u32, argument: &JsValue) -> Result<Timer, JsValue> {
+        js::set_timeout(handler, ms, argument).map(Timer)
     }
 }
 
@@ -268,7 +324,50 @@ pub async fn cancel_payment_with(
         Some(fetch) => FetchFunction::Custom(fetch.into()),
         None => FetchFunction::global()?,
     };
-    cancel(config, id, fetch, signal).await
+    cancel(&PreparedConfig::new(config.clone()), id, fetch, signal).await
+}
+
+/// A checked [`Config`] with the JS values that every request made from it sends: the URL
+/// and the headers (the private keys among them) become JS strings once per config, on its
+/// first request, instead of once per call. The bindings keep the last one between calls.
+pub(crate) struct PreparedConfig {
+    config: Config,
+    parts: OnceCell<RequestParts>,
+}
+
+/// The parts of a request that depend only on the config.
+struct RequestParts {
+    url: JsValue,
+    /// A template: each request sends its own copy.
+    headers: Object,
+}
+
+impl PreparedConfig {
+    pub(crate) fn new(config: Config) -> Self {
+        PreparedConfig {
+            config,
+            parts: OnceCell::new(),
+        }
+    }
+
+    pub(crate) fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The URL and headers of `request`. They depend only on the config
+    /// ([`HttpRequest::cancel`] builds them from it), so the first request's serve all.
+    fn parts(&self, request: &HttpRequest<'_>) -> &RequestParts {
+        self.parts.get_or_init(|| {
+            let headers = Object::new();
+            for (name, value) in request.headers {
+                js::set(&headers, &js_name(name), &JsValue::from_str(value));
+            }
+            RequestParts {
+                url: JsValue::from_str(request.url),
+                headers,
+            }
+        })
+    }
 }
 
 /// The fetch a call uses: the caller's own, or the runtime's global one, looked up per call
@@ -316,23 +415,29 @@ fn is_browser_page() -> bool {
 
 /// The whole call, after the bindings have read and checked its inputs.
 pub(crate) async fn cancel(
-    config: &Config,
+    prepared: &PreparedConfig,
     id: &PaymentRequestId,
     fetch: FetchFunction,
     signal: Option<Signal>,
 ) -> Result<CancelResult, Error> {
+    let config = &prepared.config;
     if !config.allows_browser() && is_browser_page() {
         return Err(browser_refused());
     }
     if signal.as_ref().is_some_and(Signal::is_aborted) {
         return Err(Error::aborted(false, "before the call started").finish(0, &id.to_string()));
     }
-    let host = FetchHost { fetch, signal };
+    let host = FetchHost {
+        config: prepared,
+        fetch,
+        signal,
+    };
     core::cancel_with(&host, config, id).await
 }
 
 /// The [`Host`] over fetch and timers.
-struct FetchHost {
+struct FetchHost<'a> {
+    config: &'a PreparedConfig,
     fetch: FetchFunction,
     signal: Option<Signal>,
 }
@@ -351,34 +456,35 @@ enum Interrupted {
     Aborted,
 }
 
-/// One attempt's deadline: an `AbortController` that aborts the fetch when the timer fires
-/// or the caller's signal does, and a promise that rejects at that moment, raced against
-/// every step so that a fetch which ignores its signal cannot outlive the deadline.
+/// One attempt's deadline: a promise that rejects when the timer fires or the caller's
+/// signal does, raced against every step so that a fetch which ignores its signal cannot
+/// outlive the deadline; and the attempt's own `AbortController`, aborted when the race is
+/// lost, so the request and its body stream stop.
 struct Deadline {
     controller: web_sys::AbortController,
+    signal: web_sys::AbortSignal,
     interrupted: Promise,
     _timer: Timer,
     _listening: Option<Listening>,
 }
 
+/// What the deadline's timer rejects with: a value of this module's own, so that it cannot
+/// be mistaken for a fetch that rejects.
+fn timeout_marker() -> JsValue {
+    thread_local! {
+        static MARKER: JsValue = Object::new().into();
+    }
+    MARKER.with(JsValue::clone)
+}
+
 impl Deadline {
     fn start(timeout_ms: u32, signal: Option<&Signal>) -> Result<Deadline, SendFailure> {
         let controller = web_sys::AbortController::new().map_err(setup_failure)?;
-        let abort: Function = get_function(&controller, "abort")
-            .ok_or_else(|| SendFailure::Setup("AbortController has no abort method".into()))?
-            .unchecked_into();
-        let abort = abort.bind0(&controller);
-        let mut reject = None;
-        let interrupted = Promise::new(&mut |_resolve, reject_fn| reject = Some(reject_fn));
-        if let Some(reject) = reject {
-            controller
-                .signal()
-                .add_event_listener_with_callback("abort", &reject)
-                .map_err(setup_failure)?;
-        }
-        let timer = Timer::start(&abort, timeout_ms).map_err(setup_failure)?;
+        let mut reject = JsValue::UNDEFINED;
+        let interrupted = Promise::new(&mut |_resolve, reject_fn| reject = reject_fn.into());
+        let timer = Timer::start(&reject, timeout_ms, &timeout_marker()).map_err(setup_failure)?;
         let listening = match signal {
-            Some(signal) => Some(signal.on_abort(&abort).map_err(|error| {
+            Some(signal) => Some(signal.on_abort(&reject).map_err(|error| {
                 SendFailure::Setup(format!(
                     "config.signal.addEventListener threw {}",
                     describe_failure(&error)
@@ -387,6 +493,7 @@ impl Deadline {
             None => None,
         };
         Ok(Deadline {
+            signal: controller.signal(),
             controller,
             interrupted,
             _timer: timer,
@@ -394,22 +501,30 @@ impl Deadline {
         })
     }
 
-    fn fetch_signal(&self) -> web_sys::AbortSignal {
-        self.controller.signal()
+    fn fetch_signal(&self) -> &web_sys::AbortSignal {
+        &self.signal
     }
 
-    /// Waits for `promise` unless the deadline passes first.
-    async fn race(&self, promise: &Promise) -> Result<JsValue, Option<JsValue>> {
+    /// Waits for `promise` unless the deadline passes first; `Err(None)` when it did (and the
+    /// attempt's fetch has been aborted), `Err(Some(reason))` when `promise` rejected.
+    async fn race(
+        &self,
+        promise: &Promise,
+        caller: Option<&Signal>,
+    ) -> Result<JsValue, Option<JsValue>> {
         let racers = Array::of2(promise, &self.interrupted);
         match JsFuture::from(js::promise_race(&racers)).await {
             Ok(value) => Ok(value),
-            Err(_) if self.controller.signal().aborted() => Err(None),
-            Err(error) => Err(Some(error)),
+            Err(reason) if reason == timeout_marker() || caller.is_some_and(Signal::is_aborted) => {
+                self.controller.abort();
+                Err(None)
+            }
+            Err(reason) => Err(Some(reason)),
         }
     }
 }
 
-impl FetchHost {
+impl FetchHost<'_> {
     fn interruption(&self) -> Interrupted {
         if self.signal.as_ref().is_some_and(Signal::is_aborted) {
             Interrupted::Aborted
@@ -428,31 +543,25 @@ impl FetchHost {
     /// The `init` argument of fetch: method, headers (as a plain object, which every
     /// fetch and every test double reads), the JSON body, the deadline's signal, and
     /// `redirect: "manual"` so a redirect is reported instead of silently turning the POST
-    /// into a GET.
+    /// into a GET. Each call gets its own headers object (a fetch may add to it), copied
+    /// from the config's template.
     fn request_init(
         &self,
         request: &HttpRequest<'_>,
         signal: &web_sys::AbortSignal,
-    ) -> Result<Object, JsValue> {
-        let headers = Object::new();
-        for (name, value) in request.headers {
-            js_sys::Reflect::set(
-                &headers,
-                &JsValue::from_str(name),
-                &JsValue::from_str(value),
-            )?;
-        }
-        let body = serde_wasm_bindgen::to_value(&request.body)?;
+    ) -> Result<Object, String> {
+        let parts = self.config.parts(request);
+        let body = json::to_string(&request.body)?;
         let init = Object::new();
-        for (key, value) in [
-            ("method", JsValue::from_str("POST")),
-            ("headers", headers.into()),
-            ("body", js::json_stringify(&body)?.into()),
-            ("signal", signal.into()),
-            ("redirect", JsValue::from_str("manual")),
-        ] {
-            js_sys::Reflect::set(&init, &JsValue::from_str(key), &value)?;
-        }
+        set(&init, "method", &js_name("POST"));
+        set(
+            &init,
+            "headers",
+            &js::assign(&Object::new(), &parts.headers),
+        );
+        set(&init, "body", &JsValue::from_str(&body));
+        set(&init, "signal", signal);
+        set(&init, "redirect", &js_name("manual"));
         Ok(init)
     }
 
@@ -473,20 +582,24 @@ impl FetchHost {
     }
 }
 
-impl Host for FetchHost {
+impl Host for FetchHost<'_> {
     type Body = JsString;
+    type Headers = JsValue;
 
-    async fn send(&self, request: &HttpRequest<'_>) -> Result<HttpResponse<JsString>, SendFailure> {
+    async fn send(
+        &self,
+        request: &HttpRequest<'_>,
+    ) -> Result<HttpResponse<JsString, JsValue>, SendFailure> {
         if self.signal.as_ref().is_some_and(Signal::is_aborted) {
             return Err(SendFailure::Aborted);
         }
         let deadline = Deadline::start(request.timeout_ms, self.signal.as_ref())?;
         let init = self
-            .request_init(request, &deadline.fetch_signal())
-            .map_err(setup_failure)?;
+            .request_init(request, deadline.fetch_signal())
+            .map_err(SendFailure::Setup)?;
         let (function, this) = self.fetch.function_and_this();
-        let url = JsValue::from_str(request.url);
-        let returned = call(function, &this, &[&url, &init]).map_err(|error| {
+        let url = &self.config.parts(request).url;
+        let returned = call(function, &this, &[url, &init]).map_err(|error| {
             SendFailure::Network(format!(
                 "{} threw {}",
                 self.fetch_name(),
@@ -495,7 +608,7 @@ impl Host for FetchHost {
         })?;
         let pending = js::promise_resolve(&returned)
             .map_err(|error| SendFailure::NotAResponse(describe_failure(&error)))?;
-        let response = match deadline.race(&pending).await {
+        let response = match deadline.race(&pending, self.signal.as_ref()).await {
             Ok(response) => response,
             Err(None) => return Err(self.interrupted()),
             Err(Some(error)) => return Err(SendFailure::Network(describe_failure(&error))),
@@ -515,14 +628,6 @@ impl Host for FetchHost {
             )));
         }
         let headers = get(&response, "headers").unwrap_or(JsValue::UNDEFINED);
-        let header = |name: &str| {
-            let function = get_function(&headers, "get")?;
-            call(&function, &headers, &[&JsValue::from_str(name)])
-                .ok()?
-                .as_string()
-        };
-        let retry_after = header("retry-after");
-        let location = header("location");
         let text = get_function(&response, "text")
             .ok_or_else(|| self.not_a_response("an object without a text() method"))?;
         let reading = call(&text, &response, &[])
@@ -533,7 +638,7 @@ impl Host for FetchHost {
                     describe_failure(&error)
                 ))
             })?;
-        let body = match deadline.race(&reading).await {
+        let body = match deadline.race(&reading, self.signal.as_ref()).await {
             Ok(body) => body,
             Err(None) => return Err(self.interrupted()),
             Err(Some(error)) => {
@@ -552,10 +657,17 @@ impl Host for FetchHost {
         Ok(HttpResponse {
             // Checked above to be a whole number from 0 to 999.
             status: status as u16,
-            retry_after,
-            location,
+            headers,
             body,
         })
+    }
+
+    /// `headers.get(name)`, guarded: a Headers object that throws has no such header.
+    fn header(&self, headers: &JsValue, name: &'static str) -> Option<String> {
+        let function = get_function(headers, "get")?;
+        call(&function, headers, &[&js_name(name)])
+            .ok()?
+            .as_string()
     }
 
     async fn sleep(&self, ms: u32) -> Result<(), SendFailure> {
@@ -565,7 +677,7 @@ impl Host for FetchHost {
         let mut timer = None;
         let mut listening = None;
         let wait = Promise::new(&mut |resolve, reject| {
-            timer = Timer::start(&resolve, ms).ok();
+            timer = Timer::start(&resolve, ms, &JsValue::UNDEFINED).ok();
             if timer.is_none() {
                 // Without a timer there is nothing to wait with: retry at once.
                 let _ = call(&resolve, &JsValue::UNDEFINED, &[]);
@@ -591,10 +703,8 @@ impl Host for FetchHost {
         body.length()
     }
 
-    fn parse_envelope(&self, body: &JsString) -> Result<Envelope, String> {
-        let value = js::json_parse(body)
-            .map_err(|error| format!("the body is not JSON ({})", describe_failure(&error)))?;
-        serde_wasm_bindgen::from_value(value).map_err(|error| error.to_string())
+    fn body_text(&self, body: &JsString) -> String {
+        body.as_string().unwrap_or_default()
     }
 
     fn body_start(&self, body: &JsString, max_chars: u32) -> String {

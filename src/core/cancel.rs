@@ -6,6 +6,7 @@
 
 use super::config::Config;
 use super::error::Error;
+use super::json;
 use super::payment_request_id::PaymentRequestId;
 use super::retry;
 use super::text::excerpt;
@@ -63,16 +64,15 @@ impl<'a> HttpRequest<'a> {
     }
 }
 
-/// An answer, as far as this client needs it. `B` is the body, kept in the host's own
-/// representation (a JS string stays in JS) until it is decoded.
-pub struct HttpResponse<B> {
+/// An answer, as far as this client needs it. The body and the headers stay in the host's
+/// own representation (a JS string stays in JS) until the core asks for them, so that an
+/// answer that needs none of its headers costs no header reads.
+pub struct HttpResponse<B, Hd> {
     /// The HTTP status; 0 for a browser's opaque redirect (with `redirect: "manual"`, a
     /// browser hides a redirect's status and target).
     pub status: u16,
-    /// The `Retry-After` header, if any.
-    pub retry_after: Option<String>,
-    /// The `Location` header, if any (for a message about a redirect).
-    pub location: Option<String>,
+    /// The headers.
+    pub headers: Hd,
     /// The body text.
     pub body: B,
 }
@@ -101,11 +101,17 @@ pub trait Host {
     /// The body of an answer, in the host's representation.
     type Body;
 
+    /// The headers of an answer, in the host's representation.
+    type Headers;
+
     /// Sends one attempt and reads its whole answer within `request.timeout_ms`.
     async fn send(
         &self,
         request: &HttpRequest<'_>,
-    ) -> Result<HttpResponse<Self::Body>, SendFailure>;
+    ) -> Result<HttpResponse<Self::Body, Self::Headers>, SendFailure>;
+
+    /// One header of an answer (`name` in lowercase), if it is there.
+    fn header(&self, headers: &Self::Headers, name: &'static str) -> Option<String>;
 
     /// Waits `ms` milliseconds, or fails with [`SendFailure::Aborted`] if the caller aborts.
     async fn sleep(&self, ms: u32) -> Result<(), SendFailure>;
@@ -119,8 +125,8 @@ pub trait Host {
     /// The body's length in characters (UTF-16 units in JS), without copying it.
     fn body_len(&self, body: &Self::Body) -> u32;
 
-    /// Parses the body as an envelope; the error says why it is not one.
-    fn parse_envelope(&self, body: &Self::Body) -> Result<Envelope, String>;
+    /// The whole body as text. Only asked for bodies of at most [`MAX_BODY_CHARS`].
+    fn body_text(&self, body: &Self::Body) -> String;
 
     /// The first `max_chars` characters of the body, for a message.
     fn body_start(&self, body: &Self::Body, max_chars: u32) -> String;
@@ -139,10 +145,10 @@ pub async fn cancel_with<H: Host>(
     let mut attempts: u32 = 0;
     let error = loop {
         attempts += 1;
-        let (error, retry_after) = match host.send(&request).await {
+        let (error, headers) = match host.send(&request).await {
             Ok(response) => match interpret(host, &response, id) {
                 Ok(result) => return Ok(result),
-                Err(error) => (error, response.retry_after),
+                Err(error) => (error, Some(response.headers)),
             },
             Err(failure) => (
                 failure_error(failure, &request, "before Paywall answered"),
@@ -152,6 +158,7 @@ pub async fn cancel_with<H: Host>(
         if attempts > config.max_retries() || !retry::is_retried_automatically(&error) {
             break error;
         }
+        let retry_after = headers.and_then(|headers| host.header(&headers, "retry-after"));
         let delay = retry::delay_before_retry(
             attempts,
             retry_after.as_deref(),
@@ -182,15 +189,15 @@ fn failure_error(failure: SendFailure, request: &HttpRequest<'_>, while_doing: &
 /// Reads an answer: the cancel's result, or the error it amounts to.
 pub fn interpret<H: Host>(
     host: &H,
-    response: &HttpResponse<H::Body>,
+    response: &HttpResponse<H::Body, H::Headers>,
     id: &PaymentRequestId,
 ) -> Result<CancelResult, Error> {
     let status = response.status;
     let length = host.body_len(&response.body);
     let is_success = (200..300).contains(&status);
     if status == 0 || (300..400).contains(&status) {
-        let location = response
-            .location
+        let location = host
+            .header(&response.headers, "location")
             .as_deref()
             .map(|to| excerpt(to, EXCERPT_CHARS));
         let status = (status != 0).then_some(status);
@@ -201,7 +208,7 @@ pub fn interpret<H: Host>(
             "the body is {length} characters long, far more than an envelope"
         ))
     } else {
-        host.parse_envelope(&response.body)
+        json::from_str::<Envelope>(&host.body_text(&response.body))
     };
     match envelope {
         Ok(envelope) if is_success => read_envelope(status, envelope, id),

@@ -344,10 +344,11 @@ fn cancel_url_for(base_address: &str) -> Result<String, Error> {
     if rest.contains('\\') {
         return Err(problem("must not contain a backslash"));
     }
-    let (authority, path) = match rest.find('/') {
-        Some(slash) => rest.split_at(slash),
-        None => (rest, ""),
-    };
+    // `split_at_checked` rather than `split_at`: no panic path, even one that cannot be hit.
+    let (authority, path) = rest
+        .find('/')
+        .and_then(|slash| rest.split_at_checked(slash))
+        .unwrap_or((rest, ""));
     if authority.contains('@') {
         return Err(problem(
             "must not contain a user name or password (Paywall authenticates with the private \
@@ -393,7 +394,7 @@ fn check_authority(authority: &str) -> Result<(), String> {
         };
         let is_host_name = !host.is_empty()
             && !host.starts_with(['.', '-'])
-            && !host.contains("..")
+            && !host.as_bytes().windows(2).any(|pair| pair == b"..")
             && host
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'));

@@ -9,6 +9,7 @@ use std::fmt;
 
 use super::codes::client_message_hint;
 use super::retry;
+use super::text::replace_all;
 
 /// The closed set of ways a cancel can fail; the JS `PaywallError.kind` carries the same
 /// names in lowercase.
@@ -270,15 +271,14 @@ impl Error {
     /// protects nothing.
     pub fn redact(mut self, secrets: &[&str]) -> Self {
         for secret in secrets.iter().filter(|secret| secret.len() >= 4) {
-            if self.0.message.contains(secret) {
-                self.0.message = self.0.message.replace(secret, "[redacted]");
-            }
-            for text in [&mut self.0.client_message, &mut self.0.paywall_message]
+            let details = &mut *self.0;
+            for text in [&mut details.message]
                 .into_iter()
-                .flatten()
+                .chain(details.client_message.as_mut())
+                .chain(details.paywall_message.as_mut())
             {
-                if text.contains(secret) {
-                    *text = text.replace(secret, "[redacted]");
+                if let Some(redacted) = replace_all(text, secret, "[redacted]") {
+                    *text = redacted;
                 }
             }
         }

@@ -9,8 +9,8 @@
 
 use serde::de::{self, DeserializeOwned, DeserializeSeed, IntoDeserializer, MapAccess, Visitor};
 use serde::forward_to_deserialize_any;
-use std::fmt;
 
+use super::decode_error::DecodeProblem;
 use super::error::Error;
 
 /// One property of the caller's object, as the host read it.
@@ -40,12 +40,26 @@ impl FieldValue {
             FieldValue::Missing => "undefined".into(),
             FieldValue::Null => "null".into(),
             FieldValue::Bool(_) => "a boolean".into(),
-            FieldValue::Number(n) if n.is_infinite() && *n > 0.0 => "Infinity".into(),
-            FieldValue::Number(n) if n.is_infinite() => "-Infinity".into(),
-            FieldValue::Number(n) => format!("the number {n}"),
+            FieldValue::Number(n) => describe_number(*n),
             FieldValue::String(_) | FieldValue::LongString(_) => "a string".into(),
             FieldValue::Other(what) => (*what).into(),
         }
+    }
+}
+
+/// A number as JS would print it, for whole numbers; fractions are only named, since
+/// printing them would pull float formatting (some 15 KB) into the WebAssembly module.
+fn describe_number(n: f64) -> String {
+    const SAFE: f64 = 9_007_199_254_740_991.0; // Number.MAX_SAFE_INTEGER
+    if n.is_nan() {
+        "NaN".into()
+    } else if n.is_infinite() {
+        if n > 0.0 { "Infinity" } else { "-Infinity" }.into()
+    } else if n.fract() == 0.0 && n.abs() <= SAFE {
+        // Exact: a whole number within the safe range converts without loss.
+        format!("the number {}", n as i64)
+    } else {
+        "a number with a fractional part".into()
     }
 }
 
@@ -67,38 +81,7 @@ where
     };
     match T::deserialize(deserializer) {
         Ok(value) => Ok(value),
-        Err(FieldError(message)) => Err(failure.unwrap_or_else(|| Error::config(message))),
-    }
-}
-
-/// The error type serde needs while deserializing; turned into [`Error`] at the end.
-#[derive(Debug)]
-struct FieldError(String);
-
-impl fmt::Display for FieldError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for FieldError {}
-
-impl de::Error for FieldError {
-    fn custom<M: fmt::Display>(message: M) -> Self {
-        FieldError(message.to_string())
-    }
-
-    /// "must be X, got Y", without quoting a string (serde's default would).
-    fn invalid_type(unexpected: de::Unexpected<'_>, expected: &dyn de::Expected) -> Self {
-        let got = match unexpected {
-            de::Unexpected::Str(_) | de::Unexpected::Char(_) => "a string".to_owned(),
-            de::Unexpected::Bool(_) => "a boolean".to_owned(),
-            de::Unexpected::Float(_) | de::Unexpected::Signed(_) | de::Unexpected::Unsigned(_) => {
-                "a number".to_owned()
-            }
-            other => other.to_string(),
-        };
-        FieldError(format!("must be {expected}, got {got}"))
+        Err(DecodeProblem(message)) => Err(failure.unwrap_or_else(|| Error::config(message))),
     }
 }
 
@@ -113,14 +96,14 @@ impl<'de, R> de::Deserializer<'de> for ObjectDeserializer<'_, R>
 where
     R: FnMut(&'static str) -> Result<FieldValue, Error>,
 {
-    type Error = FieldError;
+    type Error = DecodeProblem;
 
     fn deserialize_struct<V: Visitor<'de>>(
         self,
         _name: &'static str,
         fields: &'static [&'static str],
         visitor: V,
-    ) -> Result<V::Value, FieldError> {
+    ) -> Result<V::Value, DecodeProblem> {
         visitor.visit_map(Fields {
             object: self.object,
             names: fields.iter(),
@@ -130,8 +113,8 @@ where
         })
     }
 
-    fn deserialize_any<V: Visitor<'de>>(self, _visitor: V) -> Result<V::Value, FieldError> {
-        Err(FieldError(format!(
+    fn deserialize_any<V: Visitor<'de>>(self, _visitor: V) -> Result<V::Value, DecodeProblem> {
+        Err(DecodeProblem(format!(
             "{} can only be read into a struct",
             self.object
         )))
@@ -156,19 +139,19 @@ impl<'de, R> MapAccess<'de> for Fields<'_, R>
 where
     R: FnMut(&'static str) -> Result<FieldValue, Error>,
 {
-    type Error = FieldError;
+    type Error = DecodeProblem;
 
     fn next_key_seed<K: DeserializeSeed<'de>>(
         &mut self,
         seed: K,
-    ) -> Result<Option<K::Value>, FieldError> {
+    ) -> Result<Option<K::Value>, DecodeProblem> {
         for &name in self.names.by_ref() {
             let value = match (self.read)(name) {
                 Ok(value) => value,
                 Err(error) => {
                     let message = error.message().to_owned();
                     *self.failure = Some(error);
-                    return Err(FieldError(message));
+                    return Err(DecodeProblem(message));
                 }
             };
             if value != FieldValue::Missing {
@@ -182,12 +165,17 @@ where
     fn next_value_seed<V: DeserializeSeed<'de>>(
         &mut self,
         seed: V,
-    ) -> Result<V::Value, FieldError> {
+    ) -> Result<V::Value, DecodeProblem> {
         let Some((name, value)) = self.current.take() else {
-            return Err(FieldError(format!("{} was read out of order", self.object)));
+            return Err(DecodeProblem(format!(
+                "{} was read out of order",
+                self.object
+            )));
         };
         seed.deserialize(ValueDeserializer(value))
-            .map_err(|FieldError(problem)| FieldError(format!("{}.{name} {problem}", self.object)))
+            .map_err(|DecodeProblem(problem)| {
+                DecodeProblem(format!("{}.{name} {problem}", self.object))
+            })
     }
 }
 
@@ -195,13 +183,17 @@ where
 struct ValueDeserializer(FieldValue);
 
 impl ValueDeserializer {
-    fn expected(&self, what: &str) -> FieldError {
-        FieldError(format!("must be {what}, got {}", self.0.describe()))
+    fn expected(&self, what: &str) -> DecodeProblem {
+        DecodeProblem(format!("must be {what}, got {}", self.0.describe()))
     }
 
-    fn whole_number(&self, min: f64, max: f64) -> Result<f64, FieldError> {
+    /// The value as a whole number within `min..=max`. The bounds are integers so that the
+    /// message formats no float.
+    fn whole_number(&self, min: i64, max: i64) -> Result<f64, DecodeProblem> {
+        // Every bound used here (the 32-bit ranges) is exact as an f64.
+        let (low, high) = (min as f64, max as f64);
         match self.0 {
-            FieldValue::Number(n) if n.fract() == 0.0 && (min..=max).contains(&n) => Ok(n),
+            FieldValue::Number(n) if n.fract() == 0.0 && (low..=high).contains(&n) => Ok(n),
             _ => Err(self.expected(&format!("a whole number from {min} to {max}"))),
         }
     }
@@ -209,24 +201,24 @@ impl ValueDeserializer {
 
 macro_rules! whole_number {
     ($($method:ident $visit:ident $ty:ty;)*) => {$(
-        fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, FieldError> {
+        fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeProblem> {
             // The casts are exact: the value is whole and inside the type's range.
-            let n = self.whole_number(<$ty>::MIN as f64, <$ty>::MAX as f64)?;
+            let n = self.whole_number(i64::from(<$ty>::MIN), i64::from(<$ty>::MAX))?;
             visitor.$visit(n as $ty)
         }
     )*};
 }
 
 impl<'de> de::Deserializer<'de> for ValueDeserializer {
-    type Error = FieldError;
+    type Error = DecodeProblem;
 
-    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, FieldError> {
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeProblem> {
         match self.0 {
             FieldValue::Missing | FieldValue::Null => visitor.visit_none(),
             FieldValue::Bool(b) => visitor.visit_bool(b),
             FieldValue::Number(n) => visitor.visit_f64(n),
             FieldValue::String(s) => visitor.visit_string(s),
-            FieldValue::LongString(length) => Err(FieldError(format!(
+            FieldValue::LongString(length) => Err(DecodeProblem(format!(
                 "is too long to be a valid setting ({length} characters)"
             ))),
             FieldValue::Other(what) => Err(de::Error::invalid_type(
@@ -236,46 +228,49 @@ impl<'de> de::Deserializer<'de> for ValueDeserializer {
         }
     }
 
-    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, FieldError> {
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeProblem> {
         match self.0 {
             FieldValue::Missing | FieldValue::Null => visitor.visit_none(),
             _ => visitor.visit_some(self),
         }
     }
 
-    fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, FieldError> {
+    fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeProblem> {
         match self.0 {
             FieldValue::Bool(b) => visitor.visit_bool(b),
             _ => Err(self.expected("true or false")),
         }
     }
 
-    fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, FieldError> {
+    fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeProblem> {
         match self.0 {
             FieldValue::String(s) => visitor.visit_string(s),
-            FieldValue::LongString(length) => Err(FieldError(format!(
+            FieldValue::LongString(length) => Err(DecodeProblem(format!(
                 "is too long to be a valid setting ({length} characters)"
             ))),
             _ => Err(self.expected("a string")),
         }
     }
 
-    fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, FieldError> {
+    fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeProblem> {
         self.deserialize_string(visitor)
     }
 
-    fn deserialize_f64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, FieldError> {
+    fn deserialize_f64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeProblem> {
         match self.0 {
             FieldValue::Number(n) if n.is_finite() => visitor.visit_f64(n),
             _ => Err(self.expected("a finite number")),
         }
     }
 
-    fn deserialize_f32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, FieldError> {
+    fn deserialize_f32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeProblem> {
         self.deserialize_f64(visitor)
     }
 
-    fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, FieldError> {
+    fn deserialize_ignored_any<V: Visitor<'de>>(
+        self,
+        visitor: V,
+    ) -> Result<V::Value, DecodeProblem> {
         visitor.visit_unit()
     }
 
@@ -363,7 +358,7 @@ mod tests {
             ),
             (
                 ("timeoutMs", FieldValue::Number(1.5)),
-                "config.timeoutMs must be a whole number from 0 to 4294967295, got the number 1.5",
+                "config.timeoutMs must be a whole number from 0 to 4294967295, got a number with a fractional part",
             ),
             (
                 ("maxRetries", FieldValue::Number(-1.0)),
@@ -375,7 +370,7 @@ mod tests {
             ),
             (
                 ("maxRetries", FieldValue::Number(f64::NAN)),
-                "config.maxRetries must be a whole number from 0 to 4294967295, got the number NaN",
+                "config.maxRetries must be a whole number from 0 to 4294967295, got NaN",
             ),
             (
                 ("apiKeyPrivate", FieldValue::Number(12345.0)),

@@ -7,8 +7,10 @@
 mod cancel;
 mod codes;
 mod config;
+mod decode_error;
 mod error;
 mod fields;
+pub mod json;
 mod payment_request_id;
 mod retry;
 mod text;

@@ -4,13 +4,26 @@
 /// How many characters of a caller's value a message quotes.
 const QUOTE_CHARS: usize = 48;
 
-/// Quotes `text` for an error message: escaped like a Rust string literal (so a newline or
-/// NUL shows as `\n` or `\0` instead of breaking the log line) and cut to a readable length.
+/// Quotes `text` for an error message: control characters are shown as escapes (so a
+/// newline or NUL shows as `\n` or `\u{0}` instead of breaking the log line), and the
+/// text is cut to a readable length.
 pub fn describe_text(text: &str) -> String {
     let mut quoted = String::from("\"");
     let mut chars = text.chars();
     for c in chars.by_ref().take(QUOTE_CHARS) {
-        quoted.extend(c.escape_debug());
+        match c {
+            '\n' => quoted.push_str("\\n"),
+            '\r' => quoted.push_str("\\r"),
+            '\t' => quoted.push_str("\\t"),
+            '"' => quoted.push_str("\\\""),
+            '\\' => quoted.push_str("\\\\"),
+            c if c.is_control() => {
+                quoted.push_str("\\u{");
+                quoted.push_str(&format!("{:x}", u32::from(c)));
+                quoted.push('}');
+            }
+            c => quoted.push(c),
+        }
     }
     quoted.push('"');
     if chars.next().is_some() {
@@ -48,13 +61,41 @@ pub fn excerpt(text: &str, max_chars: usize) -> String {
     out
 }
 
+/// `text` with every occurrence of `needle` replaced by `with`, or `None` when there is
+/// none. A byte-wise search: the texts are short, and it keeps std's substring searcher
+/// (and the panic formatting it drags in, some 5 KB) out of the WebAssembly module.
+pub fn replace_all(text: &str, needle: &str, with: &str) -> Option<String> {
+    let (haystack, pattern) = (text.as_bytes(), needle.as_bytes());
+    if pattern.is_empty() || haystack.len() < pattern.len() {
+        return None;
+    }
+    let mut out = String::new();
+    let (mut copied, mut at) = (0, 0);
+    while let Some(window) = haystack.get(at..at + pattern.len()) {
+        if window == pattern {
+            // Both ends are char boundaries: `needle` is a whole UTF-8 string.
+            out.push_str(text.get(copied..at)?);
+            out.push_str(with);
+            at += pattern.len();
+            copied = at;
+        } else {
+            at += 1;
+        }
+    }
+    if copied == 0 {
+        return None;
+    }
+    out.push_str(text.get(copied..)?);
+    Some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn describe_text_escapes_control_characters() {
-        assert_eq!(describe_text("a\nb\0"), "\"a\\nb\\0\"");
+        assert_eq!(describe_text("a\nb\0\"é"), "\"a\\nb\\u{0}\\\"é\"");
     }
 
     #[test]
@@ -63,6 +104,19 @@ mod tests {
         let described = describe_text(&long);
         assert!(described.starts_with(&format!("\"{}\"", "x".repeat(48))));
         assert!(described.ends_with("(100 characters)"));
+    }
+
+    #[test]
+    fn replace_all_replaces_every_occurrence_or_says_there_is_none() {
+        assert_eq!(
+            replace_all("key k-1 and k-1.", "k-1", "[x]").as_deref(),
+            Some("key [x] and [x].")
+        );
+        assert_eq!(replace_all("aaa", "aa", "b").as_deref(), Some("ba"));
+        assert_eq!(replace_all("çk-1ç", "k-1", "-").as_deref(), Some("ç-ç"));
+        assert_eq!(replace_all("nothing here", "k-1", "x"), None);
+        assert_eq!(replace_all("k", "k-1", "x"), None);
+        assert_eq!(replace_all("text", "", "x"), None);
     }
 
     #[test]

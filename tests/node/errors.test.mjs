@@ -109,7 +109,7 @@ describe("error kinds", () => {
   });
 
   for (const [name, says] of [
-    ["invalidJson", /not JSON/],
+    ["invalidJson", /the JSON ends too early/],
     ["emptyBody200", /not JSON/],
     ["htmlBody200", /not JSON/],
     ["succeededWithoutResult", /succeeded but has no result/],

@@ -35,7 +35,10 @@ fn run<F: Future>(future: F) -> F::Output {
     }
 }
 
-type Outcome = Result<HttpResponse<String>, SendFailure>;
+/// Header names and values of a scripted answer.
+type Headers = Vec<(&'static str, String)>;
+
+type Outcome = Result<HttpResponse<String, Headers>, SendFailure>;
 
 /// A host that answers each attempt from a script and records what was asked of it.
 #[derive(Default)]
@@ -43,6 +46,7 @@ struct ScriptedHost {
     answers: RefCell<VecDeque<Outcome>>,
     sent: RefCell<Vec<String>>,
     sleeps: RefCell<Vec<u32>>,
+    headers_read: RefCell<Vec<&'static str>>,
     abort_sleep: bool,
 }
 
@@ -61,8 +65,9 @@ impl ScriptedHost {
 
 impl Host for ScriptedHost {
     type Body = String;
+    type Headers = Headers;
 
-    async fn send(&self, request: &HttpRequest<'_>) -> Result<HttpResponse<String>, SendFailure> {
+    async fn send(&self, request: &HttpRequest<'_>) -> Outcome {
         self.sent
             .borrow_mut()
             .push(serde_json::to_string(&request.body).unwrap());
@@ -70,6 +75,14 @@ impl Host for ScriptedHost {
             .borrow_mut()
             .pop_front()
             .expect("the test scripted too few answers")
+    }
+
+    fn header(&self, headers: &Headers, name: &'static str) -> Option<String> {
+        self.headers_read.borrow_mut().push(name);
+        headers
+            .iter()
+            .find(|(key, _)| *key == name)
+            .map(|(_, value)| value.clone())
     }
 
     async fn sleep(&self, ms: u32) -> Result<(), SendFailure> {
@@ -93,8 +106,8 @@ impl Host for ScriptedHost {
         body.encode_utf16().count() as u32
     }
 
-    fn parse_envelope(&self, body: &String) -> Result<Envelope, String> {
-        serde_json::from_str(body).map_err(|error| error.to_string())
+    fn body_text(&self, body: &String) -> String {
+        body.clone()
     }
 
     fn body_start(&self, body: &String, max_chars: u32) -> String {
@@ -105,8 +118,7 @@ impl Host for ScriptedHost {
 fn answer(status: u16, body: &str) -> Outcome {
     Ok(HttpResponse {
         status,
-        retry_after: None,
-        location: None,
+        headers: Vec::new(),
         body: body.to_owned(),
     })
 }
@@ -114,8 +126,7 @@ fn answer(status: u16, body: &str) -> Outcome {
 fn answer_with_retry_after(status: u16, retry_after: &str) -> Outcome {
     Ok(HttpResponse {
         status,
-        retry_after: Some(retry_after.to_owned()),
-        location: None,
+        headers: vec![("retry-after", retry_after.to_owned())],
         body: "<html>slow down</html>".to_owned(),
     })
 }
@@ -274,6 +285,27 @@ fn a_retryable_envelope_is_retried_and_reported_as_api() {
 }
 
 #[test]
+fn headers_are_read_only_when_an_answer_needs_them() {
+    let host = ScriptedHost::new(vec![answer(200, SUCCESS)]);
+    cancel(&host, 2).unwrap();
+    assert!(host.headers_read.borrow().is_empty());
+
+    let host = ScriptedHost::new(vec![answer_with_retry_after(503, "1")]);
+    cancel_error(&host, 0);
+    assert!(
+        host.headers_read.borrow().is_empty(),
+        "no retry is left, so Retry-After does not matter"
+    );
+
+    let host = ScriptedHost::new(vec![
+        answer_with_retry_after(503, "0"),
+        answer(200, SUCCESS),
+    ]);
+    cancel(&host, 1).unwrap();
+    assert_eq!(*host.headers_read.borrow(), ["retry-after"]);
+}
+
+#[test]
 fn retry_after_is_honoured_and_absurd_values_fall_back_to_backoff() {
     let host = ScriptedHost::new(vec![
         answer_with_retry_after(429, "1"),
@@ -348,9 +380,9 @@ fn an_abort_during_an_attempt_or_a_backoff_is_reported_as_aborted() {
 fn a_2xx_that_is_not_an_envelope_is_a_decode_error() {
     let result_for_another = SUCCESS.replace(ID, "11111111-d116-4306-8881-38a43c485da9");
     let cases = [
-        ("{\"result\": {", "EOF"),
-        ("", "EOF"),
-        ("<html>ok</html>", "expected value"),
+        ("{\"result\": {", "ends too early"),
+        ("", "the body is empty"),
+        ("<html>ok</html>", "got text that is not JSON"),
         (r#"{"succeeded":true,"result":null}"#, "no result"),
         (r#"{"succeeded":true,"failed":true}"#, "both the same"),
         (result_for_another.as_str(), "not the requested"),
@@ -392,8 +424,7 @@ fn a_huge_body_is_refused_without_parsing() {
 fn a_redirect_is_an_http_error_that_names_the_target() {
     let host = ScriptedHost::new(vec![Ok(HttpResponse {
         status: 302,
-        retry_after: None,
-        location: Some("https://elsewhere.example/login".into()),
+        headers: vec![("location", "https://elsewhere.example/login".into())],
         body: String::new(),
     })]);
     let error = cancel_error(&host, 2);
