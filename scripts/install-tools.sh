@@ -5,7 +5,7 @@
 #   - the wasm32-unknown-unknown Rust target;
 #   - wasm-bindgen-cli at exactly the wasm-bindgen version pinned in Cargo.toml (the glue
 #     it writes must match the library, and its own download does not work offline);
-#   - wasm-pack, for `wasm-pack test`;
+#   - wasm-pack, for `wasm-pack test`, and cargo-fuzz, for the fuzz targets;
 #   - the npm dev tools of package.json (binaryen 132's wasm-opt: Debian's breaks the module;
 #     wrangler, vite, playwright-core, typescript, bun and deno for the runtime tests);
 #   - with --browser: Debian's chromium and chromium-driver, for the browser tests.
@@ -29,6 +29,11 @@ if [[ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $wasm_bindgen_ver
   say "installing wasm-bindgen-cli $wasm_bindgen_version (about two minutes)"
   # Not --locked: its lock file pins a webpki-roots release the registry no longer serves.
   cargo install wasm-bindgen-cli --version "$wasm_bindgen_version" --force
+fi
+
+if ! command -v cargo-fuzz >/dev/null 2>&1; then
+  say "installing cargo-fuzz (under a minute)"
+  cargo install cargo-fuzz --locked
 fi
 
 if ! command -v wasm-pack >/dev/null 2>&1; then

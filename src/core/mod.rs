@@ -13,6 +13,8 @@ mod fields;
 pub mod json;
 mod payment_request_id;
 mod retry;
+#[cfg(any(test, feature = "scripted-host"))]
+pub mod scripted_host;
 mod text;
 mod wire;
 
@@ -31,5 +33,5 @@ pub use retry::{
     delay_before_retry, is_retried_automatically, is_retryable_status, parse_http_date,
     parse_retry_after, BASE_DELAY_MS, MAX_BACKOFF_MS, MAX_RETRY_AFTER_MS,
 };
-pub use text::{describe_text, excerpt};
+pub use text::{describe_text, excerpt, replace_all};
 pub use wire::{CancelRequest, CancelResult, Envelope, EnvelopeResult};

@@ -33,7 +33,8 @@ pub fn describe_text(text: &str) -> String {
 }
 
 /// Flattens `text` to one line (runs of white space become one space, control characters
-/// are dropped) and cuts it to `max_chars`, marking the cut with an ellipsis.
+/// are dropped) and cuts it to at most `max_chars` characters, marking a cut with an
+/// ellipsis after them.
 pub fn excerpt(text: &str, max_chars: usize) -> String {
     let mut out = String::new();
     let mut count = 0;
@@ -46,17 +47,17 @@ pub fn excerpt(text: &str, max_chars: usize) -> String {
         if c.is_control() {
             continue;
         }
-        if count >= max_chars {
+        let needed = 1 + usize::from(pending_space);
+        if count + needed > max_chars {
             out.push('…');
             return out;
         }
         if pending_space {
             out.push(' ');
-            count += 1;
             pending_space = false;
         }
         out.push(c);
-        count += 1;
+        count += needed;
     }
     out
 }
@@ -128,5 +129,8 @@ mod tests {
         assert_eq!(excerpt("abcdef", 3), "abc…");
         assert_eq!(excerpt("  \n ", 10), "");
         assert_eq!(excerpt("çağ\u{7}ış", 4), "çağı…");
+        // Found by fuzzing: the space before a word counts toward the limit.
+        assert_eq!(excerpt("? w]", 2), "?…");
+        assert_eq!(excerpt("a b", 3), "a b");
     }
 }

@@ -1,12 +1,9 @@
 //! The cancel procedure against a scripted host: every answer and failure the retry and
 //! decoding rules distinguish, without a network.
 
-use std::cell::RefCell;
-use std::collections::VecDeque;
-use std::future::Future;
-use std::pin::pin;
-use std::task::{Context, Poll, Waker};
-
+use super::super::scripted_host::{
+    answer as scripted, run as run_scripted, Headers, Outcome, ScriptedHost,
+};
 use super::*;
 use crate::{ConfigOptions, ErrorKind, Secret};
 
@@ -23,112 +20,21 @@ const ALREADY_CANCELLED: &str = r#"{"result":null,"failed":true,
     "message":"The payment already has a refund or cancel.",
     "clientMessage":"Payment.Async.AlreadyHasRefundOrCancel","succeeded":false}"#;
 
-/// Runs a future whose every await completes at once, as the scripted host's do.
-fn run<F: Future>(future: F) -> F::Output {
-    let mut future = pin!(future);
-    match future
-        .as_mut()
-        .poll(&mut Context::from_waker(Waker::noop()))
-    {
-        Poll::Ready(output) => output,
-        Poll::Pending => panic!("the scripted host never waits"),
-    }
-}
-
-/// Header names and values of a scripted answer.
-type Headers = Vec<(&'static str, String)>;
-
-type Outcome = Result<HttpResponse<String, Headers>, SendFailure>;
-
-/// A host that answers each attempt from a script and records what was asked of it.
-#[derive(Default)]
-struct ScriptedHost {
-    answers: RefCell<VecDeque<Outcome>>,
-    sent: RefCell<Vec<String>>,
-    sleeps: RefCell<Vec<u32>>,
-    headers_read: RefCell<Vec<&'static str>>,
-    abort_sleep: bool,
-}
-
-impl ScriptedHost {
-    fn new(answers: Vec<Outcome>) -> Self {
-        ScriptedHost {
-            answers: RefCell::new(answers.into()),
-            ..ScriptedHost::default()
-        }
-    }
-
-    fn attempts(&self) -> usize {
-        self.sent.borrow().len()
-    }
-}
-
-impl Host for ScriptedHost {
-    type Body = String;
-    type Headers = Headers;
-
-    async fn send(&self, request: &HttpRequest<'_>) -> Outcome {
-        self.sent
-            .borrow_mut()
-            .push(serde_json::to_string(&request.body).unwrap());
-        self.answers
-            .borrow_mut()
-            .pop_front()
-            .expect("the test scripted too few answers")
-    }
-
-    fn header(&self, headers: &Headers, name: &'static str) -> Option<String> {
-        self.headers_read.borrow_mut().push(name);
-        headers
-            .iter()
-            .find(|(key, _)| *key == name)
-            .map(|(_, value)| value.clone())
-    }
-
-    async fn sleep(&self, ms: u32) -> Result<(), SendFailure> {
-        self.sleeps.borrow_mut().push(ms);
-        if self.abort_sleep {
-            Err(SendFailure::Aborted)
-        } else {
-            Ok(())
-        }
-    }
-
-    fn now_ms(&self) -> f64 {
-        0.0
-    }
-
-    fn random(&self) -> f64 {
-        0.0
-    }
-
-    fn body_len(&self, body: &String) -> u32 {
-        body.encode_utf16().count() as u32
-    }
-
-    fn body_text(&self, body: &String) -> String {
-        body.clone()
-    }
-
-    fn body_start(&self, body: &String, max_chars: u32) -> String {
-        body.chars().take(max_chars as usize).collect()
-    }
+/// Runs the procedure to completion; the scripted host never waits.
+fn run<F: std::future::Future>(future: F) -> F::Output {
+    run_scripted(future).expect("the scripted host never waits")
 }
 
 fn answer(status: u16, body: &str) -> Outcome {
-    Ok(HttpResponse {
-        status,
-        headers: Vec::new(),
-        body: body.to_owned(),
-    })
+    scripted(status, Headers::new(), body)
 }
 
 fn answer_with_retry_after(status: u16, retry_after: &str) -> Outcome {
-    Ok(HttpResponse {
+    scripted(
         status,
-        headers: vec![("retry-after", retry_after.to_owned())],
-        body: "<html>slow down</html>".to_owned(),
-    })
+        vec![("retry-after", retry_after.to_owned())],
+        "<html>slow down</html>",
+    )
 }
 
 fn config(max_retries: u32) -> Config {

@@ -1,0 +1,126 @@
+//! A [`Host`] that answers from a script, for tests and fuzzing: every answer and failure the
+//! cancel procedure distinguishes, with no network and no waiting. Built for `cargo test`
+//! and with the `scripted-host` feature (the fuzz targets); never in the shipped module.
+
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::future::Future;
+use std::pin::pin;
+use std::task::{Context, Poll, Waker};
+
+use super::cancel::{Host, HttpRequest, HttpResponse, SendFailure};
+use super::json;
+
+/// Header names and values of a scripted answer.
+pub type Headers = Vec<(&'static str, String)>;
+
+/// One scripted attempt: an answer, or why none came.
+pub type Outcome = Result<HttpResponse<String, Headers>, SendFailure>;
+
+/// Answers each attempt from a script and records what was asked of it.
+#[derive(Default)]
+pub struct ScriptedHost {
+    answers: RefCell<VecDeque<Outcome>>,
+    /// The JSON body of every request sent.
+    pub sent: RefCell<Vec<String>>,
+    /// Every wait before a retry, in milliseconds.
+    pub sleeps: RefCell<Vec<u32>>,
+    /// Every header the procedure read.
+    pub headers_read: RefCell<Vec<&'static str>>,
+    /// When set, the caller's signal fires during every wait.
+    pub abort_sleep: bool,
+    /// What `now_ms` and `random` answer.
+    pub now_ms: f64,
+    /// What `random` answers.
+    pub random: f64,
+}
+
+impl ScriptedHost {
+    /// A host that answers the attempts with `answers`, in order; attempts beyond them get
+    /// a network failure.
+    pub fn new(answers: Vec<Outcome>) -> Self {
+        ScriptedHost {
+            answers: RefCell::new(answers.into()),
+            ..ScriptedHost::default()
+        }
+    }
+
+    /// How many requests were sent.
+    pub fn attempts(&self) -> usize {
+        self.sent.borrow().len()
+    }
+}
+
+/// A scripted answer with a status, headers and body.
+pub fn answer(status: u16, headers: Headers, body: &str) -> Outcome {
+    Ok(HttpResponse {
+        status,
+        headers,
+        body: body.to_owned(),
+    })
+}
+
+/// Runs a future whose every await completes at once, as the scripted host's do; `None` if
+/// it waits anyway.
+pub fn run<F: Future>(future: F) -> Option<F::Output> {
+    let mut future = pin!(future);
+    match future
+        .as_mut()
+        .poll(&mut Context::from_waker(Waker::noop()))
+    {
+        Poll::Ready(output) => Some(output),
+        Poll::Pending => None,
+    }
+}
+
+impl Host for ScriptedHost {
+    type Body = String;
+    type Headers = Headers;
+
+    async fn send(&self, request: &HttpRequest<'_>) -> Outcome {
+        let body = json::to_string(&request.body).unwrap_or_default();
+        self.sent.borrow_mut().push(body);
+        self.answers.borrow_mut().pop_front().unwrap_or_else(|| {
+            Err(SendFailure::Network(
+                "the script has no more answers".into(),
+            ))
+        })
+    }
+
+    fn header(&self, headers: &Headers, name: &'static str) -> Option<String> {
+        self.headers_read.borrow_mut().push(name);
+        headers
+            .iter()
+            .find(|(key, _)| *key == name)
+            .map(|(_, value)| value.clone())
+    }
+
+    async fn sleep(&self, ms: u32) -> Result<(), SendFailure> {
+        self.sleeps.borrow_mut().push(ms);
+        if self.abort_sleep {
+            Err(SendFailure::Aborted)
+        } else {
+            Ok(())
+        }
+    }
+
+    fn now_ms(&self) -> f64 {
+        self.now_ms
+    }
+
+    fn random(&self) -> f64 {
+        self.random
+    }
+
+    fn body_len(&self, body: &String) -> u32 {
+        u32::try_from(body.encode_utf16().count()).unwrap_or(u32::MAX)
+    }
+
+    fn body_text(&self, body: &String) -> String {
+        body.clone()
+    }
+
+    fn body_start(&self, body: &String, max_chars: u32) -> String {
+        body.chars().take(max_chars as usize).collect()
+    }
+}
