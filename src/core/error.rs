@@ -101,6 +101,12 @@ struct Details {
     payment_request_id: Option<String>,
 }
 
+/// What a private key is replaced with in an error's texts.
+const REDACTED: &str = "[redacted]";
+
+/// What replaces a whole text in which a key could not be cut out (see [`Error::redact`]).
+const WITHHELD: &str = "[withheld: the text contained a private key]";
+
 /// The crate's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -270,16 +276,31 @@ impl Error {
     /// four characters are skipped: masking every "a" would destroy the message and
     /// protects nothing.
     pub fn redact(mut self, secrets: &[&str]) -> Self {
-        for secret in secrets.iter().filter(|secret| secret.len() >= 4) {
-            let details = &mut *self.0;
-            for text in [&mut details.message]
-                .into_iter()
-                .chain(details.client_message.as_mut())
-                .chain(details.paywall_message.as_mut())
-            {
-                if let Some(redacted) = replace_all(text, secret, "[redacted]") {
+        let secrets: Vec<&str> = secrets
+            .iter()
+            .copied()
+            .filter(|secret| secret.len() >= 4)
+            .collect();
+        let details = &mut *self.0;
+        for text in [&mut details.message]
+            .into_iter()
+            .chain(details.client_message.as_mut())
+            .chain(details.paywall_message.as_mut())
+        {
+            for secret in &secrets {
+                if let Some(redacted) = replace_all(text, secret, REDACTED) {
                     *text = redacted;
                 }
+            }
+            // A key that overlaps the mark (or another key's mark) could reappear across
+            // it; then the whole text goes rather than any chance of the key, and if even
+            // the notice would hold a key, nothing is said.
+            if secrets.iter().any(|secret| text.contains(secret)) {
+                *text = if secrets.iter().any(|secret| WITHHELD.contains(secret)) {
+                    String::new()
+                } else {
+                    String::from(WITHHELD)
+                };
             }
         }
         self
@@ -413,6 +434,23 @@ mod tests {
         assert!(error.message().contains("key [redacted] is not valid"));
         assert_eq!(error.client_message(), Some("echo [redacted]"));
         assert_eq!(error.paywall_message(), Some("key [redacted] is not valid"));
+    }
+
+    #[test]
+    fn redact_withholds_a_text_where_the_key_would_reappear_across_the_mark() {
+        // "ted]x" replaced in "ted]xx" gives "[redacted]x", which contains "ted]x" again.
+        let error = Error::config("ted]xx").redact(&["ted]x"]);
+        assert_eq!(error.message(), WITHHELD);
+        let error = Error::config("key xa[re").redact(&["a[re"]);
+        assert_eq!(error.message(), "key x[redacted]");
+        // One key's mark completing the other key.
+        let error = Error::config("BBBBZ").redact(&["ted]Z", "BBBB"]);
+        assert_eq!(error.message(), WITHHELD);
+        // A key that the notice itself would hold: nothing is said.
+        let error = Error::config("private key: xxxx").redact(&["private key", "text"]);
+        assert_eq!(error.message(), "[redacted]: xxxx");
+        let error = Error::config("ted]xx and text").redact(&["ted]x", "text"]);
+        assert_eq!(error.message(), "");
     }
 
     #[test]
