@@ -9,7 +9,8 @@ SHELL := bash
 .DEFAULT_GOAL := help
 
 .PHONY: help tools browser-tools package demo www bench test lint test-rust test-wasm test-standin node-consumer \
-	test-node test-bun test-deno test-types test-workers test-chrome test-vite test-examples test-www clean
+	test-node test-bun test-deno test-types test-workers test-chrome test-vite test-examples test-www \
+	test-fuzz test-faults test-hostile test-soak fuzz soak clean
 
 help:
 	@echo "make demo    cancel a payment through the packed package (local stand-in, or a real"
@@ -19,6 +20,8 @@ help:
 	@echo "make test    run every test"
 	@echo "make package build target/npm/paywall-edge-<version>.tgz"
 	@echo "make bench   measure against a plain-JS client (prints a table, updates README.md)"
+	@echo "make fuzz    fuzz the core for 10 minutes per target (FUZZ_SECONDS to change)"
+	@echo "make soak    100k calls, 64 in flight, against the stand-in; prints memory figures"
 
 tools:
 	@scripts/install-tools.sh
@@ -40,8 +43,8 @@ bench: package
 www: package
 	@node scripts/www.mjs
 
-test: lint test-rust test-wasm test-chrome test-standin test-node test-bun test-deno test-types \
-	test-workers test-vite test-examples test-www
+test: lint test-rust test-fuzz test-wasm test-chrome test-standin test-node test-bun test-deno test-types \
+	test-workers test-vite test-examples test-www test-faults test-hostile test-soak
 
 lint: tools
 	cargo fmt --check
@@ -90,6 +93,26 @@ test-examples: package
 
 test-types: package
 	node tests/types/check.mjs
+
+# Proof under abuse (README "Behaviour under faults"): short runs here, long ones below.
+test-fuzz: tools
+	scripts/fuzz.sh 15
+
+test-faults: node-consumer
+	node --test --test-reporter=spec tests/faults/
+
+test-hostile: node-consumer
+	node --test --test-reporter=spec tests/hostile/
+
+test-soak: node-consumer
+	SOAK_CALLS=10000 node scripts/with-standin.mjs node --expose-gc tests/soak/soak.mjs
+
+FUZZ_SECONDS ?= 600
+fuzz: tools
+	scripts/fuzz.sh $(FUZZ_SECONDS)
+
+soak: node-consumer
+	SOAK_CALLS=100000 node scripts/with-standin.mjs node --expose-gc tests/soak/soak.mjs
 
 clean:
 	cargo clean

@@ -8,6 +8,7 @@ import { after, before, describe, it } from "node:test";
 import { installTarball, newestTarball, root } from "../../scripts/tarball.mjs";
 import { startStandIn } from "../../standin/server.mjs";
 import { SCENARIOS, STANDIN_KEYS } from "../../standin/scenarios.mjs";
+import { README_MARKERS, matrixMarkdown } from "../faults/matrix.mjs";
 
 const run = promisify(execFile);
 
@@ -73,6 +74,14 @@ describe("the README's snippets", () => {
     assert.equal(isTakenFrom("const a = 1;\n// ...\nconst b = 2;", "const a = 1;\nx;\nconst b = 2;"), true);
     assert.equal(isTakenFrom("const b = 2;\n// ...\nconst a = 1;", "const a = 1;\nconst b = 2;"), false);
     assert.equal(isTakenFrom("const a = 2;", "const a = 1;"), false);
+  });
+});
+
+describe("the README's fault matrix", () => {
+  it("is the table tests/faults checks (node tests/faults/matrix.mjs --update-readme)", () => {
+    const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
+    const [, shown] = README_MARKERS.exec(readme) ?? [];
+    assert.equal(shown, matrixMarkdown());
   });
 });
 
