@@ -82,14 +82,17 @@ function seedPayments() {
 
 /**
  * Starts the stand-in. Resolves to `{ url, port, close, reset, requests, attempts, payments }`:
- * `requests` is the live log of every request (`{ method, path, headers, body, receivedAt }`,
+ * `requests` is the live log of requests (`{ method, path, headers, body, receivedAt }`,
  * header names in lowercase), `attempts(id)` counts the cancel requests seen for an id.
+ * The log keeps at least the last `logLimit` requests and at most twice that, so that a
+ * stand-in serving a soak or a long demo session does not grow without end.
  */
 export async function startStandIn({
   port = 0,
   host = "127.0.0.1",
   keys = STANDIN_KEYS,
   quiet = true,
+  logLimit = 10_000,
 } = {}) {
   if (!LOOPBACK.has(host)) {
     throw new Error(`the stand-in listens on loopback only, not on ${host}`);
@@ -418,6 +421,7 @@ export async function startStandIn({
     request.on("end", () => {
       if (refused) return;
       const body = Buffer.concat(chunks).toString("utf8");
+      if (requests.length >= 2 * logLimit) requests.splice(0, requests.length - logLimit);
       requests.push({
         method: request.method,
         path: request.url,

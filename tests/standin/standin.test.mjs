@@ -322,4 +322,18 @@ describe("HTTP hygiene", () => {
     await other.close();
     await ended;
   });
+
+  it("keeps a bounded request log: at least the last logLimit requests", async () => {
+    const small = await startStandIn({ logLimit: 3 });
+    try {
+      for (let n = 0; n < 10; n += 1) await fetch(`${small.url}/nope-${n}`);
+      assert.ok(small.requests.length >= 3 && small.requests.length <= 6, `${small.requests.length} logged`);
+      assert.deepEqual(
+        small.requests.slice(-3).map((request) => request.path),
+        ["/nope-7", "/nope-8", "/nope-9"],
+      );
+    } finally {
+      await small.close();
+    }
+  });
 });
