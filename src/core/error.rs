@@ -9,7 +9,7 @@ use std::fmt;
 
 use super::codes::client_message_hint;
 use super::retry;
-use super::text::replace_all;
+use super::text::{contains, replace_all};
 
 /// The closed set of ways a cancel can fail; the JS `PaywallError.kind` carries the same
 /// names in lowercase.
@@ -295,8 +295,8 @@ impl Error {
             // A key that overlaps the mark (or another key's mark) could reappear across
             // it; then the whole text goes rather than any chance of the key, and if even
             // the notice would hold a key, nothing is said.
-            if secrets.iter().any(|secret| text.contains(secret)) {
-                *text = if secrets.iter().any(|secret| WITHHELD.contains(secret)) {
+            if secrets.iter().any(|secret| contains(text, secret)) {
+                *text = if secrets.iter().any(|secret| contains(WITHHELD, secret)) {
                     String::new()
                 } else {
                     String::from(WITHHELD)

@@ -62,6 +62,16 @@ pub fn excerpt(text: &str, max_chars: usize) -> String {
     out
 }
 
+/// Whether `text` holds `needle`. A byte-window search rather than `str::contains`, whose
+/// Two-Way searcher costs the module kilobytes for the few short texts searched here.
+pub fn contains(text: &str, needle: &str) -> bool {
+    needle.is_empty()
+        || text
+            .as_bytes()
+            .windows(needle.len())
+            .any(|window| window == needle.as_bytes())
+}
+
 /// `text` with every occurrence of `needle` replaced by `with`, or `None` when there is
 /// none. A byte-wise search: the texts are short, and it keeps std's substring searcher
 /// (and the panic formatting it drags in, some 5 KB) out of the WebAssembly module.
@@ -132,5 +142,12 @@ mod tests {
         // Found by fuzzing: the space before a word counts toward the limit.
         assert_eq!(excerpt("? w]", 2), "?…");
         assert_eq!(excerpt("a b", 3), "a b");
+    }
+
+    #[test]
+    fn contains_finds_a_needle_anywhere_and_only_where_it_is() {
+        assert!(contains("a [redacted] b", "ted] "));
+        assert!(contains("abc", "abc") && contains("abc", "") && contains("çağ", "ağ"));
+        assert!(!contains("ab", "abc") && !contains("abd", "abc"));
     }
 }
