@@ -29,9 +29,9 @@ pub struct ScriptedHost {
     pub headers_read: RefCell<Vec<&'static str>>,
     /// When set, the caller's signal fires during every wait.
     pub abort_sleep: bool,
-    /// What `now_ms` and `random` answer.
+    /// What `now_ms` answers: the Unix time in milliseconds, for HTTP-date Retry-After.
     pub now_ms: f64,
-    /// What `random` answers.
+    /// What `random` answers: the jitter of the backoff, normally in `[0, 1)`.
     pub random: f64,
 }
 
