@@ -78,7 +78,7 @@ function envelope(r, id) {
 }
 
 function body(r, id) {
-  switch (r.int(12)) {
+  switch (r.int(13)) {
     case 0:
       return "";
     case 1:
@@ -102,6 +102,15 @@ function body(r, id) {
         result: { paymentRequestId: id, paymentRequestActivityId: guid(r), paymentRequestActivityTypeId: 2, paymentStatus: 4 },
         succeeded: true,
         failed: false,
+      });
+    case 10:
+      // A well-formed refusal, as Paywall sends for a payment it will not cancel.
+      return JSON.stringify({
+        result: null,
+        succeeded: false,
+        failed: true,
+        message: `Refused ${KEY}`,
+        clientMessage: "Payment.Async.AlreadyHasRefundOrCancel",
       });
     default:
       return JSON.stringify(envelope(r, id));
@@ -143,7 +152,8 @@ function hostileFetch(r, id) {
   const rejection = r.pick([new TypeError(`fetch failed ${CLIENT}`), undefined, "rejected", Symbol("r")]);
   const notAResponse = r.pick([null, 42, "response", [], {}, everythingThrows(new Error("response trap"))]);
   const streamError = r.pick([new Error(`stream broke ${KEY}`), "stream", undefined]);
-  const oddStatus = r.pick(["200", NaN, -1, 1e9, 0, 99.5, undefined]);
+  // Statuses a Response cannot carry (1xx among them) arrive on a Response-like object.
+  const oddStatus = r.pick(["200", NaN, -1, 1e9, 0, 99.5, 100, 103, 600, undefined]);
   const oddText = r.pick([42, null, {}, new String(text)]);
   switch (r.int(24)) {
     case 0:
