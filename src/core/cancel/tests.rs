@@ -1,10 +1,10 @@
 //! The cancel procedure against a scripted host: every answer and failure the retry and
 //! decoding rules distinguish, without a network.
 
-use super::super::scripted_host::{
+use super::*;
+use crate::core::scripted_host::{
     answer as scripted, run as run_scripted, Headers, Outcome, ScriptedHost,
 };
-use super::*;
 use crate::{ConfigOptions, ErrorKind, Secret};
 
 const ID: &str = "72ec8714-d116-4306-8881-38a43c485da9";
