@@ -1,5 +1,7 @@
 //! The JSON reader on any bytes: never a panic, and wherever serde_json reads an envelope,
-//! this reader reads the same one (it is stricter only in nesting depth).
+//! this reader reads the same one. It is stricter in two ways only: nesting depth, and
+//! arrays where an object belongs (serde_json reads them as a struct's fields in order;
+//! Paywall never answers so).
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -11,7 +13,11 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(theirs) = serde_json::from_str::<Envelope>(&text) {
         match &ours {
             Ok(envelope) => assert_eq!(envelope, &theirs, "{text:?}"),
-            Err(problem) => assert!(problem.contains("nested too deeply"), "{text:?}: {problem}"),
+            Err(problem) => assert!(
+                problem.contains("nested too deeply")
+                    || problem.contains("must be an object, got an array"),
+                "{text:?}: {problem}"
+            ),
         }
     }
     if let Ok(result) = json::from_str::<CancelResult>(&text) {

@@ -145,6 +145,16 @@ fn refuses_wrong_types_without_quoting_values() {
         (r#"{"succeeded":true,"Succeeded":true}"#, "duplicate field"),
         ("[]", "must be an object"),
         ("\"text\"", "must be an object"),
+        // serde_json reads an array as a struct's fields in order and takes this for an
+        // envelope; Paywall never answers so, and this reader refuses it (found by fuzzing).
+        (
+            "[[\n\n]\n,\nfalse\n\n]\n",
+            "must be an object, got an array",
+        ),
+        (
+            r#"{"succeeded":true,"result":["x"]}"#,
+            "must be an object, got an array",
+        ),
     ];
     for (text, says) in cases {
         let problem = from_str::<Envelope>(text).unwrap_err();
