@@ -48,6 +48,7 @@ test: lint test-rust test-fuzz test-wasm test-chrome test-standin test-node test
 
 lint: tools
 	cargo fmt --check
+	cargo fmt --check --manifest-path fuzz/Cargo.toml
 	cargo clippy --all-targets --quiet -- -D warnings
 	cargo clippy --all-targets --quiet --target wasm32-unknown-unknown -- -D warnings
 
