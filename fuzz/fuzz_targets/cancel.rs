@@ -5,10 +5,9 @@
 
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
-use paywall_edge::core::scripted_host::{answer, run, ScriptedHost};
+use paywall_edge::core::scripted_host::{answer, config, run, ScriptedHost};
 use paywall_edge::core::{
-    cancel_with, is_retried_automatically, Config, ConfigOptions, ErrorKind, PaymentRequestId,
-    Secret, SendFailure,
+    cancel_with, is_retried_automatically, ErrorKind, PaymentRequestId, SendFailure,
 };
 
 const ID: &str = "72ec8714-d116-4306-8881-38a43c485da9";
@@ -88,22 +87,12 @@ fn envelope_json(envelope: &Envelope) -> String {
     .to_string()
 }
 
-fn config(key: &str, client: &str, max_retries: u32) -> Option<Config> {
-    Config::from_options(ConfigOptions {
-        base_address: Some("https://paywall.example/".into()),
-        api_key_private: Some(Secret::new(key)),
-        api_client_private: Some(Secret::new(client)),
-        timeout_ms: Some(1_000),
-        max_retries: Some(max_retries),
-        dangerously_allow_browser: None,
-    })
-    .ok()
-}
-
 fuzz_target!(|input: Input| {
     let max_retries = u32::from(input.max_retries % 11);
     let (config, key, client) = match input.keys.as_ref().and_then(|(key, client)| {
-        config(key, client, max_retries).map(|config| (config, key.as_str(), client.as_str()))
+        config(key, client, max_retries)
+            .ok()
+            .map(|config| (config, key.as_str(), client.as_str()))
     }) {
         Some(chosen) => chosen,
         None => (

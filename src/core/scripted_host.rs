@@ -9,6 +9,8 @@ use std::pin::pin;
 use std::task::{Context, Poll, Waker};
 
 use super::cancel::{Host, HttpRequest, HttpResponse, SendFailure};
+use super::config::{Config, ConfigOptions, Secret};
+use super::error::Error;
 use super::json;
 
 /// Header names and values of a scripted answer.
@@ -49,6 +51,19 @@ impl ScriptedHost {
     pub fn attempts(&self) -> usize {
         self.sent.borrow().len()
     }
+}
+
+/// A config for the scripted host: its keys, a 1 s timeout and `max_retries`, addressed to a
+/// Paywall the script stands in for. An error when the keys are not valid header values.
+pub fn config(key: &str, client: &str, max_retries: u32) -> Result<Config, Error> {
+    Config::from_options(ConfigOptions {
+        base_address: Some("https://paywall.example/".into()),
+        api_key_private: Some(Secret::new(key)),
+        api_client_private: Some(Secret::new(client)),
+        timeout_ms: Some(1_000),
+        max_retries: Some(max_retries),
+        dangerously_allow_browser: None,
+    })
 }
 
 /// A scripted answer with a status, headers and body.

@@ -3,9 +3,10 @@
 
 use super::*;
 use crate::core::scripted_host::{
-    answer as scripted, run as run_scripted, Headers, Outcome, ScriptedHost,
+    answer as scripted, config as scripted_config, run as run_scripted, Headers, Outcome,
+    ScriptedHost,
 };
-use crate::{ConfigOptions, ErrorKind, Secret};
+use crate::ErrorKind;
 
 const ID: &str = "72ec8714-d116-4306-8881-38a43c485da9";
 const KEY: &str = "private-key-0001";
@@ -38,15 +39,7 @@ fn answer_with_retry_after(status: u16, retry_after: &str) -> Outcome {
 }
 
 fn config(max_retries: u32) -> Config {
-    Config::from_options(ConfigOptions {
-        base_address: Some("https://paywall.example/".into()),
-        api_key_private: Some(Secret::new(KEY)),
-        api_client_private: Some(Secret::new(CLIENT)),
-        timeout_ms: Some(1_000),
-        max_retries: Some(max_retries),
-        dangerously_allow_browser: None,
-    })
-    .unwrap()
+    scripted_config(KEY, CLIENT, max_retries).unwrap()
 }
 
 fn cancel(host: &ScriptedHost, max_retries: u32) -> Result<CancelResult, Error> {
