@@ -13,6 +13,7 @@ import { pathToFileURL } from "node:url";
 import zlib from "node:zlib";
 import { installTarball, newestTarball, root } from "../scripts/tarball.mjs";
 import { STANDIN_KEYS } from "../standin/scenarios.mjs";
+import { importCapturingInstance } from "../scripts/wasm-instance.mjs";
 
 const QUICK = process.env.BENCH_QUICK === "1";
 const ROUNDS = QUICK ? 3 : 11;
@@ -36,16 +37,9 @@ const median = (values) => {
 installTarball(newestTarball(), app);
 fs.copyFileSync(path.join(root, "bench", "plain-client.mjs"), path.join(app, "plain-client.mjs"));
 fs.writeFileSync(path.join(app, "load.mjs"), 'export * from "paywall-edge";\n');
-let wasmInstance;
-const OriginalInstance = WebAssembly.Instance;
-WebAssembly.Instance = new Proxy(OriginalInstance, {
-  construct(target, args) {
-    wasmInstance = Reflect.construct(target, args);
-    return wasmInstance;
-  },
-});
-const edge = await import(pathToFileURL(path.join(app, "load.mjs")).href);
-WebAssembly.Instance = OriginalInstance;
+const { module: edge, instance: wasmInstance } = await importCapturingInstance(
+  pathToFileURL(path.join(app, "load.mjs")).href,
+);
 const plain = await import(pathToFileURL(path.join(app, "plain-client.mjs")).href);
 const clients = { "paywall-edge": edge.cancelPayment, "plain JS": plain.cancelPayment };
 const wasmMemoryBytes = () => wasmInstance.exports.memory.buffer.byteLength;

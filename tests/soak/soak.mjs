@@ -15,6 +15,7 @@ import assert from "node:assert/strict";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { root } from "../../scripts/tarball.mjs";
+import { importCapturingInstance } from "../../scripts/wasm-instance.mjs";
 
 const CALLS = Number(process.env.SOAK_CALLS ?? 100_000);
 const IN_FLIGHT = 64;
@@ -38,17 +39,11 @@ const keys = JSON.parse(process.env.PAYWALL_STANDIN_KEYS);
 
 // The package as a user installs it (tests/node/install-package.mjs), with a handle on the
 // instance's linear memory taken as Node's entry instantiates it.
-let wasmInstance;
-const OriginalInstance = WebAssembly.Instance;
-WebAssembly.Instance = new Proxy(OriginalInstance, {
-  construct(target, args) {
-    wasmInstance = Reflect.construct(target, args);
-    return wasmInstance;
-  },
-});
 const consumer = path.join(root, "target", "node-consumer", "load-esm.mjs");
-const { cancelPayment, PaywallError } = await import(pathToFileURL(consumer).href);
-WebAssembly.Instance = OriginalInstance;
+const {
+  module: { cancelPayment, PaywallError },
+  instance: wasmInstance,
+} = await importCapturingInstance(pathToFileURL(consumer).href);
 assert.ok(wasmInstance, "the package did not instantiate its module through WebAssembly.Instance");
 
 const config = (overrides = {}) => ({ baseAddress: base, ...keys, timeoutMs: 5_000, ...overrides });
