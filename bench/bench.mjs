@@ -13,6 +13,7 @@ import { pathToFileURL } from "node:url";
 import zlib from "node:zlib";
 import { installTarball, newestTarball, root } from "../scripts/tarball.mjs";
 import { STANDIN_KEYS } from "../standin/scenarios.mjs";
+import { createPayment } from "../standin/server.mjs";
 import { importCapturingInstance } from "../scripts/wasm-instance.mjs";
 
 const QUICK = process.env.BENCH_QUICK === "1";
@@ -108,23 +109,9 @@ async function startStandInProcess() {
 async function createPayments(url, count) {
   const ids = [];
   for (let start = 0; start < count; start += 200) {
-    const batch = Array.from({ length: Math.min(200, count - start) }, async (_, i) => {
-      const response = await fetch(`${url}/api/payment/async/sale`, {
-        method: "POST",
-        headers: {
-          "content-type": "application/json",
-          apikeyprivate: STANDIN_KEYS.apiKeyPrivate,
-          apiclientprivate: STANDIN_KEYS.apiClientPrivate,
-        },
-        body: JSON.stringify({
-          TerminalId: "T-1",
-          MerchantUniqueCode: `B-${start + i}`,
-          Amount: 1,
-          Products: [{ Name: "x", Amount: 1 }],
-        }),
-      });
-      return (await response.json()).Result.PaymentRequestId;
-    });
+    const batch = Array.from({ length: Math.min(200, count - start) }, (_, i) =>
+      createPayment(url, { merchantUniqueCode: `B-${start + i}`, amount: 1 }),
+    );
     ids.push(...(await Promise.all(batch)));
   }
   return ids;

@@ -81,6 +81,34 @@ function seedPayments() {
 }
 
 /**
+ * Creates a payment on the stand-in at `baseUrl` through its async sale endpoint, as a till
+ * would, and resolves to its PaymentRequestId: a fresh cancellable payment for the tests,
+ * the bench and the soak. Throws if the stand-in does not accept the sale.
+ */
+export async function createPayment(baseUrl, { merchantUniqueCode, amount = 10 }) {
+  const response = await fetch(`${baseUrl}/api/payment/async/sale`, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      apikeyprivate: STANDIN_KEYS.apiKeyPrivate,
+      apiclientprivate: STANDIN_KEYS.apiClientPrivate,
+    },
+    body: JSON.stringify({
+      TerminalId: "T-0001",
+      MerchantUniqueCode: merchantUniqueCode,
+      Amount: amount,
+      CurrencyId: 1,
+      Products: [{ Name: "Item", Amount: amount }],
+    }),
+  });
+  const envelope = await response.json();
+  if (response.status !== 200 || envelope.Succeeded !== true) {
+    throw new Error(`the stand-in refused the sale (HTTP ${response.status}): ${JSON.stringify(envelope)}`);
+  }
+  return envelope.Result.PaymentRequestId;
+}
+
+/**
  * Starts the stand-in. Resolves to `{ url, port, close, reset, requests, attempts, payments }`:
  * `requests` is the live log of requests (`{ method, path, headers, body, receivedAt }`,
  * header names in lowercase), `attempts(id)` counts the cancel requests seen for an id.

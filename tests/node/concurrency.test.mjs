@@ -1,33 +1,10 @@
 // Many calls in flight at once each settle with their own payment, against the stand-in.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { STANDIN_KEYS, cancelRequests, configFor, loadEsm, rejection, useStandIn } from "./helpers.mjs";
+import { cancelRequests, configFor, createPayment, loadEsm, rejection, useStandIn } from "./helpers.mjs";
 
 const { cancelPayment, PaywallError } = await loadEsm();
 const CALLS = 1000;
-
-/** Creates a payment on the stand-in through Paywall's async sale endpoint. */
-async function createPayment(standIn, index) {
-  const amount = 10 + index / 100;
-  const response = await fetch(`${standIn.url}/api/payment/async/sale`, {
-    method: "POST",
-    headers: {
-      "content-type": "application/json",
-      apikeyprivate: STANDIN_KEYS.apiKeyPrivate,
-      apiclientprivate: STANDIN_KEYS.apiClientPrivate,
-    },
-    body: JSON.stringify({
-      TerminalId: "T-0001",
-      MerchantUniqueCode: `ORDER-${index}`,
-      Amount: amount,
-      CurrencyId: 1,
-      Products: [{ Name: "Item", Amount: amount }],
-    }),
-  });
-  const envelope = await response.json();
-  assert.equal(envelope.Succeeded, true, JSON.stringify(envelope));
-  return envelope.Result.PaymentRequestId;
-}
 
 describe(`${CALLS} concurrent cancels`, () => {
   const standIn = useStandIn({ before, after });
@@ -35,7 +12,9 @@ describe(`${CALLS} concurrent cancels`, () => {
   it("each settle with their own payment, then each refuse a second cancel with their own id", async () => {
     const ids = [];
     for (let start = 0; start < CALLS; start += 100) {
-      const batch = Array.from({ length: 100 }, (_, i) => createPayment(standIn(), start + i));
+      const batch = Array.from({ length: 100 }, (_, i) =>
+        createPayment(standIn().url, { merchantUniqueCode: `ORDER-${start + i}`, amount: 10 + (start + i) / 100 }),
+      );
       ids.push(...(await Promise.all(batch)));
     }
     assert.equal(new Set(ids).size, CALLS);

@@ -4,11 +4,11 @@ import assert from "node:assert/strict";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { startStandIn } from "../../standin/server.mjs";
+import { createPayment, startStandIn } from "../../standin/server.mjs";
 import { SCENARIOS, STANDIN_KEYS } from "../../standin/scenarios.mjs";
 import { root } from "../../scripts/tarball.mjs";
 
-export { SCENARIOS, STANDIN_KEYS, root, startStandIn };
+export { SCENARIOS, STANDIN_KEYS, createPayment, root, startStandIn };
 
 /** The runtime this suite runs in: the same cases run under Node, Bun and Deno. */
 export const RUNTIME = globalThis.Deno ? "deno" : globalThis.Bun ? "bun" : "node";

@@ -15,6 +15,7 @@ import assert from "node:assert/strict";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { root } from "../../scripts/tarball.mjs";
+import { createPayment } from "../../standin/server.mjs";
 import { importCapturingInstance } from "../../scripts/wasm-instance.mjs";
 
 const CALLS = Number(process.env.SOAK_CALLS ?? 100_000);
@@ -48,29 +49,12 @@ assert.ok(wasmInstance, "the package did not instantiate its module through WebA
 
 const config = (overrides = {}) => ({ baseAddress: base, ...keys, timeoutMs: 5_000, ...overrides });
 
-/** Creates a payment on the stand-in's sale endpoint, as a till would, and returns its id. */
-async function newPayment(index) {
-  const response = await fetch(`${base}/api/payment/async/sale`, {
-    method: "POST",
-    headers: { "content-type": "application/json", apikeyprivate: keys.apiKeyPrivate, apiclientprivate: keys.apiClientPrivate },
-    body: JSON.stringify({
-      TerminalId: "T-0001",
-      MerchantUniqueCode: `SOAK-${index}`,
-      Amount: 10,
-      Products: [{ Name: "Coffee", Amount: 10 }],
-    }),
-  });
-  const envelope = await response.json();
-  assert.equal(response.status, 200, JSON.stringify(envelope));
-  return envelope.Result.PaymentRequestId;
-}
-
 /**
  * The rotation: each case names the outcome it must have (`ok` or a PaywallError kind) and
  * makes its call. Weighted towards the cases a worker meets most: successes and refusals.
  */
 const CASES = [
-  { name: "a fresh payment", expect: "ok", weight: 6, call: async (i) => cancelPayment(config(), await newPayment(i)) },
+  { name: "a fresh payment", expect: "ok", weight: 6, call: async (i) => cancelPayment(config(), await createPayment(base, { merchantUniqueCode: `SOAK-${i}` })) },
   { name: "already cancelled", expect: "api", weight: 2, call: () => cancelPayment(config(), scenarios.alreadyCancelled) },
   { name: "unknown payment", expect: "api", weight: 1, call: () => cancelPayment(config(), scenarios.unknownPayment) },
   {

@@ -8,7 +8,7 @@ import net from "node:net";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { installTarball, newestTarball, root } from "../../scripts/tarball.mjs";
-import { startStandIn } from "../../standin/server.mjs";
+import { createPayment, startStandIn } from "../../standin/server.mjs";
 import { SCENARIOS, STANDIN_KEYS } from "../../standin/scenarios.mjs";
 
 const example = path.join(root, "examples", "cloudflare-worker");
@@ -151,23 +151,7 @@ describe("the Cloudflare Worker example on workerd", () => {
 
   it("serves 200 concurrent cancels, each for its own payment", async () => {
     const ids = await Promise.all(
-      Array.from({ length: 200 }, async (_, i) => {
-        const response = await fetch(`${standIn.url}/api/payment/async/sale`, {
-          method: "POST",
-          headers: {
-            "content-type": "application/json",
-            apikeyprivate: STANDIN_KEYS.apiKeyPrivate,
-            apiclientprivate: STANDIN_KEYS.apiClientPrivate,
-          },
-          body: JSON.stringify({
-            TerminalId: "T-0001",
-            MerchantUniqueCode: `W-${i}`,
-            Amount: 5,
-            Products: [{ Name: "x", Amount: 5 }],
-          }),
-        });
-        return (await response.json()).Result.PaymentRequestId;
-      }),
+      Array.from({ length: 200 }, (_, i) => createPayment(standIn.url, { merchantUniqueCode: `W-${i}`, amount: 5 })),
     );
     const answers = await Promise.all(ids.map((id) => cancel(id).then((r) => r.json())));
     answers.forEach((answer, i) => {
