@@ -433,7 +433,7 @@ describe(`${CALLS} hostile calls (seed ${SEED})`, () => {
     console.log(`outcomes: ${JSON.stringify(counts)}`);
     assert.deepEqual(failures.slice(0, 10), [], `${failures.length} calls misbehaved`);
     assert.equal(Object.values(counts).reduce((a, b) => a + b, 0), CALLS);
-    for (const kind of ["config", "input", "network", "timeout", "aborted", "http", "decode", "api"]) {
+    for (const kind of KINDS) {
       assert.ok(counts[kind] > 0, `the mix never produced a ${kind} error: ${JSON.stringify(counts)}`);
     }
   });
