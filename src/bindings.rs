@@ -137,7 +137,7 @@ fn read_call(config: &JsValue, payment_request_id: &JsValue) -> Result<Call, Err
     }
     let prepared = read_config(config)?;
     let id = read_payment_request_id(payment_request_id)
-        .map_err(|error| error.redact(&prepared.config().secrets()))?;
+        .map_err(|error| error.seal(&prepared.config().secrets()))?;
     let fetch = match read_property(config, "fetch")? {
         absent if absent.is_undefined() || absent.is_null() => FetchFunction::global()?,
         function if function.is_function() => FetchFunction::Custom(function),

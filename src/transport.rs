@@ -35,8 +35,8 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 use crate::core::{
-    self, browser_refused, excerpt, json, CancelResult, Config, Error, Host, HttpRequest,
-    HttpResponse, PaymentRequestId, SendFailure,
+    self, browser_refused, json, CancelResult, Config, Error, Host, HttpRequest, HttpResponse,
+    PaymentRequestId, SendFailure, MAX_BODY_BYTES,
 };
 
 /// The imports this module calls. Those that touch a caller's objects are guarded
@@ -93,6 +93,25 @@ mod js {
 
         #[wasm_bindgen(js_name = String, catch)]
         pub fn to_js_string(value: &JsValue) -> Result<JsString, JsValue>;
+
+        /// Whether `value` is a typed array or a DataView. Never throws, and is false for
+        /// a Proxy, whatever it pretends to be.
+        #[wasm_bindgen(js_namespace = ArrayBuffer, js_name = isView)]
+        pub fn is_view(value: &JsValue) -> bool;
+
+        /// `Uint8Array.prototype.set.call(bytes, source)`: copies the elements of `source`
+        /// into `bytes`, a view of this module's memory; throws (an `Err`) when `source`
+        /// has more of them than `bytes` has room for, or when reading it throws.
+        #[wasm_bindgen(js_namespace = Uint8Array, js_name = "prototype.set.call", catch)]
+        pub fn copy_bytes(bytes: &mut [u8], source: &JsValue) -> Result<(), JsValue>;
+
+        /// `Uint8Array.prototype.subarray`, the realm's own, to call on a chunk.
+        #[wasm_bindgen(thread_local_v2, js_namespace = ["Uint8Array", "prototype"], js_name = subarray)]
+        pub static SUBARRAY: JsValue;
+
+        /// A function that does nothing, to settle a promise nobody waits for.
+        #[wasm_bindgen(thread_local_v2, js_namespace = Function, js_name = prototype)]
+        pub static NOOP: JsValue;
     }
 }
 
@@ -170,14 +189,32 @@ pub(crate) fn describe_type(value: &JsValue) -> &'static str {
     }
 }
 
-/// A string property of a foreign object, if it is one.
+/// Longest foreign string copied into this module (an error's message, a header's value):
+/// far more than any message quotes, and bounded, since WebAssembly memory never shrinks.
+/// The core redacts and cuts what it quotes from it.
+const MAX_FOREIGN_CHARS: u32 = 16 * 1024;
+
+/// A foreign string's text, at most [`MAX_FOREIGN_CHARS`] of it; `None` for a non-string.
+fn bounded_string(value: &JsValue) -> Option<String> {
+    let text = value.dyn_ref::<JsString>()?;
+    if text.length() > MAX_FOREIGN_CHARS {
+        text.slice(0, MAX_FOREIGN_CHARS).as_string()
+    } else {
+        text.as_string()
+    }
+}
+
+/// A string property of a foreign object, if it is one (bounded).
 fn get_string(target: &JsValue, key: &'static str) -> Option<String> {
-    get(target, key).ok().and_then(|value| value.as_string())
+    get(target, key)
+        .ok()
+        .and_then(|value| bounded_string(&value))
 }
 
 /// Describes a rejection or throw for a message: `TypeError: fetch failed (cause: connect
 /// ECONNREFUSED 127.0.0.1:1)`. Reads `name`, `message` and one level of `cause` through
-/// guarded reads, and never calls the value's own `toString`.
+/// guarded reads, and never calls the value's own `toString`. The text is raw (it may echo
+/// a key): the core quotes it.
 pub(crate) fn describe_failure(value: &JsValue) -> String {
     let text = if value.is_object() {
         let name = get_string(value, "name").unwrap_or_else(|| "Error".into());
@@ -191,14 +228,14 @@ pub(crate) fn describe_failure(value: &JsValue) -> String {
             let detail = if cause.is_object() {
                 get_string(&cause, "message").or_else(|| get_string(&cause, "code"))
             } else {
-                cause.as_string()
+                bounded_string(&cause)
             };
             if let Some(detail) = detail.filter(|detail| !detail.is_empty()) {
                 text.push_str(&format!(" (cause: {detail})"));
             }
         }
         text
-    } else if let Some(text) = value.as_string() {
+    } else if let Some(text) = bounded_string(value) {
         format!("a thrown string \"{text}\"")
     } else if value.is_symbol() {
         "a thrown symbol".into()
@@ -207,10 +244,10 @@ pub(crate) fn describe_failure(value: &JsValue) -> String {
     } else {
         let text = js::to_js_string(value)
             .ok()
-            .and_then(|text| text.as_string());
+            .and_then(|text| bounded_string(&text));
         format!("a thrown {}", text.unwrap_or_default())
     };
-    excerpt(&text, 300)
+    text
 }
 
 /// An `AbortSignal`, or any object that behaves like one (a polyfill, another realm's).
@@ -286,6 +323,16 @@ impl Timer {
 impl Drop for Timer {
     fn drop(&mut self) {
         let _ = js::clear_timeout(&self.0);
+    }
+}
+
+/// Lets `promise` (a stream's `cancel()`) settle with nobody waiting: a rejection that no
+/// handler catches would be reported as unhandled in the caller's process.
+fn settle_quietly(promise: &JsValue) {
+    if let Some(then) = get_function(promise, "then") {
+        js::NOOP.with(|noop| {
+            let _ = call(&then, promise, &[noop, noop]);
+        });
     }
 }
 
@@ -505,6 +552,11 @@ impl Deadline {
         &self.signal
     }
 
+    /// Aborts the attempt's fetch: the request, and the body stream with it.
+    fn abort(&self) {
+        self.controller.abort();
+    }
+
     /// Waits for `promise` unless the deadline passes first; `Err(None)` when it did (and the
     /// attempt's fetch has been aborted), `Err(Some(reason))` when `promise` rejected.
     async fn race(
@@ -516,7 +568,7 @@ impl Deadline {
         match JsFuture::from(js::promise_race(&racers)).await {
             Ok(value) => Ok(value),
             Err(reason) if reason == timeout_marker() || caller.is_some_and(Signal::is_aborted) => {
-                self.controller.abort();
+                self.abort();
                 Err(None)
             }
             Err(reason) => Err(Some(reason)),
@@ -574,6 +626,149 @@ impl FetchHost<'_> {
         }
     }
 
+    /// Reads the body of `response` within the attempt's deadline, and at most
+    /// [`MAX_BODY_BYTES`] of it: `(text, too_large)`.
+    ///
+    /// The body is read as a stream, chunk by chunk, and the read stops as soon as it passes
+    /// the limit: the stream is cancelled and the attempt's fetch aborted, which releases the
+    /// connection. Reading it whole with `text()` first would let a small gzip answer (fetch
+    /// inflates it by itself) grow into gigabytes and take the process down. A Response-like
+    /// object of a custom fetch that has no stream is read with its `text()`, and only
+    /// measured afterwards: that fetch is the caller's own.
+    async fn read_body(
+        &self,
+        response: &JsValue,
+        deadline: &Deadline,
+    ) -> Result<(String, bool), SendFailure> {
+        let body = get(response, "body").map_err(|error| self.read_failure(&error))?;
+        match get_function(&body, "getReader") {
+            Some(get_reader) => self.read_stream(&body, &get_reader, deadline).await,
+            None => self.read_text(response, deadline).await,
+        }
+    }
+
+    async fn read_stream(
+        &self,
+        body: &JsValue,
+        get_reader: &JsValue,
+        deadline: &Deadline,
+    ) -> Result<(String, bool), SendFailure> {
+        let reader = call(get_reader, body, &[]).map_err(|error| self.read_failure(&error))?;
+        let read = get_function(&reader, "read")
+            .ok_or_else(|| self.not_a_response("a Response whose body stream has no reader"))?;
+        let mut bytes: Vec<u8> = Vec::new();
+        loop {
+            let next = call(&read, &reader, &[])
+                .and_then(|next| js::promise_resolve(&next))
+                .map_err(|error| self.read_failure(&error))?;
+            let chunk = match deadline.race(&next, self.signal.as_ref()).await {
+                Ok(chunk) => chunk,
+                Err(None) => return Err(self.interrupted()),
+                Err(Some(error)) => return Err(self.read_failure(&error)),
+            };
+            if get(&chunk, "done").is_ok_and(|done| done.is_truthy()) {
+                return Ok((core::decode_body(&bytes), false));
+            }
+            let value = get(&chunk, "value").unwrap_or(JsValue::UNDEFINED);
+            let length = get(&value, "length")
+                .ok()
+                .and_then(|length| length.as_f64())
+                .filter(|length| length.fract() == 0.0 && *length >= 0.0)
+                .filter(|_| js::is_view(&value))
+                .ok_or_else(|| {
+                    self.not_a_response(&format!(
+                        "a Response whose body stream gave {} instead of bytes",
+                        describe_type(&value)
+                    ))
+                })?;
+            let room = MAX_BODY_BYTES - bytes.len();
+            let too_large = length > room as f64;
+            let source = if too_large {
+                // The start of this chunk fills the body up to the limit: what a message
+                // quotes from a page that is too large.
+                js::SUBARRAY
+                    .with(|subarray| call(subarray, &value, &[&JsValue::from(0), &room.into()]))
+                    .map_err(|error| self.read_failure(&error))?
+            } else {
+                value
+            };
+            let start = bytes.len();
+            bytes.resize(start + if too_large { room } else { length as usize }, 0);
+            let copied = bytes
+                .get_mut(start..)
+                .map(|into| js::copy_bytes(into, &source));
+            if !matches!(copied, Some(Ok(()))) {
+                return Err(
+                    self.not_a_response("a Response whose body stream gave unreadable bytes")
+                );
+            }
+            if too_large {
+                // Stop the transfer: abort the attempt's fetch (which releases the
+                // connection) and cancel the stream, for a fetch that ignores its signal.
+                deadline.abort();
+                if let Some(cancel) = get_function(&reader, "cancel") {
+                    if let Ok(cancelling) = call(&cancel, &reader, &[]) {
+                        settle_quietly(&cancelling);
+                    }
+                }
+                return Ok((core::decode_body(&bytes), true));
+            }
+        }
+    }
+
+    /// The fallback for a Response-like object without a body stream: its `text()`.
+    async fn read_text(
+        &self,
+        response: &JsValue,
+        deadline: &Deadline,
+    ) -> Result<(String, bool), SendFailure> {
+        let text = get_function(response, "text").ok_or_else(|| {
+            self.not_a_response("an object without a body stream or a text() method")
+        })?;
+        let reading = call(&text, response, &[])
+            .and_then(|reading| js::promise_resolve(&reading))
+            .map_err(|error| self.read_failure(&error))?;
+        let text = match deadline.race(&reading, self.signal.as_ref()).await {
+            Ok(text) => text,
+            Err(None) => return Err(self.interrupted()),
+            Err(Some(error)) => return Err(self.read_failure(&error)),
+        };
+        let text = text.dyn_into::<JsString>().map_err(|other| {
+            self.not_a_response(&format!(
+                "a Response whose text() gave {}",
+                describe_type(&other)
+            ))
+        })?;
+        // A UTF-16 unit is at least one byte of UTF-8: a text longer than the limit in units
+        // is longer in bytes, and is cut before it is copied into this module.
+        let limit = MAX_BODY_BYTES as u32;
+        let units = text.length();
+        let text = if units > limit {
+            text.slice(0, limit)
+        } else {
+            text
+        };
+        let mut text = text.as_string().unwrap_or_default();
+        let mut too_large = units > limit;
+        if text.len() > MAX_BODY_BYTES {
+            let mut end = MAX_BODY_BYTES;
+            while !text.is_char_boundary(end) {
+                end -= 1;
+            }
+            text.truncate(end);
+            too_large = true;
+        }
+        Ok((text, too_large))
+    }
+
+    /// A failure while reading the answer.
+    fn read_failure(&self, error: &JsValue) -> SendFailure {
+        SendFailure::Network(format!(
+            "the connection failed while reading the answer: {}",
+            describe_failure(error)
+        ))
+    }
+
     fn not_a_response(&self, what: &str) -> SendFailure {
         SendFailure::NotAResponse(format!(
             "{} resolved to {what}, not a Response",
@@ -583,13 +778,9 @@ impl FetchHost<'_> {
 }
 
 impl Host for FetchHost<'_> {
-    type Body = JsString;
     type Headers = JsValue;
 
-    async fn send(
-        &self,
-        request: &HttpRequest<'_>,
-    ) -> Result<HttpResponse<JsString, JsValue>, SendFailure> {
+    async fn send(&self, request: &HttpRequest<'_>) -> Result<HttpResponse<JsValue>, SendFailure> {
         if self.signal.as_ref().is_some_and(Signal::is_aborted) {
             return Err(SendFailure::Aborted);
         }
@@ -628,46 +819,22 @@ impl Host for FetchHost<'_> {
             )));
         }
         let headers = get(&response, "headers").unwrap_or(JsValue::UNDEFINED);
-        let text = get_function(&response, "text")
-            .ok_or_else(|| self.not_a_response("an object without a text() method"))?;
-        let reading = call(&text, &response, &[])
-            .and_then(|reading| js::promise_resolve(&reading))
-            .map_err(|error| {
-                SendFailure::Network(format!(
-                    "reading the answer failed: {}",
-                    describe_failure(&error)
-                ))
-            })?;
-        let body = match deadline.race(&reading, self.signal.as_ref()).await {
-            Ok(body) => body,
-            Err(None) => return Err(self.interrupted()),
-            Err(Some(error)) => {
-                return Err(SendFailure::Network(format!(
-                    "the connection failed while reading the answer: {}",
-                    describe_failure(&error)
-                )))
-            }
-        };
-        let body = body.dyn_into::<JsString>().map_err(|other| {
-            self.not_a_response(&format!(
-                "a Response whose text() gave {}",
-                describe_type(&other)
-            ))
-        })?;
+        // Boxed: the body read is the largest state of an attempt, and only its last step;
+        // inline, every call in flight would hold room for it while it waits on fetch.
+        let (body, too_large) = Box::pin(self.read_body(&response, &deadline)).await?;
         Ok(HttpResponse {
             // Checked above to be a whole number from 0 to 999.
             status: status as u16,
             headers,
             body,
+            too_large,
         })
     }
 
     /// `headers.get(name)`, guarded: a Headers object that throws has no such header.
     fn header(&self, headers: &JsValue, name: &'static str) -> Option<String> {
         let function = get_function(headers, "get")?;
-        call(&function, headers, &[&js_name(name)])
-            .ok()?
-            .as_string()
+        bounded_string(&call(&function, headers, &[&js_name(name)]).ok()?)
     }
 
     async fn sleep(&self, ms: u32) -> Result<(), SendFailure> {
@@ -697,17 +864,5 @@ impl Host for FetchHost<'_> {
 
     fn random(&self) -> f64 {
         js_sys::Math::random()
-    }
-
-    fn body_len(&self, body: &JsString) -> u32 {
-        body.length()
-    }
-
-    fn body_text(&self, body: &JsString) -> String {
-        body.as_string().unwrap_or_default()
-    }
-
-    fn body_start(&self, body: &JsString, max_chars: u32) -> String {
-        body.slice(0, max_chars).as_string().unwrap_or_default()
     }
 }

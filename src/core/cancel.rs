@@ -9,16 +9,23 @@ use super::error::Error;
 use super::json;
 use super::payment_request_id::PaymentRequestId;
 use super::retry;
-use super::text::excerpt;
+use super::secrets::Secrets;
 use super::wire::{CancelRequest, CancelResult, Envelope};
 
-/// Longest answer body this client will decode or quote. Envelopes are a few hundred bytes;
-/// refusing megabytes keeps a broken or hostile server from growing memory that a
-/// WebAssembly instance never gives back.
-pub const MAX_BODY_CHARS: u32 = 64 * 1024;
+/// Longest answer body this client reads, in bytes. Envelopes are a few hundred bytes. A
+/// host stops reading at this limit (see [`HttpResponse::too_large`]): fetch inflates a
+/// compressed answer by itself, so a small gzip answer can grow into gigabytes, and only a
+/// read that stops keeps a broken or hostile server from exhausting the process's memory.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
-/// How much of an unexpected body an error message quotes.
+/// How much of an unexpected body or a redirect's target an error message quotes.
 const EXCERPT_CHARS: usize = 160;
+
+/// How much of a fetch failure's text, or of Paywall's own message, a message quotes.
+const CAUSE_CHARS: usize = 300;
+
+/// How much of Paywall's text error code a message quotes; real codes are under 60.
+const CODE_CHARS: usize = 120;
 
 /// One HTTP request, ready for the host to send.
 pub struct HttpRequest<'a> {
@@ -64,24 +71,29 @@ impl<'a> HttpRequest<'a> {
     }
 }
 
-/// An answer, as far as this client needs it. The body and the headers stay in the host's
-/// own representation (a JS string stays in JS) until the core asks for them, so that an
-/// answer that needs none of its headers costs no header reads.
-pub struct HttpResponse<B, Hd> {
+/// An answer, as far as this client needs it. The headers stay in the host's own
+/// representation until the core asks for one, so that an answer that needs none of its
+/// headers costs no header reads.
+pub struct HttpResponse<Hd> {
     /// The HTTP status; 0 for a browser's opaque redirect (with `redirect: "manual"`, a
     /// browser hides a redirect's status and target).
     pub status: u16,
     /// The headers.
     pub headers: Hd,
-    /// The body text.
-    pub body: B,
+    /// The body as text (UTF-8, invalid sequences replaced): all of it, or, when
+    /// `too_large`, its first [`MAX_BODY_BYTES`].
+    pub body: String,
+    /// True when the body went on past [`MAX_BODY_BYTES`] and the host stopped reading it
+    /// there (and released the connection).
+    pub too_large: bool,
 }
 
-/// Why an attempt produced no answer.
+/// Why an attempt produced no answer. The texts are raw, as the runtime gave them (they
+/// may echo a key): the core quotes them through [`Secrets::quote`] before any message
+/// holds them.
 #[derive(Clone, Debug, PartialEq)]
 pub enum SendFailure {
-    /// The fetch failed: no connection, a dropped connection, a failed body read. The text
-    /// describes the cause (it is redacted before it leaves).
+    /// The fetch failed: no connection, a dropped connection, a failed body read.
     Network(String),
     /// The fetch function answered with something that is not a Response; retrying the same
     /// function cannot help.
@@ -98,17 +110,15 @@ pub enum SendFailure {
 /// What the procedure needs from the runtime it runs in.
 #[allow(async_fn_in_trait)] // The hosts are single-threaded JS runtimes: no Send bound wanted.
 pub trait Host {
-    /// The body of an answer, in the host's representation.
-    type Body;
-
     /// The headers of an answer, in the host's representation.
     type Headers;
 
-    /// Sends one attempt and reads its whole answer within `request.timeout_ms`.
+    /// Sends one attempt and reads its answer within `request.timeout_ms`: the whole body,
+    /// or, if it is longer than [`MAX_BODY_BYTES`], its start, stopping the read there.
     async fn send(
         &self,
         request: &HttpRequest<'_>,
-    ) -> Result<HttpResponse<Self::Body, Self::Headers>, SendFailure>;
+    ) -> Result<HttpResponse<Self::Headers>, SendFailure>;
 
     /// One header of an answer (`name` in lowercase), if it is there.
     fn header(&self, headers: &Self::Headers, name: &'static str) -> Option<String>;
@@ -121,37 +131,36 @@ pub trait Host {
 
     /// A random number in `[0, 1)`, for backoff jitter.
     fn random(&self) -> f64;
-
-    /// The body's length in characters (UTF-16 units in JS), without copying it.
-    fn body_len(&self, body: &Self::Body) -> u32;
-
-    /// The whole body as text. Only asked for bodies of at most [`MAX_BODY_CHARS`].
-    fn body_text(&self, body: &Self::Body) -> String;
-
-    /// The first `max_chars` characters of the body, for a message.
-    fn body_start(&self, body: &Self::Body, max_chars: u32) -> String;
 }
 
 /// Cancels `id` on Paywall through `host`, retrying transient failures as the config allows.
 ///
-/// Whatever the outcome, the returned error carries the number of requests sent and never
-/// contains a private key.
+/// Whatever the outcome, the returned error carries the number of requests sent and holds
+/// no fragment of a private key.
 pub async fn cancel_with<H: Host>(
     host: &H,
     config: &Config,
     id: &PaymentRequestId,
 ) -> Result<CancelResult, Error> {
+    let secrets = config.secrets();
+    let id_text = id.to_string();
+    if secrets.shares_fragment_with_guid(&id_text) {
+        return Err(Error::input(
+            "paymentRequestId holds part of a private key: pass the PaymentRequestId GUID that \
+             Paywall returned for the sale, never apiKeyPrivate or apiClientPrivate",
+        ));
+    }
     let request = HttpRequest::cancel(config, id);
     let mut attempts: u32 = 0;
     let error = loop {
         attempts += 1;
         let (error, headers) = match host.send(&request).await {
-            Ok(response) => match interpret(host, &response, id) {
+            Ok(response) => match interpret(host, &response, id, &secrets) {
                 Ok(result) => return Ok(result),
                 Err(error) => (error, Some(response.headers)),
             },
             Err(failure) => (
-                failure_error(failure, &request, "before Paywall answered"),
+                failure_error(failure, &request, "before Paywall answered", &secrets),
                 None,
             ),
         };
@@ -167,63 +176,76 @@ pub async fn cancel_with<H: Host>(
         );
         if let Err(failure) = host.sleep(delay).await {
             let waiting = format!("while waiting to retry after: {}", error.message());
-            break failure_error(failure, &request, &waiting);
+            break failure_error(failure, &request, &waiting, &secrets);
         }
     };
-    Err(error
-        .finish(attempts, &id.to_string())
-        .redact(&config.secrets()))
+    Err(error.finish(attempts, &id_text).seal(&secrets))
 }
 
 /// The error for an attempt that produced no answer.
-fn failure_error(failure: SendFailure, request: &HttpRequest<'_>, while_doing: &str) -> Error {
+fn failure_error(
+    failure: SendFailure,
+    request: &HttpRequest<'_>,
+    while_doing: &str,
+    secrets: &Secrets<'_>,
+) -> Error {
     match failure {
-        SendFailure::Network(cause) => Error::network(request.url, &cause, true),
-        SendFailure::NotAResponse(what) => Error::network(request.url, &what, false),
+        SendFailure::Network(cause) => {
+            Error::network(request.url, &secrets.quote(&cause, CAUSE_CHARS), true)
+        }
+        SendFailure::NotAResponse(what) => {
+            Error::network(request.url, &secrets.quote(&what, CAUSE_CHARS), false)
+        }
         SendFailure::Timeout => Error::timeout(request.url, request.timeout_ms),
         SendFailure::Aborted => Error::aborted(true, while_doing),
-        SendFailure::Setup(problem) => Error::config(problem),
+        SendFailure::Setup(problem) => Error::setup(&secrets.quote(&problem, CAUSE_CHARS)),
     }
 }
 
-/// Reads an answer: the cancel's result, or the error it amounts to.
+/// Reads an answer: the cancel's result, or the error it amounts to. Every text of the
+/// answer that an error quotes goes through `secrets`.
 pub fn interpret<H: Host>(
     host: &H,
-    response: &HttpResponse<H::Body, H::Headers>,
+    response: &HttpResponse<H::Headers>,
     id: &PaymentRequestId,
+    secrets: &Secrets<'_>,
 ) -> Result<CancelResult, Error> {
     let status = response.status;
-    let length = host.body_len(&response.body);
     let is_success = (200..300).contains(&status);
     if status == 0 || (300..400).contains(&status) {
         let location = host
             .header(&response.headers, "location")
-            .as_deref()
-            .map(|to| excerpt(to, EXCERPT_CHARS));
+            .map(|to| secrets.quote(&to, EXCERPT_CHARS));
         let status = (status != 0).then_some(status);
-        return Err(Error::redirect(status, location.as_deref()));
+        return Err(Error::redirect(status, location.as_ref()));
     }
-    let envelope = if length > MAX_BODY_CHARS {
-        Err(format!(
-            "the body is {length} characters long, far more than an envelope"
-        ))
-    } else {
-        json::from_str::<Envelope>(&host.body_text(&response.body))
-    };
-    match envelope {
-        Ok(envelope) if is_success => read_envelope(status, envelope, id),
-        Ok(envelope) if !envelope.succeeded => Err(api_error(status, &envelope)),
+    let body = &response.body;
+    if response.too_large {
+        let problem = format!(
+            "the answer is too large: over {MAX_BODY_BYTES} bytes, where an envelope is a few \
+             hundred, so reading stopped there"
+        );
+        return Err(if is_success {
+            Error::decode(status, &problem)
+        } else {
+            let start = secrets.quote(body, EXCERPT_CHARS);
+            Error::http(status, &format!("{problem}; it starts \"{start}\""))
+        });
+    }
+    match json::from_str::<Envelope>(body) {
+        Ok(envelope) if is_success => read_envelope(status, envelope, id, secrets),
+        Ok(envelope) if !envelope.succeeded => Err(api_error(status, &envelope, secrets)),
         Ok(_) => Err(Error::http(
             status,
             "an envelope that claims success, which a failed status contradicts",
         )),
         Err(problem) if is_success => Err(Error::decode(status, &problem)),
         Err(_) => {
-            let shown = if length == 0 {
+            let start = secrets.quote(body, EXCERPT_CHARS);
+            let shown = if start.is_empty() {
                 String::from("an empty body")
             } else {
-                let start = host.body_start(&response.body, EXCERPT_CHARS as u32 + 1);
-                format!("the body starts \"{}\"", excerpt(&start, EXCERPT_CHARS))
+                format!("the body starts \"{start}\"")
             };
             Err(Error::http(status, &shown))
         }
@@ -236,6 +258,7 @@ fn read_envelope(
     status: u16,
     envelope: Envelope,
     id: &PaymentRequestId,
+    secrets: &Secrets<'_>,
 ) -> Result<CancelResult, Error> {
     if envelope.failed == Some(envelope.succeeded) {
         return Err(Error::decode(
@@ -244,7 +267,7 @@ fn read_envelope(
         ));
     }
     if !envelope.succeeded {
-        return Err(api_error(status, &envelope));
+        return Err(api_error(status, &envelope, secrets));
     }
     let Some(result) = envelope.result else {
         return Err(Error::decode(status, "it says succeeded but has no result"));
@@ -254,12 +277,18 @@ fn read_envelope(
         .map_err(|problem| Error::decode(status, &problem))
 }
 
-fn api_error(status: u16, envelope: &Envelope) -> Error {
+/// Paywall's refusal. Its message and code are Paywall's text, but Paywall's answer is
+/// foreign text like any other: quoted, so that a hostile answer cannot forge log lines or
+/// flood a log.
+fn api_error(status: u16, envelope: &Envelope, secrets: &Secrets<'_>) -> Error {
+    let quote = |text: &Option<String>, max_chars| {
+        text.as_deref().map(|text| secrets.quote(text, max_chars))
+    };
     Error::api(
         status,
         envelope.error_code,
-        envelope.message.as_deref(),
-        envelope.client_message.as_deref(),
+        quote(&envelope.message, CAUSE_CHARS).as_ref(),
+        quote(&envelope.client_message, CODE_CHARS).as_ref(),
     )
 }
 

@@ -6,6 +6,7 @@ use serde::Deserialize;
 use std::fmt;
 
 use super::error::Error;
+use super::secrets::Secrets;
 
 /// The Paywall Physical POS test environment. Production addresses are given by Paywall on
 /// request, so `baseAddress` has no default.
@@ -224,12 +225,13 @@ impl Config {
         self.allow_browser
     }
 
-    /// Both keys, for [`Error::redact`].
-    pub(crate) fn secrets(&self) -> [&str; 2] {
-        [
+    /// Both keys, as the [`Secrets`] that every error of a request made with them is
+    /// sealed against.
+    pub fn secrets(&self) -> Secrets<'_> {
+        Secrets::new(
             self.api_key_private.expose(),
             self.api_client_private.expose(),
-        ]
+        )
     }
 }
 

@@ -9,7 +9,7 @@ use std::fmt;
 
 use super::codes::client_message_hint;
 use super::retry;
-use super::text::{contains, replace_all};
+use super::secrets::{Quoted, Secrets};
 
 /// The closed set of ways a cancel can fail; the JS `PaywallError.kind` carries the same
 /// names in lowercase.
@@ -88,8 +88,9 @@ struct Details {
     /// Paywall's text error code, such as `Payment.Async.AlreadyHasRefundOrCancel`.
     #[serde(skip_serializing_if = "Option::is_none")]
     client_message: Option<String>,
-    /// Paywall's own message, as it sent it (localised by Paywall): the text to show a
-    /// person when Paywall refuses. `message` quotes it too, with advice.
+    /// Paywall's own message (localised by Paywall): the text to show a person when Paywall
+    /// refuses. On one line and at most 300 characters, like every text that came from
+    /// outside; `message` quotes it too, with advice.
     #[serde(skip_serializing_if = "Option::is_none")]
     paywall_message: Option<String>,
     /// Whether the same call, made again later, can succeed.
@@ -100,12 +101,6 @@ struct Details {
     #[serde(skip_serializing_if = "Option::is_none")]
     payment_request_id: Option<String>,
 }
-
-/// What a private key is replaced with in an error's texts.
-const REDACTED: &str = "[redacted]";
-
-/// What replaces a whole text in which a key could not be cut out (see [`Error::redact`]).
-const WITHHELD: &str = "[withheld: the text contained a private key]";
 
 /// The crate's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -137,7 +132,7 @@ impl Error {
 
     /// No usable answer. `retryable` is false only when retrying cannot help (a custom
     /// fetch that resolves to something that is not a Response).
-    pub(crate) fn network(url: &str, cause: &str, retryable: bool) -> Self {
+    pub(crate) fn network(url: &str, cause: &Quoted, retryable: bool) -> Self {
         let mut error = Error::new(
             ErrorKind::Network,
             format!("No answer from Paywall at {url}: {cause}"),
@@ -187,7 +182,7 @@ impl Error {
     /// A redirect, which is reported rather than followed: a redirected POST may lose its
     /// body. `status` is `None` for a browser's opaque redirect, which hides the status
     /// and the target.
-    pub(crate) fn redirect(status: Option<u16>, location: Option<&str>) -> Self {
+    pub(crate) fn redirect(status: Option<u16>, location: Option<&Quoted>) -> Self {
         let shown = status.map_or_else(|| String::from("a redirect"), |s| format!("HTTP {s}"));
         let target = location.map_or_else(String::new, |to| format!(" to {to}"));
         let mut error = Error::new(
@@ -214,15 +209,24 @@ impl Error {
         error
     }
 
+    /// The runtime could not prepare a request, or a caller's object threw when used:
+    /// reported as a config problem, never retried.
+    pub(crate) fn setup(problem: &Quoted) -> Self {
+        Error::new(ErrorKind::Config, problem.to_string())
+    }
+
     /// Paywall's own refusal, with its message and text error code.
     pub(crate) fn api(
         status: u16,
         error_code: Option<i64>,
-        paywall_message: Option<&str>,
-        client_message: Option<&str>,
+        paywall_message: Option<&Quoted>,
+        client_message: Option<&Quoted>,
     ) -> Self {
         let paywall_message = paywall_message
-            .map(str::trim)
+            .map(Quoted::as_str)
+            .filter(|text| !text.is_empty());
+        let client_message = client_message
+            .map(Quoted::as_str)
             .filter(|text| !text.is_empty());
         let mut message = String::from("Paywall refused the cancel");
         if let Some(text) = paywall_message {
@@ -266,42 +270,18 @@ impl Error {
         self
     }
 
-    /// Removes every occurrence of the given secrets from the texts this error carries.
-    /// The cancel procedure applies it to every error it returns, and no constructor is
-    /// ever given a key value in the first place.
-    ///
-    /// Texts that come from outside (a fetch failure's message, a proxy's error page,
-    /// Paywall's own message) could in principle echo a request header; this is the one
-    /// place that makes sure a private key never leaves in an error. Secrets shorter than
-    /// four characters are skipped: masking every "a" would destroy the message and
-    /// protects nothing.
-    pub fn redact(mut self, secrets: &[&str]) -> Self {
-        let secrets: Vec<&str> = secrets
-            .iter()
-            .copied()
-            .filter(|secret| secret.len() >= 4)
-            .collect();
+    /// Makes the error fit to leave: every text it carries passes [`Secrets::redact`], so
+    /// that no fragment of a secret is in it, whatever route the secret took (a quoted
+    /// answer, the URL, a result id). Every operation seals each error it returns.
+    pub fn seal(mut self, secrets: &Secrets<'_>) -> Self {
         let details = &mut *self.0;
         for text in [&mut details.message]
             .into_iter()
             .chain(details.client_message.as_mut())
             .chain(details.paywall_message.as_mut())
+            .chain(details.payment_request_id.as_mut())
         {
-            for secret in &secrets {
-                if let Some(redacted) = replace_all(text, secret, REDACTED) {
-                    *text = redacted;
-                }
-            }
-            // A key that overlaps the mark (or another key's mark) could reappear across
-            // it; then the whole text goes rather than any chance of the key, and if even
-            // the notice would hold a key, nothing is said.
-            if secrets.iter().any(|secret| contains(text, secret)) {
-                *text = if secrets.iter().any(|secret| contains(WITHHELD, secret)) {
-                    String::new()
-                } else {
-                    String::from(WITHHELD)
-                };
-            }
+            *text = secrets.redact(text);
         }
         self
     }
@@ -364,6 +344,7 @@ impl std::error::Error for Error {}
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::secrets::quoted;
 
     #[test]
     fn kinds_are_spelled_as_in_javascript() {
@@ -388,8 +369,8 @@ mod tests {
         let error = Error::api(
             200,
             Some(1001),
-            Some("Payment was already cancelled."),
-            Some("Payment.Async.AlreadyHasRefundOrCancel"),
+            Some(&quoted("Payment was already cancelled.")),
+            Some(&quoted("Payment.Async.AlreadyHasRefundOrCancel")),
         );
         assert_eq!(error.kind(), ErrorKind::Api);
         assert_eq!(error.http_status(), Some(200));
@@ -412,7 +393,7 @@ mod tests {
 
     #[test]
     fn api_error_on_a_retried_status_is_retryable() {
-        let error = Error::api(503, None, None, Some("System.ServerError"));
+        let error = Error::api(503, None, None, Some(&quoted("System.ServerError")));
         assert!(error.retryable());
         assert_eq!(
             error.message(),
@@ -422,35 +403,46 @@ mod tests {
     }
 
     #[test]
-    fn redact_removes_secrets_from_message_and_client_message() {
+    fn seal_takes_every_fragment_of_a_key_out_of_every_text() {
+        let key = "sk-live-1234567890abcdef";
+        let secrets = Secrets::new(key, "ab");
         let error = Error::api(
             401,
             None,
-            Some("key sk-live-123456 is not valid"),
-            Some("echo sk-live-123456"),
+            Some(&quoted("key sk-live-1234567890abcdef is not valid")),
+            Some(&quoted("echo sk-live-1234567890")),
         )
-        .redact(&["sk-live-123456", "ab"]);
-        assert!(!error.message().contains("sk-live-123456"));
+        .finish(1, "sk-live-1234567890abc")
+        .seal(&secrets);
+        let everything = format!(
+            "{error} {error:?} {}",
+            serde_json::to_string(&error).unwrap()
+        );
+        assert!(!everything.contains("sk-live-1234"), "{everything}");
         assert!(error.message().contains("key [redacted] is not valid"));
         assert_eq!(error.client_message(), Some("echo [redacted]"));
         assert_eq!(error.paywall_message(), Some("key [redacted] is not valid"));
+        assert_eq!(error.payment_request_id(), Some("[redacted]"));
     }
 
     #[test]
-    fn redact_withholds_a_text_where_the_key_would_reappear_across_the_mark() {
-        // "ted]x" replaced in "ted]xx" gives "[redacted]x", which contains "ted]x" again.
-        let error = Error::config("ted]xx").redact(&["ted]x"]);
-        assert_eq!(error.message(), WITHHELD);
-        let error = Error::config("key xa[re").redact(&["a[re"]);
-        assert_eq!(error.message(), "key x[redacted]");
-        // One key's mark completing the other key.
-        let error = Error::config("BBBBZ").redact(&["ted]Z", "BBBB"]);
-        assert_eq!(error.message(), WITHHELD);
-        // A key that the notice itself would hold: nothing is said.
-        let error = Error::config("private key: xxxx").redact(&["private key", "text"]);
-        assert_eq!(error.message(), "[redacted]: xxxx");
-        let error = Error::config("ted]xx and text").redact(&["ted]x", "text"]);
-        assert_eq!(error.message(), "");
+    fn api_error_texts_are_flattened_and_bounded() {
+        let flood = format!("line one\r\nFAKE LOG LINE\u{1b}[31m{}", "x ".repeat(30_000));
+        let secrets = Secrets::new("", "");
+        let error = Error::api(
+            200,
+            None,
+            Some(&secrets.quote(&flood, 300)),
+            Some(&secrets.quote("System.Auth\nError", 120)),
+        );
+        assert!(
+            !error.message().contains(['\n', '\r', '\u{1b}']),
+            "{}",
+            error.message()
+        );
+        assert!(error.message().chars().count() < 500, "{}", error.message());
+        assert!(error.paywall_message().unwrap().chars().count() <= 300);
+        assert_eq!(error.client_message(), Some("System.Auth Error"));
     }
 
     #[test]

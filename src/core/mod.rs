@@ -15,11 +15,12 @@ mod payment_request_id;
 mod retry;
 #[cfg(any(test, feature = "scripted-host"))]
 pub mod scripted_host;
+mod secrets;
 mod text;
 mod wire;
 
 pub use cancel::{
-    cancel_with, interpret, Host, HttpRequest, HttpResponse, SendFailure, MAX_BODY_CHARS,
+    cancel_with, interpret, Host, HttpRequest, HttpResponse, SendFailure, MAX_BODY_BYTES,
 };
 pub use codes::{client_message_hint, ActivityType, PaymentStatus};
 pub use config::{
@@ -33,5 +34,6 @@ pub use retry::{
     delay_before_retry, is_retried_automatically, is_retryable_status, parse_http_date,
     parse_retry_after, BASE_DELAY_MS, MAX_BACKOFF_MS, MAX_RETRY_AFTER_MS,
 };
-pub use text::{describe_text, excerpt, replace_all};
+pub use secrets::{Quoted, Secrets, FRAGMENT_BYTES};
+pub use text::{cut, decode_body, flatten};
 pub use wire::{CancelRequest, CancelResult, Envelope, EnvelopeResult};

@@ -6,7 +6,6 @@ use std::str::FromStr;
 use uuid::Uuid;
 
 use super::error::Error;
-use super::text::describe_text;
 
 /// An example in every message, so the reader sees the expected shape.
 const EXAMPLE: &str = "7cc7c8e8-9d92-41b6-9378-e9ecef5a7812";
@@ -20,6 +19,9 @@ const CANONICAL_LEN: usize = 36;
 /// form Paywall itself returns; braces, URNs and the 32-digit form are rejected rather than
 /// guessed at. The nil GUID is rejected too: Paywall never issues it, so sending it can
 /// only be a bug in the caller. The id is sent in lowercase.
+///
+/// A rejected text is described, never quoted: the commonest wrong value is a private key
+/// passed by mistake, and quoting it would put the key in the caller's logs.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct PaymentRequestId(Uuid);
 
@@ -46,7 +48,7 @@ impl PaymentRequestId {
             None => Err(Error::input(format!(
                 "paymentRequestId must be a GUID such as {EXAMPLE} (36 characters: hex digits in \
                  groups of 8-4-4-4-12 joined by hyphens), got {}",
-                describe_text(text)
+                describe_shape(text)
             ))),
         }
     }
@@ -76,6 +78,38 @@ impl PaymentRequestId {
     pub fn is_guid(text: &str) -> bool {
         text.len() == CANONICAL_LEN && Uuid::try_parse(text).is_ok()
     }
+}
+
+/// What is wrong with a text that is not a canonical GUID, in words that quote none of it.
+fn describe_shape(text: &str) -> String {
+    let chars = text.chars().count();
+    let what = format!("a string of {chars} characters");
+    let trimmed = text.trim();
+    let hint = if trimmed.len() != text.len() {
+        String::from("white space around it: trim it")
+    } else if trimmed.starts_with('{') || trimmed.to_ascii_lowercase().starts_with("urn:") {
+        String::from("braces or a urn: prefix: pass the bare GUID")
+    } else if chars == 32 && text.chars().all(|c| c.is_ascii_hexdigit()) {
+        String::from("no hyphens: write it in groups of 8-4-4-4-12")
+    } else if chars == CANONICAL_LEN {
+        match text.chars().enumerate().find(|&(at, c)| {
+            let hyphen_here = matches!(at, 8 | 13 | 18 | 23);
+            if hyphen_here {
+                c != '-'
+            } else {
+                !c.is_ascii_hexdigit()
+            }
+        }) {
+            Some((at, _)) if matches!(at, 8 | 13 | 18 | 23) => {
+                format!("character {} is not the hyphen that belongs there", at + 1)
+            }
+            Some((at, _)) => format!("character {} is not a hex digit", at + 1),
+            None => String::from("an unexpected form"),
+        }
+    } else {
+        String::from("the wrong length for a GUID")
+    };
+    format!("{what}, with {hint}")
 }
 
 impl FromStr for PaymentRequestId {
@@ -146,13 +180,53 @@ mod tests {
     }
 
     #[test]
+    fn a_rejected_text_is_never_quoted() {
+        // A private key passed as the id by mistake, in shapes that once reached the message.
+        for key in [
+            "sk_live_4f9a2c0123456789abcdefghijklmnopqrstuvwxyz0123456789",
+            "sk\"live\\key  with  spaces-0123456789",
+            "72ec8714-d116-4306-8881-38a43c485daz",
+        ] {
+            let message = PaymentRequestId::parse(key)
+                .unwrap_err()
+                .message()
+                .to_owned();
+            for window in key.as_bytes().windows(8) {
+                let window = std::str::from_utf8(window).unwrap();
+                assert!(!message.contains(window), "{window:?} in {message}");
+            }
+        }
+    }
+
+    #[test]
     fn messages_say_what_was_wrong() {
-        let short = PaymentRequestId::parse("abc").unwrap_err();
-        assert!(
-            short.message().contains("got \"abc\""),
-            "{}",
-            short.message()
-        );
+        for (text, says) in [
+            (
+                "abc",
+                "got a string of 3 characters, with the wrong length for a GUID",
+            ),
+            (
+                " 7cc7c8e8-9d92-41b6-9378-e9ecef5a7812",
+                "white space around it",
+            ),
+            ("{7cc7c8e8-9d92-41b6-9378-e9ecef5a7812}", "braces"),
+            ("7cc7c8e89d9241b69378e9ecef5a7812", "no hyphens"),
+            (
+                "gcc7c8e8-9d92-41b6-9378-e9ecef5a7812",
+                "character 1 is not a hex digit",
+            ),
+            (
+                "7cc7c8e8_9d92_41b6_9378_e9ecef5a7812",
+                "character 9 is not the hyphen",
+            ),
+        ] {
+            let error = PaymentRequestId::parse(text).unwrap_err();
+            assert!(
+                error.message().contains(says),
+                "{text:?}: {}",
+                error.message()
+            );
+        }
         let nil = PaymentRequestId::parse("00000000-0000-0000-0000-000000000000").unwrap_err();
         assert!(nil.message().contains("nil GUID"));
         let empty = PaymentRequestId::parse("").unwrap_err();

@@ -173,6 +173,7 @@ fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::secrets::quoted;
 
     /// 1994-11-06T08:49:37Z, the RFC's example date.
     const RFC_EXAMPLE_SECONDS: i64 = 784_111_777;
@@ -190,11 +191,13 @@ mod tests {
     #[test]
     fn which_errors_are_retried_automatically() {
         assert!(is_retried_automatically(&Error::network(
-            "u", "reset", true
+            "u",
+            &quoted("reset"),
+            true
         )));
         assert!(!is_retried_automatically(&Error::network(
             "u",
-            "not a Response",
+            &quoted("not a Response"),
             false
         )));
         assert!(is_retried_automatically(&Error::http(503, "x")));

@@ -8,7 +8,7 @@ use std::future::Future;
 use std::pin::pin;
 use std::task::{Context, Poll, Waker};
 
-use super::cancel::{Host, HttpRequest, HttpResponse, SendFailure};
+use super::cancel::{Host, HttpRequest, HttpResponse, SendFailure, MAX_BODY_BYTES};
 use super::config::{Config, ConfigOptions, Secret};
 use super::error::Error;
 use super::json;
@@ -17,7 +17,7 @@ use super::json;
 pub type Headers = Vec<(&'static str, String)>;
 
 /// One scripted attempt: an answer, or why none came.
-pub type Outcome = Result<HttpResponse<String, Headers>, SendFailure>;
+pub type Outcome = Result<HttpResponse<Headers>, SendFailure>;
 
 /// Answers each attempt from a script and records what was asked of it.
 #[derive(Default)]
@@ -66,12 +66,18 @@ pub fn config(key: &str, client: &str, max_retries: u32) -> Result<Config, Error
     })
 }
 
-/// A scripted answer with a status, headers and body.
+/// A scripted answer with a status, headers and body. A body longer than
+/// [`MAX_BODY_BYTES`] is cut there and marked `too_large`, as a host's bounded read does.
 pub fn answer(status: u16, headers: Headers, body: &str) -> Outcome {
+    let mut end = body.len().min(MAX_BODY_BYTES);
+    while !body.is_char_boundary(end) {
+        end -= 1;
+    }
     Ok(HttpResponse {
         status,
         headers,
-        body: body.to_owned(),
+        body: body.get(..end).unwrap_or_default().to_owned(),
+        too_large: body.len() > MAX_BODY_BYTES,
     })
 }
 
@@ -89,7 +95,6 @@ pub fn run<F: Future>(future: F) -> Option<F::Output> {
 }
 
 impl Host for ScriptedHost {
-    type Body = String;
     type Headers = Headers;
 
     async fn send(&self, request: &HttpRequest<'_>) -> Outcome {
@@ -125,17 +130,5 @@ impl Host for ScriptedHost {
 
     fn random(&self) -> f64 {
         self.random
-    }
-
-    fn body_len(&self, body: &String) -> u32 {
-        u32::try_from(body.encode_utf16().count()).unwrap_or(u32::MAX)
-    }
-
-    fn body_text(&self, body: &String) -> String {
-        body.clone()
-    }
-
-    fn body_start(&self, body: &String, max_chars: u32) -> String {
-        body.chars().take(max_chars as usize).collect()
     }
 }

@@ -1,103 +1,93 @@
-//! Putting text that came from outside (a caller's value, a server's page) into a message
-//! safely: short, on one line, with control characters made visible.
+//! Putting text that came from outside into a message safely: on one line, without the
+//! characters that forge or hide log lines, and short. [`Secrets::quote`](super::Secrets::quote)
+//! is the only caller: it redacts the private keys before these change the text's spelling.
 
-/// How many characters of a caller's value a message quotes.
-const QUOTE_CHARS: usize = 48;
-
-/// Quotes `text` for an error message: control characters are shown as escapes (so a
-/// newline or NUL shows as `\n` or `\u{0}` instead of breaking the log line), and the
-/// text is cut to a readable length.
-pub fn describe_text(text: &str) -> String {
-    let mut quoted = String::from("\"");
-    let mut chars = text.chars();
-    for c in chars.by_ref().take(QUOTE_CHARS) {
-        match c {
-            '\n' => quoted.push_str("\\n"),
-            '\r' => quoted.push_str("\\r"),
-            '\t' => quoted.push_str("\\t"),
-            '"' => quoted.push_str("\\\""),
-            '\\' => quoted.push_str("\\\\"),
-            c if c.is_control() => {
-                quoted.push_str("\\u{");
-                quoted.push_str(&format!("{:x}", u32::from(c)));
-                quoted.push('}');
-            }
-            c => quoted.push(c),
-        }
-    }
-    quoted.push('"');
-    if chars.next().is_some() {
-        quoted.push_str(&format!(" ({} characters)", text.chars().count()));
-    }
-    quoted
-}
-
-/// Flattens `text` to one line (runs of white space become one space, control characters
-/// are dropped) and cuts it to at most `max_chars` characters, marking a cut with an
-/// ellipsis after them.
-pub fn excerpt(text: &str, max_chars: usize) -> String {
-    let mut out = String::new();
-    let mut count = 0;
+/// Flattens `text` to one line: runs of white space (line breaks included) become one space,
+/// and control characters (ESC of an ANSI sequence, NUL, BEL, ...) and invisible formatting
+/// characters that reorder or hide what a log shows are dropped. Leading and trailing space
+/// goes too.
+pub fn flatten(text: &str) -> String {
+    let mut out = String::with_capacity(text.len().min(4096));
     let mut pending_space = false;
     for c in text.chars() {
         if c.is_whitespace() {
             pending_space = !out.is_empty();
-            continue;
+        } else if !c.is_control() && !is_invisible_format(c) {
+            if pending_space {
+                out.push(' ');
+                pending_space = false;
+            }
+            out.push(c);
         }
-        if c.is_control() {
-            continue;
-        }
-        let needed = 1 + usize::from(pending_space);
-        if count + needed > max_chars {
-            out.push('…');
-            return out;
-        }
-        if pending_space {
-            out.push(' ');
-            pending_space = false;
-        }
-        out.push(c);
-        count += needed;
     }
     out
 }
 
-/// Whether `text` holds `needle`. A byte-window search rather than `str::contains`, whose
-/// Two-Way searcher costs the module kilobytes for the few short texts searched here.
-pub fn contains(text: &str, needle: &str) -> bool {
-    needle.is_empty()
-        || text
-            .as_bytes()
-            .windows(needle.len())
-            .any(|window| window == needle.as_bytes())
-}
-
-/// `text` with every occurrence of `needle` replaced by `with`, or `None` when there is
-/// none. A byte-wise search: the texts are short, and it keeps std's substring searcher
-/// (and the panic formatting it drags in, some 5 KB) out of the WebAssembly module.
-pub fn replace_all(text: &str, needle: &str, with: &str) -> Option<String> {
-    let (haystack, pattern) = (text.as_bytes(), needle.as_bytes());
-    if pattern.is_empty() || haystack.len() < pattern.len() {
-        return None;
-    }
-    let mut out = String::new();
-    let (mut copied, mut at) = (0, 0);
-    while let Some(window) = haystack.get(at..at + pattern.len()) {
-        if window == pattern {
-            // Both ends are char boundaries: `needle` is a whole UTF-8 string.
-            out.push_str(text.get(copied..at)?);
-            out.push_str(with);
-            at += pattern.len();
-            copied = at;
-        } else {
-            at += 1;
+/// The length in bytes of the start of `text` that [`flatten`] turns into `chars` characters
+/// (or all of `text`, if it flattens to fewer).
+pub fn flattened_prefix_len(text: &str, chars: usize) -> usize {
+    let mut count = 0;
+    let mut pending_space = false;
+    for (at, c) in text.char_indices() {
+        if c.is_whitespace() {
+            pending_space = count > 0;
+        } else if !c.is_control() && !is_invisible_format(c) {
+            count += 1 + usize::from(pending_space);
+            pending_space = false;
+            if count > chars {
+                return at;
+            }
         }
     }
-    if copied == 0 {
-        return None;
+    text.len()
+}
+
+/// Bidirectional overrides and isolates, which make a log line read other than it is, and
+/// the zero-width characters, which hide text in it.
+fn is_invisible_format(c: char) -> bool {
+    matches!(
+        c,
+        '\u{61c}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2069}' | '\u{feff}'
+    )
+}
+
+/// `text` cut to at most `max_chars` characters; a cut is marked with an ellipsis after
+/// them (and a space before the cut is dropped).
+pub fn cut(text: &str, max_chars: usize) -> String {
+    match text.char_indices().nth(max_chars) {
+        None => text.to_owned(),
+        Some((end, _)) => {
+            let kept = text.get(..end).unwrap_or_default().trim_end();
+            format!("{kept}…")
+        }
     }
-    out.push_str(text.get(copied..)?);
-    Some(out)
+}
+
+/// A body's bytes as text, as `Response.text()` decodes them: UTF-8, each invalid sequence
+/// replaced with U+FFFD, a leading byte-order mark dropped. (A short loop over
+/// `str::from_utf8` rather than `String::from_utf8_lossy`, which costs the module a
+/// kilobyte.)
+pub fn decode_body(bytes: &[u8]) -> String {
+    let mut rest = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+    let mut text = String::with_capacity(rest.len());
+    loop {
+        match std::str::from_utf8(rest) {
+            Ok(valid) => {
+                text.push_str(valid);
+                return text;
+            }
+            Err(error) => {
+                let (valid, invalid) = rest
+                    .split_at_checked(error.valid_up_to())
+                    .unwrap_or_default();
+                text.push_str(std::str::from_utf8(valid).unwrap_or_default());
+                text.push(char::REPLACEMENT_CHARACTER);
+                // An incomplete sequence at the end is one replacement for all of it.
+                let skip = error.error_len().unwrap_or(invalid.len());
+                rest = invalid.get(skip..).unwrap_or_default();
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -105,49 +95,63 @@ mod tests {
     use super::*;
 
     #[test]
-    fn describe_text_escapes_control_characters() {
-        assert_eq!(describe_text("a\nb\0\"é"), "\"a\\nb\\u{0}\\\"é\"");
-    }
-
-    #[test]
-    fn describe_text_cuts_long_values_and_says_how_long() {
-        let long = "x".repeat(100);
-        let described = describe_text(&long);
-        assert!(described.starts_with(&format!("\"{}\"", "x".repeat(48))));
-        assert!(described.ends_with("(100 characters)"));
-    }
-
-    #[test]
-    fn replace_all_replaces_every_occurrence_or_says_there_is_none() {
+    fn flatten_puts_text_on_one_line() {
         assert_eq!(
-            replace_all("key k-1 and k-1.", "k-1", "[x]").as_deref(),
-            Some("key [x] and [x].")
-        );
-        assert_eq!(replace_all("aaa", "aa", "b").as_deref(), Some("ba"));
-        assert_eq!(replace_all("çk-1ç", "k-1", "-").as_deref(), Some("ç-ç"));
-        assert_eq!(replace_all("nothing here", "k-1", "x"), None);
-        assert_eq!(replace_all("k", "k-1", "x"), None);
-        assert_eq!(replace_all("text", "", "x"), None);
-    }
-
-    #[test]
-    fn excerpt_flattens_and_cuts() {
-        assert_eq!(
-            excerpt("<html>\n  <body>Bad   gateway</body>\r\n</html>", 100),
+            flatten("<html>\n  <body>Bad   gateway</body>\r\n</html>\n"),
             "<html> <body>Bad gateway</body> </html>"
         );
-        assert_eq!(excerpt("abcdef", 3), "abc…");
-        assert_eq!(excerpt("  \n ", 10), "");
-        assert_eq!(excerpt("çağ\u{7}ış", 4), "çağı…");
-        // Found by fuzzing: the space before a word counts toward the limit.
-        assert_eq!(excerpt("? w]", 2), "?…");
-        assert_eq!(excerpt("a b", 3), "a b");
+        assert_eq!(flatten("  \n "), "");
+        assert_eq!(flatten("çağ\u{7}ış"), "çağış");
+        assert_eq!(flatten("a\u{2028}b\u{85}c"), "a b c");
     }
 
     #[test]
-    fn contains_finds_a_needle_anywhere_and_only_where_it_is() {
-        assert!(contains("a [redacted] b", "ted] "));
-        assert!(contains("abc", "abc") && contains("abc", "") && contains("çağ", "ağ"));
-        assert!(!contains("ab", "abc") && !contains("abd", "abc"));
+    fn flatten_drops_what_forges_or_hides_log_lines() {
+        assert_eq!(flatten("\u{1b}[2Jok\u{1b}[0m"), "[2Jok[0m");
+        assert_eq!(flatten("abc\u{202e}fed\u{2066}x\u{200b}y"), "abcfedxy");
+    }
+
+    #[test]
+    fn decode_body_reads_utf8_as_fetch_does() {
+        assert_eq!(decode_body(b"\xef\xbb\xbf{\"a\":1}"), "{\"a\":1}");
+        assert_eq!(decode_body("çağ".as_bytes()), "çağ");
+        for bytes in [
+            &b"a\xffb"[..],
+            b"\xc3",
+            b"x\xe2\x82",
+            b"\xf0\x9f\x98\x80\xed\xa0\x80z",
+            b"\x80\x80",
+            b"",
+        ] {
+            assert_eq!(
+                decode_body(bytes),
+                String::from_utf8_lossy(bytes),
+                "{bytes:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn flattened_prefix_len_finds_where_the_flattened_text_reaches_a_length() {
+        let text = "ab  \n\u{7} cd\tef";
+        for chars in 0..10 {
+            let prefix = &text[..flattened_prefix_len(text, chars)];
+            let flat = flatten(prefix);
+            assert!(flat.chars().count() <= chars, "{chars}: {flat:?}");
+            assert!(flatten(text).starts_with(&flat), "{chars}: {flat:?}");
+        }
+        assert_eq!(flattened_prefix_len(text, 2), 7);
+        assert_eq!(flattened_prefix_len(text, 100), text.len());
+        assert_eq!(flatten(&text[..flattened_prefix_len(text, 5)]), "ab cd");
+    }
+
+    #[test]
+    fn cut_marks_a_cut_with_an_ellipsis() {
+        assert_eq!(cut("abcdef", 3), "abc…");
+        assert_eq!(cut("abc", 3), "abc");
+        assert_eq!(cut("ab cd", 3), "ab…");
+        assert_eq!(cut("çağış", 2), "ça…");
+        assert_eq!(cut("", 0), "");
+        assert_eq!(cut("a", 0), "…");
     }
 }

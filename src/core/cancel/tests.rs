@@ -306,17 +306,37 @@ fn a_2xx_that_is_not_an_envelope_is_a_decode_error() {
 }
 
 #[test]
-fn a_huge_body_is_refused_without_parsing() {
+fn an_answer_over_the_limit_is_too_large_and_not_parsed() {
     let huge = format!("{{\"succeeded\":true,\"pad\":\"{}\"}}", "x".repeat(100_000));
     let host = ScriptedHost::new(vec![answer(200, &huge)]);
     let error = cancel_error(&host, 2);
     assert_eq!(error.kind(), ErrorKind::Decode);
-    assert!(error.message().contains("far more than an envelope"));
+    assert!(!error.retryable());
+    assert!(
+        error
+            .message()
+            .contains("the answer is too large: over 65536 bytes"),
+        "{}",
+        error.message()
+    );
 
-    let host = ScriptedHost::new(vec![answer(500, &huge)]);
-    let error = cancel_error(&host, 2);
+    let host = ScriptedHost::new(vec![answer(502, &huge), answer(200, SUCCESS)]);
+    let error = cancel_error(&host, 0);
     assert_eq!(error.kind(), ErrorKind::Http);
+    assert!(error.retryable());
+    assert!(error.message().contains("too large"), "{}", error.message());
+    assert!(error.message().contains(r#"it starts "{"succeeded":true"#));
     assert!(error.message().len() < 600, "the excerpt is bounded");
+}
+
+#[test]
+fn an_answer_just_under_the_limit_still_decodes() {
+    let envelope = SUCCESS.trim_end_matches('}');
+    let padding = MAX_BODY_BYTES - envelope.len() - 1;
+    let body = format!("{envelope}{}}}", " ".repeat(padding));
+    assert_eq!(body.len(), MAX_BODY_BYTES);
+    let host = ScriptedHost::new(vec![answer(200, &body)]);
+    assert!(cancel(&host, 0).is_ok());
 }
 
 #[test]
@@ -325,6 +345,7 @@ fn a_redirect_is_an_http_error_that_names_the_target() {
         status: 302,
         headers: vec![("location", "https://elsewhere.example/login".into())],
         body: String::new(),
+        too_large: false,
     })]);
     let error = cancel_error(&host, 2);
     assert_eq!(error.kind(), ErrorKind::Http);
@@ -376,4 +397,106 @@ fn keys_echoed_by_a_server_or_a_fetch_never_reach_the_error() {
         !everything.contains(KEY) && !everything.contains(CLIENT),
         "{everything}"
     );
+}
+
+/// Every form a Rust caller or the JS error sees: Display, Debug and the JSON details.
+fn every_form(error: &Error) -> String {
+    format!(
+        "{error} {error:?} {}",
+        serde_json::to_string(error).unwrap()
+    )
+}
+
+/// Asserts that no `FRAGMENT_BYTES` window of `secret`, raw, JSON-escaped or with its
+/// white space collapsed, is in `text`.
+fn assert_no_fragment_of(secret: &str, text: &str) {
+    let json = serde_json::to_string(secret).unwrap();
+    let collapsed = secret.split_whitespace().collect::<Vec<_>>().join(" ");
+    for spelling in [secret, &json[1..json.len() - 1], &collapsed] {
+        for window in spelling.as_bytes().windows(crate::core::FRAGMENT_BYTES) {
+            let window = std::str::from_utf8(window).unwrap();
+            assert!(!text.contains(window), "{window:?} leaked into {text}");
+        }
+    }
+}
+
+#[test]
+fn a_key_straddling_any_cut_of_any_quoted_text_leaves_no_fragment() {
+    let key = r#"sk_live_"quoted"\back\\slash  two  spaces_0123456789abcdef"#;
+    let client = "cl_live_client_0123456789_abcdefghij";
+    let config = scripted_config(key, client, 0).unwrap();
+    let id = PaymentRequestId::parse(ID).unwrap();
+    for padding in 0..400 {
+        let pad = "p".repeat(padding);
+        let json_key = serde_json::to_string(key).unwrap();
+        let outcomes = [
+            answer(
+                502,
+                &format!("<html><pre>{pad}apikeyprivate: {key}\n</pre></html>"),
+            ),
+            answer(200, &format!("{pad}{key} not json")),
+            answer(
+                200,
+                &format!(
+                    r#"{{"succeeded":false,"message":"{pad} {}","clientMessage":{json_key}}}"#,
+                    &json_key[1..json_key.len() - 1]
+                ),
+            ),
+            answer(
+                400,
+                &format!(r#"{{"headers":{{"apikeyprivate":{json_key}}},"pad":"{pad}"}}"#),
+            ),
+            Err(SendFailure::Network(format!("{pad}fetch failed: {key}"))),
+            scripted(
+                302,
+                vec![("location", format!("/login?{pad}&key={key}"))],
+                "",
+            ),
+        ];
+        for outcome in outcomes {
+            let host = ScriptedHost::new(vec![outcome]);
+            let error = run(cancel_with(&host, &config, &id)).unwrap_err();
+            assert_no_fragment_of(key, &every_form(&error));
+        }
+    }
+}
+
+#[test]
+fn a_key_passed_as_the_id_is_refused_before_anything_is_sent() {
+    let guid_key = "3f2a1b0c-9d8e-4f70-a1b2-c3d4e5f60718";
+    let config = scripted_config(guid_key, CLIENT, 2).unwrap();
+    let id = PaymentRequestId::parse(&guid_key.to_uppercase()).unwrap();
+    let host = ScriptedHost::new(vec![answer(200, SUCCESS)]);
+    let error = run(cancel_with(&host, &config, &id)).unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Input);
+    assert_eq!(error.attempts(), 0);
+    assert_eq!(host.attempts(), 0);
+    assert!(error.message().contains("holds part of a private key"));
+    assert_no_fragment_of(guid_key, &every_form(&error));
+}
+
+#[test]
+fn paywalls_message_cannot_forge_log_lines_or_flood_them() {
+    let flood = format!(
+        r#"{{"succeeded":false,"message":"Refused.\r\n2026-11-26T10:00:00Z INFO payment cancelled\u001b[0m {}","clientMessage":"System.Auth\nError{}"}}"#,
+        "spam ".repeat(12_000),
+        "X".repeat(5_000)
+    );
+    let host = ScriptedHost::new(vec![answer(200, &flood)]);
+    let error = cancel_error(&host, 0);
+    assert_eq!(error.kind(), ErrorKind::Api);
+    for text in [
+        error.message(),
+        error.paywall_message().unwrap(),
+        error.client_message().unwrap(),
+    ] {
+        assert!(!text.contains(['\n', '\r', '\u{1b}']), "{text:?}");
+    }
+    assert!(error.message().chars().count() < 700, "{}", error.message());
+    assert!(error.paywall_message().unwrap().chars().count() <= 301);
+    assert!(error.client_message().unwrap().chars().count() <= 121);
+    assert!(error
+        .paywall_message()
+        .unwrap()
+        .starts_with("Refused. 2026-11-26T10:00:00Z INFO payment cancelled[0m spam"));
 }
