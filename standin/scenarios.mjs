@@ -316,6 +316,62 @@ const table = {
       },
     ],
   },
+  echoHeadersHtml: {
+    paymentRequestId: "9993b05e-1de0-47df-821b-d5867b640347",
+    description: "502 with a proxy's HTML error page that echoes the request's headers, private keys included",
+    payment: cancellable(),
+    faults: [{ type: "echoHeaders", status: 502, format: "html", repeat: true }],
+  },
+  echoHeadersJson: {
+    paymentRequestId: "5c72c36d-c3d9-4504-a2cd-61cb7b3ace58",
+    description: "400 with a JSON body (not an envelope) that echoes the request's headers, private keys included",
+    payment: cancellable(),
+    faults: [{ type: "echoHeaders", status: 400, format: "json", repeat: true }],
+  },
+  echoKeyInMessage: {
+    paymentRequestId: "4a597ee9-b2cc-4905-aecd-6e337203dffb",
+    description: "A refusal whose message and clientMessage quote the apikeyprivate header back",
+    payment: cancellable(),
+    faults: [{ type: "echoHeaders", status: 200, format: "envelope", repeat: true }],
+  },
+  echoKeyInLocation: {
+    paymentRequestId: "6108ee12-6413-4a86-a379-24bdbcf68730",
+    description: "302 to a login page whose address carries the apikeyprivate header",
+    payment: cancellable(),
+    faults: [{ type: "echoHeaders", status: 302, format: "location", repeat: true }],
+  },
+  messageFlood: {
+    paymentRequestId: "01e63a0d-f7af-41a2-9939-f0898d0533fd",
+    description: "A refusal whose message forges log lines (CR, LF, ANSI escapes) and runs to 60 KB",
+    payment: cancellable(),
+    faults: [
+      {
+        type: "answer",
+        status: 200,
+        contentType: "application/json",
+        body: JSON.stringify({
+          result: null,
+          failed: true,
+          succeeded: false,
+          message: `Refused.\r\n2026-11-26T10:00:00Z INFO payment cancelled \u001b[32mOK\u001b[0m\n${"flood ".repeat(10_000)}`,
+          clientMessage: "System.ValidationError\r\nFORGED",
+        }),
+        repeat: true,
+      },
+    ],
+  },
+  gzipBomb: {
+    paymentRequestId: "aacc5fcd-444d-417c-aacc-76f0185aefe1",
+    description: "200 gzip answer of about 300 KB that inflates to 300 MB",
+    payment: cancellable(),
+    faults: [{ type: "gzipBomb", inflatedMiB: 300, repeat: true }],
+  },
+  hugeBody: {
+    paymentRequestId: "7d15fc1e-fbe0-4ec9-9ff7-c55c9b487421",
+    description: "200 answer of 512 MB of plain text, sent as fast as the client reads",
+    payment: cancellable(),
+    faults: [{ type: "hugeBody", bytes: 512 * 1024 * 1024, repeat: true }],
+  },
   bad400Html: {
     paymentRequestId: "29396e87-2be5-48c0-9041-b0097c169a99",
     description: "400 text/plain without an envelope",

@@ -8,6 +8,7 @@
 //
 //   node standin/server.mjs [--port N]           // prints PAYWALL_STANDIN_URL=... and serves
 import http from "node:http";
+import zlib from "node:zlib";
 import { randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import {
@@ -44,6 +45,61 @@ function field(body, name) {
   if (body === null || typeof body !== "object") return undefined;
   const key = Object.keys(body).find((k) => k.toLowerCase() === name.toLowerCase());
   return key === undefined ? undefined : body[key];
+}
+
+/** One MiB of zeros, gzipped: gzip members may be concatenated, so N of them inflate to N MiB. */
+let gzippedMiB;
+
+/**
+ * Writes `count` chunks from `chunkAt(i)` to `response`, waiting for the socket to drain,
+ * and stops when the client goes away. Resolves to the number of bytes written.
+ */
+function writeChunks(response, count, chunkAt) {
+  return new Promise((resolve) => {
+    let index = 0;
+    let written = 0;
+    const done = () => resolve(written);
+    response.once("close", done);
+    const more = () => {
+      while (index < count && !response.destroyed) {
+        const chunk = chunkAt(index++);
+        written += chunk.length;
+        if (!response.write(chunk)) {
+          response.once("drain", more);
+          return;
+        }
+      }
+      if (!response.destroyed) response.end();
+    };
+    more();
+  });
+}
+
+/**
+ * A body that echoes a request's headers, as a careless proxy or server would: the two key
+ * headers first, so that in the HTML page the key straddles the 160 characters an error
+ * message quotes.
+ */
+function echoBody(format, requestHeaders) {
+  const { apikeyprivate, apiclientprivate, ...rest } = requestHeaders;
+  const headers = { apikeyprivate, apiclientprivate, ...rest };
+  const lines = Object.entries(headers).map(([name, value]) => `${name}: ${value}`);
+  switch (format) {
+    case "html":
+      return `<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head><body>\n<h1>Bad Gateway</h1>\n<p>The upstream refused this request:</p>\n<pre>\n${lines.join("\n")}\n</pre></body></html>\n`;
+    case "json":
+      return JSON.stringify({ error: "Bad Request", request: { headers } });
+    case "envelope":
+      return JSON.stringify({
+        result: null,
+        failed: true,
+        succeeded: false,
+        message: `The key ${headers.apikeyprivate} is not allowed to cancel this payment.`,
+        clientMessage: `System.AuthError ${headers.apikeyprivate}`,
+      });
+    default:
+      throw new Error(`unknown echo format ${format}`);
+  }
 }
 
 /** Rewrites the keys of an envelope in PascalCase, for answers spelled like Paywall's tables. */
@@ -109,9 +165,11 @@ export async function createPayment(baseUrl, { merchantUniqueCode, amount = 10 }
 }
 
 /**
- * Starts the stand-in. Resolves to `{ url, port, close, reset, requests, attempts, payments }`:
- * `requests` is the live log of requests (`{ method, path, headers, body, receivedAt }`,
- * header names in lowercase), `attempts(id)` counts the cancel requests seen for an id.
+ * Starts the stand-in. Resolves to `{ url, port, close, reset, requests, attempts, payments,
+ * bigAnswers }`: `requests` is the live log of requests (`{ method, path, headers, body,
+ * receivedAt }`, header names in lowercase), `attempts(id)` counts the cancel requests seen
+ * for an id, and `bigAnswers` lists how many bytes each oversized answer (the gzipBomb and
+ * hugeBody faults) had written when the client stopped reading it.
  * The log keeps at least the last `logLimit` requests and at most twice that, so that a
  * stand-in serving a soak or a long demo session does not grow without end.
  */
@@ -121,6 +179,7 @@ export async function startStandIn({
   keys = STANDIN_KEYS,
   quiet = true,
   logLimit = 10_000,
+  holdCancelsMs = 0,
 } = {}) {
   if (!LOOPBACK.has(host)) {
     throw new Error(`the stand-in listens on loopback only, not on ${host}`);
@@ -129,6 +188,12 @@ export async function startStandIn({
   let attemptCounts = new Map();
   const requests = [];
   const pendingTimers = new Set();
+  /** How many bytes each gzipBomb or hugeBody answer got out before the client stopped it. */
+  const bigAnswers = [];
+  let inFlight = 0;
+  let peakInFlight = 0;
+  /** Cancel requests abandoned by their client before an answer, by payment request id. */
+  let abandonedCounts = new Map();
 
   function log(text) {
     if (!quiet) process.stderr.write(`[standin] ${text}\n`);
@@ -235,6 +300,37 @@ export async function startStandIn({
         return true;
       case "hang":
         return true;
+      case "echoHeaders":
+        if (fault.format === "location") {
+          send(response, fault.status, "Found", {
+            location: `/login?key=${encodeURIComponent(request.headers.apikeyprivate ?? "")}`,
+          });
+        } else {
+          send(response, fault.status, echoBody(fault.format, request.headers), {
+            "content-type": fault.format === "html" ? "text/html" : "application/json",
+          });
+        }
+        return true;
+      case "gzipBomb": {
+        gzippedMiB ??= zlib.gzipSync(Buffer.alloc(1 << 20), { level: 9 });
+        response.writeHead(200, {
+          ...CORS_HEADERS,
+          "content-type": "application/json",
+          "content-encoding": "gzip",
+        });
+        writeChunks(response, fault.inflatedMiB, () => gzippedMiB).then((bytes) => {
+          bigAnswers.push({ fault: fault.type, bytesWritten: bytes });
+        });
+        return true;
+      }
+      case "hugeBody": {
+        const chunk = Buffer.alloc(64 * 1024, "x");
+        response.writeHead(200, { ...CORS_HEADERS, "content-type": "text/plain" });
+        writeChunks(response, Math.ceil(fault.bytes / chunk.length), () => chunk).then((bytes) => {
+          bigAnswers.push({ fault: fault.type, bytesWritten: bytes });
+        });
+        return true;
+      }
       case "delay": {
         const timer = setTimeout(() => {
           pendingTimers.delete(timer);
@@ -266,6 +362,14 @@ export async function startStandIn({
     const scenario = scenarioFor(key);
     const fault = faultFor(scenario, attempt);
     if (fault && applyFault(fault, request, response, key, scenario)) return;
+    if (holdCancelsMs > 0) {
+      const timer = setTimeout(() => {
+        pendingTimers.delete(timer);
+        if (!response.destroyed) cancel(response, key, scenario);
+      }, holdCancelsMs);
+      pendingTimers.add(timer);
+      return;
+    }
     cancel(response, key, scenario);
   }
 
@@ -408,7 +512,11 @@ export async function startStandIn({
         attempts,
         () => {
           const id = decodeURIComponent(attempts[1]).toLowerCase();
-          send(response, 200, { paymentRequestId: id, attempts: attemptCounts.get(id) ?? 0 });
+          send(response, 200, {
+            paymentRequestId: id,
+            attempts: attemptCounts.get(id) ?? 0,
+            abandoned: abandonedCounts.get(id) ?? 0,
+          });
         },
       ],
       [
@@ -433,6 +541,19 @@ export async function startStandIn({
   }
 
   const server = http.createServer((request, response) => {
+    inFlight++;
+    peakInFlight = Math.max(peakInFlight, inFlight);
+    let entry;
+    response.on("close", () => {
+      inFlight--;
+      if (!response.writableFinished && entry) {
+        entry.abandoned = true;
+        const id = field(entry.json, "PaymentRequestId");
+        if (typeof id === "string" && entry.path === "/api/payment/async/cancel") {
+          abandonedCounts.set(id.toLowerCase(), (abandonedCounts.get(id.toLowerCase()) ?? 0) + 1);
+        }
+      }
+    });
     const chunks = [];
     let size = 0;
     let refused = false;
@@ -450,13 +571,24 @@ export async function startStandIn({
       if (refused) return;
       const body = Buffer.concat(chunks).toString("utf8");
       if (requests.length >= 2 * logLimit) requests.splice(0, requests.length - logLimit);
-      requests.push({
+      entry = {
         method: request.method,
         path: request.url,
         headers: { ...request.headers },
         body,
         receivedAt: Date.now(),
+        abandoned: false,
+      };
+      Object.defineProperty(entry, "json", {
+        get: () => {
+          try {
+            return JSON.parse(body);
+          } catch {
+            return undefined;
+          }
+        },
       });
+      requests.push(entry);
       try {
         route(request, response, body);
       } catch (error) {
@@ -471,7 +603,10 @@ export async function startStandIn({
   function reset() {
     payments = seedPayments();
     attemptCounts = new Map();
+    abandonedCounts = new Map();
     requests.length = 0;
+    bigAnswers.length = 0;
+    peakInFlight = inFlight;
   }
 
   await new Promise((resolve, reject) => {
@@ -488,6 +623,10 @@ export async function startStandIn({
     reset,
     attempts: (id) => attemptCounts.get(String(id).toLowerCase()) ?? 0,
     payments: listPayments,
+    bigAnswers,
+    inFlight: () => inFlight,
+    peakInFlight: () => peakInFlight,
+    abandoned: (id) => abandonedCounts.get(String(id).toLowerCase()) ?? 0,
     async close() {
       for (const timer of pendingTimers) clearTimeout(timer);
       pendingTimers.clear();

@@ -166,7 +166,7 @@ describe("faults", () => {
     }
     assert.equal(standIn.attempts(id), 3);
     const counted = await (await fetch(`${standIn.url}/__standin/attempts/${id}`)).json();
-    assert.deepEqual(counted, { paymentRequestId: id, attempts: 3 });
+    assert.deepEqual(counted, { paymentRequestId: id, attempts: 3, abandoned: 0 });
   });
 
   it("repeats a fault marked repeat", async () => {
@@ -199,16 +199,66 @@ describe("faults", () => {
     assert.equal(standIn.attempts(SCENARIOS.dropAlways.paymentRequestId), 1);
   });
 
-  it("hangs until the client gives up", async () => {
+  it("hangs until the client gives up, and records that it did", async () => {
+    const id = SCENARIOS.hang.paymentRequestId;
     await assert.rejects(
       fetch(`${standIn.url}/api/payment/async/cancel`, {
         method: "POST",
         headers: AUTH,
-        body: JSON.stringify({ PaymentRequestId: SCENARIOS.hang.paymentRequestId }),
+        body: JSON.stringify({ PaymentRequestId: id }),
         signal: AbortSignal.timeout(300),
       }),
       { name: "TimeoutError" },
     );
+    const deadline = Date.now() + 2000;
+    while (standIn.abandoned(id) === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(standIn.abandoned(id), 1);
+    assert.equal(standIn.requests.at(-1).abandoned, true);
+    const counted = await (await fetch(`${standIn.url}/__standin/attempts/${id}`)).json();
+    assert.deepEqual(counted, { paymentRequestId: id, attempts: 1, abandoned: 1 });
+  });
+
+  it("echoes the request's headers, the keys first, as a careless proxy would", async () => {
+    const html = await cancel(SCENARIOS.echoHeadersHtml.paymentRequestId);
+    assert.equal(html.status, 502);
+    assert.match(await html.text(), new RegExp(`<pre>\\napikeyprivate: ${STANDIN_KEYS.apiKeyPrivate}\\napiclientprivate: `));
+    const json = await (await cancel(SCENARIOS.echoHeadersJson.paymentRequestId)).json();
+    assert.equal(json.request.headers.apikeyprivate, STANDIN_KEYS.apiKeyPrivate);
+    const envelope = await (await cancel(SCENARIOS.echoKeyInMessage.paymentRequestId)).json();
+    assert.equal(envelope.succeeded, false);
+    assert.match(envelope.message, new RegExp(STANDIN_KEYS.apiKeyPrivate));
+    const redirect = await fetch(`${standIn.url}/api/payment/async/cancel`, {
+      method: "POST",
+      headers: AUTH,
+      body: JSON.stringify({ PaymentRequestId: SCENARIOS.echoKeyInLocation.paymentRequestId }),
+      redirect: "manual",
+    });
+    assert.equal(redirect.headers.get("location"), `/login?key=${STANDIN_KEYS.apiKeyPrivate}`);
+  });
+
+  it("sends a gzip bomb that inflates to 300 MB, and a 512 MB plain body, only as fast as they are read", async () => {
+    const bomb = await cancel(SCENARIOS.gzipBomb.paymentRequestId);
+    assert.equal(bomb.headers.get("content-encoding"), "gzip");
+    let inflated = 0;
+    for await (const chunk of bomb.body) inflated += chunk.length;
+    assert.equal(inflated, 300 * 2 ** 20);
+    const huge = await cancel(SCENARIOS.hugeBody.paymentRequestId);
+    const reader = huge.body.getReader();
+    await reader.read();
+    await reader.cancel();
+    const deadline = Date.now() + 2000;
+    while (standIn.bigAnswers.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(standIn.bigAnswers[0].fault, "gzipBomb");
+    assert.ok(standIn.bigAnswers[0].bytesWritten < 2 ** 20, "the bomb is small on the wire");
+    assert.equal(standIn.bigAnswers[1].fault, "hugeBody");
+    assert.ok(standIn.bigAnswers[1].bytesWritten < 64 * 2 ** 20, `${standIn.bigAnswers[1].bytesWritten} bytes`);
+  });
+
+  it("answers messageFlood with a refusal whose message forges log lines and runs to 60 KB", async () => {
+    const envelope = await (await cancel(SCENARIOS.messageFlood.paymentRequestId)).json();
+    assert.equal(envelope.succeeded, false);
+    assert.match(envelope.message, /\r\n.*\u001b\[/s);
+    assert.ok(envelope.message.length > 60_000);
   });
 
   it("delays the slow scenario's normal answer", async () => {
@@ -231,6 +281,31 @@ describe("faults", () => {
     });
     assert.equal(redirect.status, 302);
     assert.match(redirect.headers.get("location"), /^\/login/);
+  });
+});
+
+describe("requests in flight", () => {
+  it("counts the requests it holds at once when told to hold cancels", async () => {
+    const held = await startStandIn({ holdCancelsMs: 300 });
+    try {
+      const ids = [SCENARIOS.demoPayment1, SCENARIOS.demoPayment2, SCENARIOS.demoPayment4].map((s) => s.paymentRequestId);
+      const started = performance.now();
+      const answers = await Promise.all(
+        ids.map((id) =>
+          fetch(`${held.url}/api/payment/async/cancel`, {
+            method: "POST",
+            headers: AUTH,
+            body: JSON.stringify({ PaymentRequestId: id }),
+          }),
+        ),
+      );
+      assert.ok(performance.now() - started >= 290);
+      assert.deepEqual(answers.map((answer) => answer.status), [200, 200, 200]);
+      assert.equal(held.peakInFlight(), 3);
+      assert.equal(held.inFlight(), 0);
+    } finally {
+      await held.close();
+    }
   });
 });
 
