@@ -7,8 +7,13 @@ import { fileURLToPath } from "node:url";
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
-/** The newest target/npm/paywall-edge-*.tgz, or an error that says how to make one. */
+/**
+ * The newest target/npm/paywall-edge-*.tgz, or an error that says how to make one.
+ * PAYWALL_EDGE_TARBALL=path names another tarball instead (an older release, or a mutated
+ * build), so that any suite can be run against it.
+ */
 export function newestTarball() {
+  if (process.env.PAYWALL_EDGE_TARBALL) return path.resolve(process.env.PAYWALL_EDGE_TARBALL);
   const dir = path.join(root, "target", "npm");
   const tarballs = fs.existsSync(dir)
     ? fs

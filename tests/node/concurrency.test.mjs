@@ -1,7 +1,15 @@
 // Many calls in flight at once each settle with their own payment, against the stand-in.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { cancelRequests, configFor, createPayment, loadEsm, rejection, useStandIn } from "./helpers.mjs";
+import {
+  cancelRequests,
+  configFor,
+  createPayment,
+  loadEsm,
+  rejection,
+  startStandIn,
+  useStandIn,
+} from "./helpers.mjs";
 
 const { cancelPayment, PaywallError } = await loadEsm();
 const CALLS = 1000;
@@ -37,5 +45,30 @@ describe(`${CALLS} concurrent cancels`, () => {
       assert.equal(error.clientMessage, "Payment.Async.AlreadyHasRefundOrCancel");
       assert.equal(error.paymentRequestId, ids[i]);
     });
+  });
+});
+
+describe("calls in flight at once", () => {
+  const IN_FLIGHT = 200;
+  const HOLD_MS = 1000;
+
+  it(`${IN_FLIGHT} calls reach the server together, not one after another`, async () => {
+    // The stand-in holds every cancel's answer for HOLD_MS, so the calls overlap there
+    // exactly as far as the client lets them.
+    const standIn = await startStandIn({ holdCancelsMs: HOLD_MS });
+    try {
+      const ids = [];
+      for (let i = 0; i < IN_FLIGHT; i++) ids.push(await createPayment(standIn.url, { merchantUniqueCode: `HELD-${i}` }));
+      assert.equal(standIn.peakInFlight(), 1, "the sales were made one at a time");
+      const config = configFor(standIn, { timeoutMs: 20000 });
+      const started = performance.now();
+      const results = await Promise.all(ids.map((id) => cancelPayment(config, id)));
+      const elapsed = performance.now() - started;
+      results.forEach((result, i) => assert.equal(result.paymentRequestId, ids[i]));
+      assert.equal(standIn.peakInFlight(), IN_FLIGHT, "requests the stand-in held at once");
+      assert.ok(elapsed < 3 * HOLD_MS, `${IN_FLIGHT} held calls took ${elapsed} ms`);
+    } finally {
+      await standIn.close();
+    }
   });
 });

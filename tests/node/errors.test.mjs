@@ -48,7 +48,9 @@ describe("error kinds", () => {
     assert.equal(error.attempts, 0);
     assert.equal(error.retryable, false);
     assert.match(error.message, /paymentRequestId must be a GUID/);
-    assert.match(error.message, /order-1001/);
+    // Described, never quoted: the commonest wrong value is a key passed by mistake.
+    assert.match(error.message, /got a string of 10 characters/);
+    assert.doesNotMatch(error.message, /order-1001/);
     assert.equal(cancelRequests(standIn()).length, 0);
   });
 

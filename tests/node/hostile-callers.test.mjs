@@ -7,6 +7,16 @@ import { configFor, idOf, loadEsm, rejection, successBody, useStandIn } from "./
 
 const { cancelPayment, PaywallError } = await loadEsm();
 const ID = idOf("demoPayment1");
+
+/** A body stream that gives `chunks` as they are, bytes or not. */
+const streamOf = (chunks) =>
+  new ReadableStream({
+    start(controller) {
+      for (const chunk of chunks) controller.enqueue(chunk);
+      controller.close();
+    },
+  });
+
 const everythingThrows = new Proxy(
   {},
   {
@@ -121,7 +131,7 @@ describe("a misbehaving fetch", () => {
       async () => ({ status: 200, headers: new Headers() }),
       "network",
       false,
-      /without a text\(\) method/,
+      /without a body stream or a text\(\) method/,
     ],
     [
       "returns a Response whose text() rejects with a non-Error",
@@ -151,6 +161,80 @@ describe("a misbehaving fetch", () => {
       true,
       /stream broke/,
     ],
+    [
+      "returns a body stream that yields strings instead of bytes",
+      async () => ({ status: 200, headers: new Headers(), body: streamOf(["{}"]) }),
+      "network",
+      false,
+      /body stream gave a string instead of bytes/,
+    ],
+    [
+      "returns a body stream that yields a DataView",
+      async () => ({ status: 200, headers: new Headers(), body: streamOf([new DataView(new ArrayBuffer(8))]) }),
+      "network",
+      false,
+      /instead of bytes/,
+    ],
+    [
+      "returns a body stream whose chunk lies about its length",
+      async () => {
+        const chunk = new TextEncoder().encode(successBody(ID));
+        Object.defineProperty(chunk, "length", { value: 3 });
+        return { status: 200, headers: new Headers(), body: streamOf([chunk]) };
+      },
+      "network",
+      false,
+      /unreadable bytes/,
+    ],
+    [
+      "returns a body whose getReader throws",
+      async () => ({
+        status: 200,
+        headers: new Headers(),
+        body: { getReader() { throw new Error("no reader"); } },
+      }),
+      "network",
+      true,
+      /while reading the answer: Error: no reader/,
+    ],
+    [
+      "returns a body stream whose read() resolves to a Proxy that throws",
+      async () => ({
+        status: 200,
+        headers: new Headers(),
+        body: { getReader: () => ({ read: async () => everythingThrows }) },
+      }),
+      "network",
+      true,
+      /while reading the answer: Error: trap: get/,
+    ],
+    [
+      "returns a body stream whose chunks throw when read",
+      async () => ({
+        status: 200,
+        headers: new Headers(),
+        body: {
+          getReader: () => ({
+            read: () => Promise.resolve({ get done() { throw new Error("done"); }, get value() { throw new Error("value"); } }),
+          }),
+        },
+      }),
+      "network",
+      false,
+      /gave undefined instead of bytes/,
+    ],
+    [
+      "returns a body stream whose read() never settles",
+      async () => ({
+        status: 200,
+        headers: new Headers(),
+        body: { getReader: () => ({ read: () => new Promise(() => {}) }) },
+      }),
+      "timeout",
+      true,
+      /did not answer within 300 ms/,
+      { timeoutMs: 300 },
+    ],
     ["returns Response.error()", async () => Response.error(), "network", true, /network error response/],
     [
       "returns a status of 700",
@@ -171,9 +255,9 @@ describe("a misbehaving fetch", () => {
       /HTTP 503/,
     ],
   ];
-  for (const [what, fetch, kind, retryable, says] of cases) {
+  for (const [what, fetch, kind, retryable, says, overrides] of cases) {
     it(`settles with kind "${kind}" when fetch ${what}`, async () => {
-      const error = await rejection(withFetch(fetch), PaywallError);
+      const error = await rejection(withFetch(fetch, overrides), PaywallError);
       assert.equal(error.kind, kind, error.message);
       assert.equal(error.retryable, retryable);
       assert.equal(error.attempts, 1);

@@ -14,6 +14,23 @@ import {
 
 const { cancelPayment, PaywallError } = await loadEsm();
 
+/** Waits until `condition()` holds (up to 2 s), for what the stand-in sees after the fact. */
+async function eventually(condition) {
+  const deadline = Date.now() + 2000;
+  while (!condition() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+  return condition();
+}
+
+/** A fetch that passes every request to the global fetch and keeps each `init.signal`. */
+function recordingFetch() {
+  const signals = [];
+  const fetch = (url, init) => {
+    signals.push(init.signal);
+    return globalThis.fetch(url, init);
+  };
+  return { fetch, signals };
+}
+
 async function timed(promise) {
   const started = performance.now();
   try {
@@ -117,16 +134,30 @@ describe("timeouts", () => {
   const standIn = useStandIn({ before, after });
   beforeEach(() => standIn().reset());
 
-  it("ends an attempt at timeoutMs and does not retry it", async () => {
+  it("ends an attempt at timeoutMs, close to it, and does not retry it", async () => {
     const { error, ms } = await timed(
-      cancelPayment(configFor(standIn(), { timeoutMs: 300 }), idOf("hang")),
+      cancelPayment(configFor(standIn(), { timeoutMs: 1000 }), idOf("hang")),
     );
     assert.ok(error instanceof PaywallError);
     assert.equal(error.kind, "timeout");
     assert.equal(error.retryable, true);
     assert.equal(error.attempts, 1);
+    assert.match(error.message, /within 1000 ms/);
     assert.equal(standIn().attempts(idOf("hang")), 1);
-    assert.ok(ms >= 280 && ms < 1500, `took ${ms}`);
+    // Strict enough to catch a timer that fires late by half, loose enough for a busy machine.
+    assert.ok(ms >= 990 && ms < 1400, `took ${ms} ms for a 1000 ms timeout`);
+  });
+
+  it("tears the timed-out request down at the server", async () => {
+    const { fetch, signals } = recordingFetch();
+    const error = await rejection(
+      cancelPayment(configFor(standIn(), { timeoutMs: 300, fetch }), idOf("hang")),
+      PaywallError,
+    );
+    assert.equal(error.kind, "timeout");
+    assert.equal(signals.length, 1);
+    assert.equal(signals[0].aborted, true, "the fetch's own signal was not aborted");
+    assert.ok(await eventually(() => standIn().abandoned(idOf("hang")) === 1), "the server still holds the request");
   });
 
   it("lets a slow answer through when it arrives within timeoutMs", async () => {
@@ -145,12 +176,12 @@ describe("timeouts", () => {
   it("holds even when a custom fetch ignores its signal", async () => {
     const { error, ms } = await timed(
       cancelPayment(
-        { ...configFor(standIn(), { timeoutMs: 200 }), fetch: () => new Promise(() => {}) },
+        { ...configFor(standIn(), { timeoutMs: 500 }), fetch: () => new Promise(() => {}) },
         idOf("demoPayment1"),
       ),
     );
     assert.equal(error.kind, "timeout");
-    assert.ok(ms < 1500, `took ${ms}`);
+    assert.ok(ms >= 490 && ms < 750, `took ${ms} ms for a 500 ms timeout`);
   });
 
   it("aborts the fetch of a timed-out attempt through its signal", async () => {
@@ -177,11 +208,12 @@ describe("the caller's AbortSignal", () => {
   const standIn = useStandIn({ before, after });
   beforeEach(() => standIn().reset());
 
-  it("aborts a request in flight", async () => {
+  it("aborts a request in flight: its fetch is aborted and the server sees it go", async () => {
     const controller = new AbortController();
+    const { fetch, signals } = recordingFetch();
     setTimeout(() => controller.abort(), 100);
     const { error, ms } = await timed(
-      cancelPayment(configFor(standIn(), { signal: controller.signal }), idOf("hang")),
+      cancelPayment(configFor(standIn(), { signal: controller.signal, fetch }), idOf("hang")),
     );
     assert.ok(error instanceof PaywallError);
     assert.equal(error.kind, "aborted");
@@ -189,6 +221,9 @@ describe("the caller's AbortSignal", () => {
     assert.equal(error.attempts, 1);
     assert.match(error.message, /may or may not be cancelled/);
     assert.ok(ms < 1000, `took ${ms}`);
+    assert.equal(signals.length, 1);
+    assert.equal(signals[0].aborted, true, "the fetch's own signal was not aborted");
+    assert.ok(await eventually(() => standIn().abandoned(idOf("hang")) === 1), "the server still holds the request");
   });
 
   it("aborts the wait before a retry", async () => {

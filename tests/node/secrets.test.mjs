@@ -1,13 +1,40 @@
-// No private key ever appears in any form of any error: message, stack, JSON, util.inspect,
-// String(). Covers every kind, and servers and fetch functions that echo the keys back.
+// No fragment of a private key ever appears in any form of any error: message, stack,
+// JSON.stringify, toJSON, util.inspect, String(). "Fragment" means any 12-character window
+// of the key as sent, JSON-escaped, or with its runs of white space collapsed; the keys
+// here are long and hold quotes, backslashes and runs of spaces. Every route a key can take
+// into an error is tried, with the key placed at every offset around every cut an error
+// message makes (160 characters of a page or a redirect's target, 300 of a fetch failure
+// or of Paywall's message).
 import assert from "node:assert/strict";
 import util from "node:util";
 import { after, before, describe, it } from "node:test";
-import { configFor, idOf, loadEsm, rejection, useStandIn } from "./helpers.mjs";
+import { STANDIN_KEYS, configFor, idOf, loadEsm, rejection, useStandIn } from "./helpers.mjs";
 
 const { cancelPayment, PaywallError } = await loadEsm();
-const KEY = "sk_live_DO_NOT_LEAK_4f9a2c";
-const CLIENT = "cl_live_DO_NOT_LEAK_77b1e0";
+
+const KEY = `sk_live_"quo\\ted" back\\\\slash  two  spaces   three_${"K".repeat(40)}_DO_NOT_LEAK_4f9a2c`;
+const CLIENT = `cl_live_'single' "double" \\ gap  here_${"C".repeat(40)}_DO_NOT_LEAK_77b1e0`;
+const FRAGMENT = 12;
+
+const fragmentSets = new Map();
+
+/**
+ * Every FRAGMENT-character window of the secrets: as sent, JSON-escaped, and with runs of
+ * white space collapsed.
+ */
+function fragmentsOf(secrets) {
+  const cacheKey = JSON.stringify(secrets);
+  if (!fragmentSets.has(cacheKey)) {
+    const fragments = new Set();
+    for (const secret of secrets) {
+      for (const spelling of [secret, JSON.stringify(secret).slice(1, -1), secret.replace(/\s+/g, " ")]) {
+        for (let at = 0; at + FRAGMENT <= spelling.length; at++) fragments.add(spelling.slice(at, at + FRAGMENT));
+      }
+    }
+    fragmentSets.set(cacheKey, fragments);
+  }
+  return fragmentSets.get(cacheKey);
+}
 
 /** Every way an error is commonly printed or shipped to a log. */
 function everyForm(error) {
@@ -19,104 +46,228 @@ function everyForm(error) {
     String(error),
     JSON.stringify(Object.entries(error)),
     JSON.stringify(error.toJSON()),
-  ];
+  ].join("\u0000");
 }
 
-function assertNoSecrets(error) {
-  for (const form of everyForm(error)) {
-    assert.ok(!form.includes("DO_NOT_LEAK"), `a key leaked into:\n${form}`);
+/** Asserts that no fragment of any of `secrets` is in any form of `error`. */
+function assertNoFragment(error, secrets = [KEY, CLIENT], what = "") {
+  const printed = everyForm(error);
+  const fragments = fragmentsOf(secrets);
+  for (let at = 0; at + FRAGMENT <= printed.length; at++) {
+    const window = printed.slice(at, at + FRAGMENT);
+    if (fragments.has(window)) {
+      assert.fail(`${what}: ${JSON.stringify(window)} of a key leaked into:\n${printed}`);
+    }
   }
 }
 
-const echoBoth = `<html><body>Rejected key ${KEY} for client ${CLIENT}</body></html>`;
-const envelopeEcho = JSON.stringify({
-  result: null,
-  failed: true,
-  succeeded: false,
-  message: `Key ${KEY} is not valid for ${CLIENT}`,
-  clientMessage: `System.AuthError ${KEY}`,
-});
+/** Offsets that move a key across every cut an error message makes, and past it. */
+const OFFSETS = Array.from({ length: 331 }, (_, i) => i);
+
+/** A fetch that answers every request with `answer(init)`. */
+const answering = (answer) => async (_url, init) => answer(init);
+
+/**
+ * The routes a key can take into an error, each a function of the padding put before the
+ * key: what the fetch does, and the kind the call must end with.
+ */
+const ROUTES = [
+  [
+    "a proxy's HTML page that echoes the request headers",
+    "http",
+    (pad) =>
+      answering(
+        (init) =>
+          new Response(
+            `<html><body><h1>502</h1><p>${pad}</p><pre>apikeyprivate: ${init.headers.apikeyprivate}\napiclientprivate: ${init.headers.apiclientprivate}</pre></body></html>`,
+            { status: 502, headers: { "content-type": "text/html" } },
+          ),
+      ),
+  ],
+  [
+    "a page that HTML-escapes the echoed headers",
+    "http",
+    (pad) =>
+      answering(
+        (init) =>
+          new Response(
+            `${pad}<td>${init.headers.apikeyprivate.replaceAll('"', "&quot;")}</td><td>${init.headers.apiclientprivate
+              .replaceAll("'", "&#39;")
+              .replaceAll('"', "&quot;")}</td>`,
+            { status: 403 },
+          ),
+      ),
+  ],
+  [
+    "a JSON body (not an envelope) that echoes the headers, JSON-escaped",
+    "http",
+    (pad) => answering((init) => new Response(JSON.stringify({ pad, headers: init.headers }), { status: 400 })),
+  ],
+  [
+    "a 2xx body that is not JSON",
+    "decode",
+    (pad) => answering((init) => new Response(`${pad}${init.headers.apikeyprivate} ${init.headers.apiclientprivate}`)),
+  ],
+  [
+    "Paywall's own message and clientMessage",
+    "api",
+    (pad) =>
+      answering(
+        (init) =>
+          new Response(
+            JSON.stringify({
+              succeeded: false,
+              failed: true,
+              message: `${pad}Key ${init.headers.apikeyprivate} is not valid for ${init.headers.apiclientprivate}`,
+              clientMessage: `${pad}${init.headers.apikeyprivate}`,
+            }),
+          ),
+      ),
+  ],
+  [
+    "a fetch failure's text and its cause",
+    "network",
+    (pad) => (_url, init) => {
+      throw new Error(`${pad}connect refused for ${init.headers.apikeyprivate}`, {
+        cause: new Error(`${pad}${init.headers.apiclientprivate}`),
+      });
+    },
+  ],
+  [
+    "a fetch that rejects with the headers as a string",
+    "network",
+    (pad) => (_url, init) => Promise.reject(`${pad}${JSON.stringify(init.headers)}`),
+  ],
+  [
+    "a redirect whose Location carries the key",
+    "http",
+    (pad) =>
+      answering(
+        (init) => new Response(null, { status: 302, headers: { location: `/login?${pad}&key=${init.headers.apikeyprivate}` } }),
+      ),
+  ],
+  [
+    "a redirect whose Location carries the key percent-encoded",
+    "http",
+    (pad) =>
+      answering(
+        (init) =>
+          new Response(null, {
+            status: 307,
+            headers: { location: `/login?${pad}&key=${encodeURIComponent(init.headers.apikeyprivate)}` },
+          }),
+      ),
+  ],
+];
 
 describe("private keys never reach an error", () => {
   const standIn = useStandIn({ before, after });
   const secretConfig = (overrides = {}) =>
     configFor(standIn(), { apiKeyPrivate: KEY, apiClientPrivate: CLIENT, maxRetries: 0, ...overrides });
-  const cases = [
-    ["config: a bad base address", () => cancelPayment(secretConfig({ baseAddress: "nope" }), idOf("demoPayment1")), "config"],
-    ["config: a key with a newline", () => cancelPayment(secretConfig({ apiKeyPrivate: `${KEY}\n` }), idOf("demoPayment1")), "config"],
-    ["config: a key with a trailing space", () => cancelPayment(secretConfig({ apiClientPrivate: `${CLIENT} ` }), idOf("demoPayment1")), "config"],
-    ["config: a key in timeoutMs", () => cancelPayment(secretConfig({ timeoutMs: KEY }), idOf("demoPayment1")), "config"],
-    ["input: the key passed as the id", () => cancelPayment(secretConfig(), KEY), "input"],
-    ["api: wrong keys at the stand-in", () => cancelPayment(secretConfig(), idOf("demoPayment1")), "api"],
-    [
-      "timeout",
-      () => cancelPayment(secretConfig({ timeoutMs: 100, fetch: () => new Promise(() => {}) }), idOf("hang")),
-      "timeout",
-    ],
-    ["aborted", () => cancelPayment(secretConfig({ signal: AbortSignal.abort() }), idOf("demoPayment1")), "aborted"],
-    [
-      "network: a fetch that throws the headers back",
-      () =>
-        cancelPayment(
-          secretConfig({
-            fetch: (url, init) => {
-              throw new Error(`refused ${JSON.stringify(init.headers)}`, { cause: new Error(KEY) });
-            },
-          }),
-          idOf("demoPayment1"),
-        ),
-      "network",
-    ],
-    [
-      "network: a fetch that rejects with the key as a string",
-      () => cancelPayment(secretConfig({ fetch: () => Promise.reject(`${KEY}/${CLIENT}`) }), idOf("demoPayment1")),
-      "network",
-    ],
-    [
-      "http: a proxy page that echoes the keys",
-      () => cancelPayment(secretConfig({ fetch: async () => new Response(echoBoth, { status: 400 }) }), idOf("demoPayment1")),
-      "http",
-    ],
-    [
-      "decode: a 200 page that echoes the keys",
-      () => cancelPayment(secretConfig({ fetch: async () => new Response(echoBoth, { status: 200 }) }), idOf("demoPayment1")),
-      "decode",
-    ],
-    [
-      "api: Paywall's message echoing the keys",
-      () => cancelPayment(secretConfig({ fetch: async () => new Response(envelopeEcho, { status: 200 }) }), idOf("demoPayment1")),
-      "api",
-    ],
-    [
-      "http: a redirect to a URL that carries the key",
-      () =>
-        cancelPayment(
-          secretConfig({
-            fetch: async () => new Response("", { status: 302, headers: { location: `/login?key=${KEY}` } }),
-          }),
-          idOf("demoPayment1"),
-        ),
-      "http",
-    ],
-  ];
-  for (const [what, call, kind] of cases) {
-    it(`in a ${what} error`, async () => {
-      const error = await rejection(call(), PaywallError);
-      assert.equal(error.kind, kind, error.message);
-      assertNoSecrets(error);
+
+  for (const [route, kind, fetchFor] of ROUTES) {
+    it(`through ${route}, at every offset around every cut`, async () => {
+      for (const offset of OFFSETS) {
+        const error = await rejection(
+          cancelPayment(secretConfig({ fetch: fetchFor("p".repeat(offset)) }), idOf("demoPayment1")),
+          PaywallError,
+        );
+        assert.equal(error.kind, kind, error.message);
+        assertNoFragment(error, [KEY, CLIENT], `${route}, offset ${offset}`);
+      }
     });
   }
 
+  it("through the id: a key passed as the payment request id, whole or cut, is described, never quoted", async () => {
+    const spy = { calls: 0 };
+    const fetch = async () => {
+      spy.calls++;
+      throw new Error("must not be called");
+    };
+    for (const id of [KEY, CLIENT, KEY.slice(0, 36), KEY.slice(0, 48), ` ${KEY.slice(0, 34)} `, JSON.stringify(KEY)]) {
+      const error = await rejection(cancelPayment(secretConfig({ fetch }), id), PaywallError);
+      assert.equal(error.kind, "input");
+      assertNoFragment(error, [KEY, CLIENT], `id ${JSON.stringify(id)}`);
+    }
+    assert.equal(spy.calls, 0);
+  });
+
+  it("through the id: a key that is a GUID, passed as the id in any case, is refused before sending", async () => {
+    const guidKey = "3f2a1b0c-9d8e-4f70-a1b2-c3d4e5f60718";
+    const config = configFor(standIn(), { apiKeyPrivate: guidKey.toUpperCase(), apiClientPrivate: CLIENT });
+    for (const id of [guidKey, guidKey.toUpperCase()]) {
+      const before = standIn().requests.length;
+      const error = await rejection(cancelPayment(config, id), PaywallError);
+      assert.equal(error.kind, "input");
+      assert.match(error.message, /holds part of a private key/);
+      assert.equal(error.attempts, 0);
+      assert.equal(standIn().requests.length, before, "nothing was sent");
+      assertNoFragment(error, [guidKey, guidKey.toUpperCase(), CLIENT], `guid key as id ${id}`);
+    }
+  });
+
+  const configCases = [
+    ["a bad base address", { baseAddress: "nope" }],
+    ["a key with a newline", { apiKeyPrivate: `${KEY}\n` }],
+    ["a key with a trailing space", { apiClientPrivate: `${CLIENT} ` }],
+    ["a key in timeoutMs", { timeoutMs: KEY }],
+    ["a key as the base address", { baseAddress: KEY }],
+    ["a key in the base address's path", { baseAddress: `http://127.0.0.1:1/${encodeURIComponent(KEY)}`, timeoutMs: 200 }],
+  ];
+  for (const [what, overrides] of configCases) {
+    it(`through the config: ${what}`, async () => {
+      const error = await rejection(cancelPayment(secretConfig(overrides), idOf("demoPayment1")), PaywallError);
+      assertNoFragment(error, [KEY, CLIENT], what);
+    });
+  }
+
+  it("through the stand-in's own echoes, over a real connection", async () => {
+    const cases = [
+      ["echoHeadersHtml", "http"],
+      ["echoHeadersJson", "http"],
+      ["echoKeyInMessage", "api"],
+      ["echoKeyInLocation", "http"],
+    ];
+    for (const [scenario, kind] of cases) {
+      const error = await rejection(cancelPayment(configFor(standIn(), { maxRetries: 0 }), idOf(scenario)), PaywallError);
+      assert.equal(error.kind, kind, error.message);
+      assertNoFragment(error, [STANDIN_KEYS.apiKeyPrivate, STANDIN_KEYS.apiClientPrivate], scenario);
+    }
+  });
+
   it("while the message still says what was echoed, with the keys masked", async () => {
     const error = await rejection(
-      cancelPayment(
-        secretConfig({ fetch: async () => new Response(envelopeEcho, { status: 200 }) }),
-        idOf("demoPayment1"),
-      ),
+      cancelPayment(secretConfig({ fetch: ROUTES[4][2]("") }), idOf("demoPayment1")),
       PaywallError,
     );
     assert.match(error.message, /Key \[redacted\] is not valid for \[redacted\]/);
-    assert.equal(error.clientMessage, "System.AuthError [redacted]");
+    assert.equal(error.clientMessage, "[redacted]");
     assert.equal(error.paywallMessage, "Key [redacted] is not valid for [redacted]");
+  });
+});
+
+describe("texts from outside cannot forge or flood log lines", () => {
+  const standIn = useStandIn({ before, after });
+
+  it("Paywall's message and code are flattened to one line and bounded", async () => {
+    const error = await rejection(cancelPayment(configFor(standIn(), { maxRetries: 0 }), idOf("messageFlood")), PaywallError);
+    assert.equal(error.kind, "api");
+    for (const text of [error.message, error.paywallMessage, error.clientMessage]) {
+      assert.doesNotMatch(text, /[\r\n\u001b\u2028\u2029]/, JSON.stringify(text));
+    }
+    assert.ok(error.paywallMessage.length <= 301, `${error.paywallMessage.length} characters`);
+    assert.ok(error.message.length < 700, `${error.message.length} characters`);
+    assert.equal(error.clientMessage, "System.ValidationError FORGED");
+    assert.match(error.paywallMessage, /^Refused\. 2026-11-26T10:00:00Z INFO payment cancelled \[32mOK\[0m flood/);
+  });
+
+  it("a fetch failure's text is flattened and bounded", async () => {
+    const fetch = () => {
+      throw new Error(`boom\r\nINFO forged line\u001b[2J${"x".repeat(100_000)}`);
+    };
+    const error = await rejection(cancelPayment(configFor(standIn(), { maxRetries: 0, fetch }), idOf("demoPayment1")), PaywallError);
+    assert.equal(error.kind, "network");
+    assert.doesNotMatch(error.message, /[\r\n\u001b]/);
+    assert.ok(error.message.length < 500, `${error.message.length} characters`);
   });
 });

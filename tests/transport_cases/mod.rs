@@ -72,6 +72,66 @@ extern "C" {
 
 /// How many cancel requests the stand-in has seen for `id`.
 async fn attempts_seen(id: &PaymentRequestId) -> f64 {
+    standin_count(id, "attempts").await
+}
+
+/// How many cancel requests for `id` the stand-in saw its client abandon before it answered.
+async fn abandoned_seen(id: &PaymentRequestId) -> f64 {
+    standin_count(id, "abandoned").await
+}
+
+/// Resolves after `ms` milliseconds.
+async fn sleep(ms: i32) {
+    let wait = Promise::new(&mut |resolve, _reject| {
+        let set_timeout: Function = Reflect::get(&js_sys::global(), &"setTimeout".into())
+            .unwrap()
+            .unchecked_into();
+        set_timeout
+            .call2(&JsValue::UNDEFINED, &resolve, &JsValue::from(ms))
+            .unwrap();
+    });
+    JsFuture::from(wait).await.unwrap();
+}
+
+/// Waits (up to 2 s) until the stand-in saw its client abandon a request for `id`: a request
+/// that the library aborted is torn down at the server, not left running.
+async fn eventually_abandoned(id: &PaymentRequestId) -> f64 {
+    for _ in 0..100 {
+        let abandoned = abandoned_seen(id).await;
+        if abandoned > 0.0 {
+            return abandoned;
+        }
+        sleep(20).await;
+    }
+    0.0
+}
+
+/// A fetch that passes every request to the global fetch, and what it saw: the number of
+/// calls and each call's `init.signal`.
+fn recording_fetch() -> (FetchClosure, std::rc::Rc<std::cell::RefCell<Vec<JsValue>>>) {
+    let signals = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+    let fetch = fake_fetch({
+        let signals = signals.clone();
+        move |url, init| {
+            signals
+                .borrow_mut()
+                .push(Reflect::get(&init, &"signal".into()).unwrap());
+            let fetch: Function = Reflect::get(&js_sys::global(), &"fetch".into())
+                .unwrap()
+                .unchecked_into();
+            fetch.call2(&JsValue::UNDEFINED, &url, &init).unwrap()
+        }
+    });
+    (fetch, signals)
+}
+
+/// Whether an `AbortSignal` has fired.
+fn is_aborted(signal: &JsValue) -> bool {
+    Reflect::get(signal, &"aborted".into()).unwrap() == JsValue::TRUE
+}
+
+/// One of the stand-in's counts for `id`: `attempts` or `abandoned`.
+async fn standin_count(id: &PaymentRequestId, count: &str) -> f64 {
     let url = format!("{}/__standin/attempts/{id}", standin_url());
     let response = JsFuture::from(global_fetch(&url)).await.unwrap();
     let json: Function = Reflect::get(&response, &"json".into())
@@ -83,11 +143,11 @@ async fn attempts_seen(id: &PaymentRequestId) -> f64 {
     let count = if body.as_f64().is_some() {
         body
     } else {
-        Reflect::get(&body, &"attempts".into()).unwrap()
+        Reflect::get(&body, &count.into()).unwrap()
     };
     count
         .as_f64()
-        .expect("the stand-in reports a number of attempts")
+        .expect("the stand-in reports its counts as numbers")
 }
 
 async fn reset_standin() {
@@ -104,15 +164,16 @@ async fn reset_standin() {
     JsFuture::from(pending).await.unwrap();
 }
 
+/// A fetch function written in Rust, as JS sees it.
+type FetchClosure = Closure<dyn FnMut(JsValue, JsValue) -> JsValue>;
+
 /// A JS function that runs `body` with the fetch arguments, kept alive by the returned
 /// closure for as long as the test holds it.
-fn fake_fetch(
-    body: impl FnMut(JsValue, JsValue) -> JsValue + 'static,
-) -> Closure<dyn FnMut(JsValue, JsValue) -> JsValue> {
+fn fake_fetch(body: impl FnMut(JsValue, JsValue) -> JsValue + 'static) -> FetchClosure {
     Closure::wrap(Box::new(body) as Box<dyn FnMut(JsValue, JsValue) -> JsValue>)
 }
 
-fn with_fetch(closure: &Closure<dyn FnMut(JsValue, JsValue) -> JsValue>) -> CancelOptions {
+fn with_fetch(closure: &FetchClosure) -> CancelOptions {
     CancelOptions {
         fetch: Some(closure.as_ref().unchecked_ref::<Function>().clone()),
         signal: None,
@@ -146,6 +207,11 @@ async fn a_second_cancel_is_refused_by_paywall() {
     );
     assert!(!error.retryable());
     assert_eq!(error.attempts(), 1);
+    assert_eq!(
+        attempts_seen(&id).await,
+        2.0,
+        "the cancel, then the refused one"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -190,15 +256,32 @@ async fn retries_a_dropped_connection() {
 }
 
 #[wasm_bindgen_test]
-async fn an_attempt_that_hangs_times_out_and_is_not_retried() {
+async fn an_attempt_that_hangs_times_out_close_to_its_deadline_and_is_not_retried() {
     reset_standin().await;
     let id = scenario("hang");
-    let config = config_with(|options| options.timeout_ms = Some(200));
-    let error = cancel_payment(&config, &id).await.unwrap_err();
+    let config = config_with(|options| options.timeout_ms = Some(500));
+    let (fetch, signals) = recording_fetch();
+    let started = js_sys::Date::now();
+    let error = cancel_payment_with(&config, &id, &with_fetch(&fetch))
+        .await
+        .unwrap_err();
+    let elapsed = js_sys::Date::now() - started;
     assert_eq!(error.kind(), ErrorKind::Timeout);
     assert!(error.retryable());
     assert_eq!(error.attempts(), 1);
     assert_eq!(attempts_seen(&id).await, 1.0);
+    // Strict enough to catch a timer that fires late by half, loose enough for a busy machine.
+    assert!(
+        (490.0..750.0).contains(&elapsed),
+        "took {elapsed} ms for a 500 ms timeout"
+    );
+    assert_eq!(signals.borrow().len(), 1);
+    assert!(is_aborted(&signals.borrow()[0]), "the fetch's signal");
+    assert_eq!(
+        eventually_abandoned(&id).await,
+        1.0,
+        "torn down at the server"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -214,15 +297,25 @@ async fn the_callers_signal_aborts_an_attempt_in_flight() {
     set_timeout
         .call2(&JsValue::UNDEFINED, &abort, &JsValue::from(50))
         .unwrap();
+    reset_standin().await;
+    let id = scenario("hang");
+    let (fetch, signals) = recording_fetch();
     let options = CancelOptions {
         signal: Some(controller.signal()),
-        fetch: None,
+        ..with_fetch(&fetch)
     };
-    let error = cancel_payment_with(&config(), &scenario("hang"), &options)
+    let error = cancel_payment_with(&config(), &id, &options)
         .await
         .unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Aborted);
     assert!(!error.retryable());
+    assert_eq!(signals.borrow().len(), 1);
+    assert!(is_aborted(&signals.borrow()[0]), "the fetch's signal");
+    assert_eq!(
+        eventually_abandoned(&id).await,
+        1.0,
+        "torn down at the server"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -258,13 +351,21 @@ async fn a_custom_fetch_that_returns_no_response_is_a_network_error() {
 
 #[wasm_bindgen_test]
 async fn a_custom_fetch_that_rejects_with_a_string_is_retried_then_reported() {
-    let fetch = fake_fetch(|_url, _init| Promise::reject(&JsValue::from_str("no route")).into());
+    let calls = std::rc::Rc::new(std::cell::Cell::new(0));
+    let fetch = fake_fetch({
+        let calls = calls.clone();
+        move |_url, _init| {
+            calls.set(calls.get() + 1);
+            Promise::reject(&JsValue::from_str("no route")).into()
+        }
+    });
     let config = config_with(|options| options.max_retries = Some(1));
     let error = cancel_payment_with(&config, &scenario("demoPayment3"), &with_fetch(&fetch))
         .await
         .unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Network);
     assert!(error.retryable());
+    assert_eq!(calls.get(), 2, "requests the fetch saw");
     assert_eq!(error.attempts(), 2);
     assert!(error.message().contains("no route"));
 }
@@ -316,9 +417,9 @@ async fn a_2xx_that_is_not_json_is_a_decode_error() {
 
 #[wasm_bindgen_test]
 async fn a_redirect_is_reported_not_followed() {
-    let error = cancel_payment(&config(), &scenario("redirect"))
-        .await
-        .unwrap_err();
+    reset_standin().await;
+    let id = scenario("redirect");
+    let error = cancel_payment(&config(), &id).await.unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Http);
     // A browser hides a manual redirect's status (an opaque redirect); other runtimes show it.
     let in_browser = Reflect::has(&js_sys::global(), &"document".into()).unwrap();
@@ -326,6 +427,7 @@ async fn a_redirect_is_reported_not_followed() {
     assert_eq!(error.http_status(), expected);
     assert!(!error.retryable());
     assert_eq!(error.attempts(), 1);
+    assert_eq!(attempts_seen(&id).await, 1.0);
 }
 
 #[wasm_bindgen_test]
@@ -336,10 +438,36 @@ async fn an_unreachable_server_is_a_network_error_after_the_retries() {
         ..options()
     })
     .unwrap();
-    let error = cancel_payment(&config, &scenario("demoPayment1"))
+    let (fetch, signals) = recording_fetch();
+    let error = cancel_payment_with(&config, &scenario("demoPayment1"), &with_fetch(&fetch))
         .await
         .unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Network);
     assert!(error.retryable());
+    assert_eq!(signals.borrow().len(), 2, "requests the fetch saw");
     assert_eq!(error.attempts(), 2);
+}
+
+#[wasm_bindgen_test]
+async fn an_answer_too_large_is_cut_off_whatever_its_encoding() {
+    for name in ["gzipBomb", "hugeBody"] {
+        let started = js_sys::Date::now();
+        let error = cancel_payment(&config(), &scenario(name))
+            .await
+            .unwrap_err();
+        assert_eq!(
+            error.kind(),
+            ErrorKind::Decode,
+            "{name}: {}",
+            error.message()
+        );
+        assert!(
+            error.message().contains("the answer is too large"),
+            "{name}: {}",
+            error.message()
+        );
+        // Reading 300 MB (inflated) or 512 MB would take seconds; the cut-off read does not.
+        let elapsed = js_sys::Date::now() - started;
+        assert!(elapsed < 3000.0, "{name} took {elapsed} ms");
+    }
 }
