@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs every cargo fuzz target of fuzz/ for SECONDS seconds each (default 20) and prints
-# what each did: executions, corpus size, and any crash (which fails the run).
+# what each did: executions, corpus size, and any crash. The run fails when a target
+# crashes, when the targets do not build, when a target in fuzz/fuzz_targets/ is not
+# listed, or when a target ran nothing: a fuzz step that fuzzed nothing must not pass.
 #
 #   scripts/fuzz.sh 20     # make test: a short run from the committed seeds
 #   scripts/fuzz.sh 600    # make fuzz: a long run, growing target/fuzz-corpus/
@@ -10,9 +12,27 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-20}
 
-cargo fuzz build -s none -a 2>&1 | grep -v "^ *Compiling\|^ *Finished" || true
+build_log=$(mktemp)
+if ! cargo fuzz build -s none -a >"$build_log" 2>&1; then
+  cat "$build_log"
+  echo "fuzz: the targets did not build"
+  exit 1
+fi
+rm -f "$build_log"
+
+mapfile -t targets < <(cargo fuzz list)
+mapfile -t sources < <(ls fuzz/fuzz_targets/*.rs | xargs -n1 basename | sed 's/\.rs$//' | sort)
+if [[ ${#targets[@]} -eq 0 ]]; then
+  echo "fuzz: cargo fuzz lists no targets"
+  exit 1
+fi
+if [[ "$(printf '%s\n' "${targets[@]}" | sort)" != "$(printf '%s\n' "${sources[@]}")" ]]; then
+  echo "fuzz: cargo fuzz lists ${targets[*]}, but fuzz/fuzz_targets/ holds ${sources[*]}"
+  exit 1
+fi
+
 status=0
-for target in $(cargo fuzz list); do
+for target in "${targets[@]}"; do
   corpus=target/fuzz-corpus/$target
   artifacts=target/fuzz-artifacts/$target
   mkdir -p "$corpus" "$artifacts"
@@ -22,7 +42,13 @@ for target in $(cargo fuzz list); do
   if cargo fuzz run -s none -a "$target" "$corpus" "${seeds[@]}" -- \
       -max_total_time="$seconds" -artifact_prefix="$artifacts/" -print_final_stats=1 >"$log" 2>&1; then
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
-    echo "fuzz $target: ${runs:-?} executions in ${seconds} s, corpus $(ls "$corpus" | wc -l) inputs, no crash"
+    if [[ ! "$runs" =~ ^[0-9]+$ ]] || (( runs == 0 )); then
+      status=1
+      echo "fuzz $target: ran nothing (executions: ${runs:-none reported})"
+      tail -20 "$log"
+    else
+      echo "fuzz $target: $runs executions in ${seconds} s, corpus $(ls "$corpus" | wc -l) inputs, no crash"
+    fi
   else
     status=1
     echo "fuzz $target: CRASH"

@@ -11,8 +11,14 @@ use paywall_edge::core::{
 };
 
 const ID: &str = "72ec8714-d116-4306-8881-38a43c485da9";
-const KEY: &str = "fuzz-private-key-5150";
-const CLIENT: &str = "fuzz-private-client-8086";
+/// Long keys holding quotes, backslashes and runs of spaces, all legal in a header value and
+/// each spelled differently once JSON-escaped or flattened.
+const KEY: &str =
+    r#"fuzz_live_"quoted"\back\slash  two  spaces   three_KKKKKKKKKKKKKKKKKKKKKKKK_5150"#;
+const CLIENT: &str = r#"fuzz_client_'single'  "double"\gap_CCCCCCCCCCCCCCCCCCCCCCCCCCCC_8086"#;
+
+#[path = "../oracle.rs"]
+mod oracle;
 
 #[derive(Arbitrary, Debug)]
 enum Attempt {
@@ -23,6 +29,9 @@ enum Attempt {
         body: String,
         /// Puts the keys into the body, as an echoing proxy or server would.
         echo_keys: bool,
+        /// How much text comes before the echoed keys: moves them across every cut a message
+        /// makes (160 and 300 characters).
+        pad: u16,
         /// Starts the body with a well-formed envelope, so decoding goes deep.
         envelope: Option<Envelope>,
     },
@@ -113,8 +122,10 @@ fuzz_target!(|input: Input| {
                 location,
                 body,
                 echo_keys,
+                pad,
                 envelope,
             } => {
+                let pad = "p".repeat(usize::from(pad % 400));
                 let mut headers = Vec::new();
                 if let Some(value) = retry_after {
                     headers.push(("retry-after", value));
@@ -123,7 +134,7 @@ fuzz_target!(|input: Input| {
                     headers.push((
                         "location",
                         if echo_keys {
-                            format!("{value}{key}")
+                            format!("{value}{pad}{key}")
                         } else {
                             value
                         },
@@ -132,7 +143,11 @@ fuzz_target!(|input: Input| {
                 let mut text = envelope.as_ref().map(envelope_json).unwrap_or_default();
                 text.push_str(&body);
                 if echo_keys {
-                    text = text.replace('x', key).replace('y', client);
+                    let json_key = serde_json::to_string(key).unwrap_or_default();
+                    text = text
+                        .replace('x', &format!("{pad}{key}"))
+                        .replace('y', client)
+                        .replace('z', &json_key);
                 }
                 answer(status % 1000, headers, &text)
             }
@@ -152,6 +167,23 @@ fuzz_target!(|input: Input| {
 
     let outcome = run(cancel_with(&host, &config, &id)).expect("the scripted host never waits");
     let attempts = host.attempts();
+    // A key that holds part of the id (in any letter case) means the id may be a key passed
+    // by mistake: refused before anything is sent.
+    let id_holds_a_key = [key, client].iter().any(|secret| {
+        let secret = secret.to_ascii_lowercase();
+        let width = oracle::FRAGMENT.min(secret.len());
+        secret.len() >= 4
+            && secret
+                .as_bytes()
+                .windows(width)
+                .any(|piece| ID.as_bytes().windows(width).any(|part| part == piece))
+    });
+    if id_holds_a_key {
+        let error = outcome.expect_err("an id that holds part of a key is refused");
+        assert_eq!(error.kind(), ErrorKind::Input);
+        assert_eq!((attempts, error.attempts()), (0, 0));
+        return;
+    }
     assert!(
         attempts >= 1 && attempts <= max_retries as usize + 1,
         "{attempts} attempts"
@@ -171,34 +203,25 @@ fuzz_target!(|input: Input| {
             assert_eq!(error.attempts() as usize, attempts);
             assert!(error.attempts() <= max_retries + 1);
             assert_eq!(error.payment_request_id(), Some(ID));
-            // Every text an error carries is redacted of both keys. (Keys under four
-            // characters are left alone: masking every "a" would protect nothing.) A key
-            // the fuzzer chose may also be a piece of the error's fixed vocabulary, such as
-            // a field name, so the whole printed forms are checked with the fixed keys.
+            // No text an error carries holds a fragment of either key: no FRAGMENT-byte
+            // window of it (or all of it, when it is shorter), as sent, JSON-escaped or with
+            // its white space collapsed. (Keys under four bytes are left alone: masking every
+            // "a" would protect nothing.) A key the fuzzer chose may be a piece of the
+            // printed forms' own vocabulary, such as a Debug field name, so those forms are
+            // checked whole with the fixed keys only.
             let texts = [
                 Some(error.message()),
                 error.client_message(),
                 error.paywall_message(),
+                error.payment_request_id(),
             ];
-            for secret in [key, client].into_iter().filter(|secret| secret.len() >= 4) {
-                for text in texts.into_iter().flatten() {
-                    assert!(!text.contains(secret), "{secret:?} in {text:?}");
-                }
-            }
-            // The printed forms, with the JSON read back: an escape such as \u001f before
-            // "uzz-..." would otherwise spell a key that the error does not hold.
-            let json = serde_json::to_value(&error).expect("serializable");
-            let mut everything = format!("{error} {error:?}");
-            for value in json.as_object().expect("an object").values() {
-                if let Some(text) = value.as_str() {
-                    everything.push(' ');
-                    everything.push_str(text);
-                }
+            let fragments = oracle::Fragments::of(&[key, client]);
+            for text in texts.into_iter().flatten() {
+                fragments.assert_none_in(text);
             }
             if (key, client) == (KEY, CLIENT) {
-                for secret in [KEY, CLIENT] {
-                    assert!(!everything.contains(secret), "{secret:?} in {everything}");
-                }
+                let json = serde_json::to_string(&error).expect("serializable");
+                fragments.assert_none_in(&format!("{error} {error:?} {json}"));
             }
             match error.kind() {
                 ErrorKind::Decode => {

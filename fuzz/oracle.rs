@@ -1,0 +1,58 @@
+//! What the fuzz targets check about secrets, written apart from the library's own
+//! redaction (`paywall_edge::core::Secrets`) so that it can catch that code out.
+
+use std::collections::HashSet;
+
+/// The length of the pieces of a secret that must never appear: the README's promise.
+pub const FRAGMENT: usize = 12;
+
+/// Secrets (and spellings) shorter than this are not protected: masking every "abc" of a
+/// message would destroy it and protect nothing.
+const MIN_SECRET: usize = 4;
+
+/// The spellings the README promises to catch: as sent, JSON-escaped, and with runs of
+/// white space collapsed.
+pub fn spellings(secret: &str) -> Vec<String> {
+    let json = serde_json::to_string(secret).expect("a string");
+    vec![
+        secret.to_owned(),
+        json[1..json.len() - 1].to_owned(),
+        secret.split_whitespace().collect::<Vec<_>>().join(" "),
+    ]
+}
+
+/// Every piece of `secrets` that must not appear: each FRAGMENT-byte window of each
+/// spelling, or the whole spelling when it is shorter.
+pub struct Fragments(HashSet<Vec<u8>>);
+
+impl Fragments {
+    pub fn of(secrets: &[&str]) -> Fragments {
+        let mut pieces = HashSet::new();
+        for secret in secrets.iter().filter(|secret| secret.len() >= MIN_SECRET) {
+            for spelling in spellings(secret) {
+                if spelling.len() < MIN_SECRET {
+                    continue;
+                }
+                let width = FRAGMENT.min(spelling.len());
+                for window in spelling.as_bytes().windows(width) {
+                    pieces.insert(window.to_vec());
+                }
+            }
+        }
+        Fragments(pieces)
+    }
+
+    /// Panics, naming the piece, when `text` holds one.
+    pub fn assert_none_in(&self, text: &str) {
+        let widths: HashSet<usize> = self.0.iter().map(Vec::len).collect();
+        for width in widths {
+            for window in text.as_bytes().windows(width) {
+                assert!(
+                    !self.0.contains(window),
+                    "{:?} of a secret in {text:?}",
+                    String::from_utf8_lossy(window)
+                );
+            }
+        }
+    }
+}
