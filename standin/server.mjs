@@ -76,17 +76,22 @@ function writeChunks(response, count, chunkAt) {
 }
 
 /**
- * A body that echoes a request's headers, as a careless proxy or server would: the two key
- * headers first, so that in the HTML page the key straddles the 160 characters an error
- * message quotes.
+ * A body that echoes a request's headers, as a careless proxy or server would, the two key
+ * headers first.
  */
 function echoBody(format, requestHeaders) {
   const { apikeyprivate, apiclientprivate, ...rest } = requestHeaders;
   const headers = { apikeyprivate, apiclientprivate, ...rest };
   const lines = Object.entries(headers).map(([name, value]) => `${name}: ${value}`);
   switch (format) {
-    case "html":
-      return `<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head><body>\n<h1>Bad Gateway</h1>\n<p>The upstream refused this request:</p>\n<pre>\n${lines.join("\n")}\n</pre></body></html>\n`;
+    case "html": {
+      // The key starts 18 characters before the 160 that an error message quotes of a page,
+      // so that a cut made before redaction would show 18 characters of it.
+      const head = "<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head><body>\n<h1>Bad Gateway</h1>\n<p>Refused";
+      const tail = "</p>\n<pre>\napikeyprivate: ";
+      const filler = ".".repeat(Math.max(0, 142 - `${head}${tail}`.replace(/\s+/g, " ").length));
+      return `${head}${filler}${tail}${lines.join("\n").slice("apikeyprivate: ".length)}\n</pre></body></html>\n`;
+    }
     case "json":
       return JSON.stringify({ error: "Bad Request", request: { headers } });
     case "envelope":
