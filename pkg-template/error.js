@@ -83,7 +83,8 @@ export function makeCancelPayment(loadModule) {
     let rawCancel;
     try {
       rawCancel = loadModule();
-      // Node and workerd load synchronously; only browsers hand back a promise.
+      // The Node entry loads synchronously; the edge and browser entries hand back a
+      // promise until their first load is done.
       if (typeof rawCancel !== "function") rawCancel = await rawCancel;
     } catch (cause) {
       const what = cause instanceof Error ? cause.message : String(cause);

@@ -1,9 +1,32 @@
-// Node.js (and Bun, Deno) through require(): loads the module synchronously at require
-// time, so the first call has nothing to wait for. node.mjs re-exports this same instance,
-// so `import` and `require` in one process share one module and one PaywallError class.
+// Node.js, Bun and Deno, and every bundler that targets them (Next.js on its nodejs runtime,
+// esbuild, webpack): the module's bytes are embedded in wasm-base64.cjs, so no file is read
+// and nothing depends on where a bundle ends up. They are compiled and instantiated,
+// synchronously, on the first call: importing costs nothing until then. node.mjs
+// re-exports this same instance, so `import` and `require` in one process share one module
+// and one PaywallError class.
 "use strict";
 const { PaywallError, makeCancelPayment } = require("./error.cjs");
-const wasm = require("./glue/node.cjs");
+const glue = require("./glue/node.cjs");
+const wasmBase64 = require("./wasm-base64.cjs");
+
+/** The embedded module's bytes: Buffer where there is one (fast), atob elsewhere. */
+function decodeBase64(text) {
+  if (typeof Buffer === "function") return Buffer.from(text, "base64");
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+let rawCancel;
+
+function load() {
+  if (!rawCancel) {
+    glue.initSync(new WebAssembly.Module(decodeBase64(wasmBase64)));
+    rawCancel = glue.cancelPayment;
+  }
+  return rawCancel;
+}
 
 exports.PaywallError = PaywallError;
-exports.cancelPayment = makeCancelPayment(() => wasm.cancelPayment);
+exports.cancelPayment = makeCancelPayment(load);

@@ -29,17 +29,19 @@ export function newestTarball() {
 }
 
 /**
- * Empties `dir`, makes it an ES-module project, and installs `tarball` there with npm
- * (offline is fine: the package has no dependencies).
+ * Makes `dir` a project (an ES-module one unless `packageJson` says otherwise) and installs
+ * `tarball` there with npm (offline is fine: the package has no dependencies). Without
+ * `packageJson`, `dir` is emptied first; with it, the files already there (an app's source)
+ * are kept.
  */
-export function installTarball(tarball, dir) {
-  fs.rmSync(dir, { recursive: true, force: true });
+export function installTarball(tarball, dir, { packageJson } = {}) {
+  if (!packageJson) fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(
     path.join(dir, "package.json"),
-    `${JSON.stringify({ private: true, type: "module" }, null, 2)}\n`,
+    `${JSON.stringify(packageJson ?? { private: true, type: "module" }, null, 2)}\n`,
   );
-  execFileSync("npm", ["install", tarball, "--no-audit", "--no-fund", "--loglevel=error"], {
+  execFileSync("npm", ["install", tarball, "--no-package-lock", "--no-audit", "--no-fund", "--loglevel=error"], {
     cwd: dir,
     stdio: ["ignore", "ignore", "inherit"],
   });

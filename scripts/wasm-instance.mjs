@@ -3,8 +3,9 @@
 
 /**
  * Imports `url` and returns `{ module, instance }`: the module's exports and the
- * WebAssembly.Instance created while it loaded (Node's entry instantiates synchronously, so
- * the constructor is watched for the length of the import and then restored).
+ * WebAssembly.Instance it creates. Node's entry instantiates on the first call, so one call
+ * is made (with no config: refused before anything is sent) while the constructor is
+ * watched; then it is restored.
  */
 export async function importCapturingInstance(url) {
   let instance;
@@ -17,6 +18,7 @@ export async function importCapturingInstance(url) {
   });
   try {
     const module = await import(url);
+    await module.cancelPayment(undefined, "").catch(() => {});
     return { module, instance };
   } finally {
     WebAssembly.Instance = OriginalInstance;

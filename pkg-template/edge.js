@@ -1,0 +1,42 @@
+// Edge runtimes that refuse to compile WebAssembly from bytes at run time, and whose
+// bundler turns a `.wasm?module` import into a compiled WebAssembly.Module: Cloudflare
+// Workers (wrangler, condition "workerd") and the Next.js edge runtime ("edge-light").
+//
+// The module comes through a dynamic import of edge-wasm.js, on the first call. A static
+// import would make this entry an async module to Turbopack (WebAssembly imports are), and a
+// CommonJS `require("paywall-edge")` in a Next edge route would then get a promise instead of
+// the package. A failed load is tried again on the next call.
+import initWasm, { cancelPayment as rawCancel } from "./glue/web.js";
+import { PaywallError, makeCancelPayment } from "./error.js";
+
+let ready;
+let loading;
+
+async function instantiate() {
+  const { default: wasmModule } = await import("./edge-wasm.js");
+  // Not `instanceof WebAssembly.Module`: Next.js's edge sandbox hands over a module
+  // compiled in another realm, which WebAssembly.instantiate accepts all the same.
+  if (Object.prototype.toString.call(wasmModule) !== "[object WebAssembly.Module]") {
+    throw new Error(
+      `importing paywall_edge_bg.wasm?module gave ${typeof wasmModule}, not a WebAssembly.Module: ` +
+        "bundle with wrangler or Next.js, or make your bundler import .wasm files as compiled modules",
+    );
+  }
+  await initWasm({ module_or_path: wasmModule });
+  ready = rawCancel;
+  return ready;
+}
+
+function load() {
+  if (ready) return ready;
+  loading ??= instantiate().catch((error) => {
+    loading = undefined;
+    throw error;
+  });
+  return loading;
+}
+
+export { PaywallError };
+
+/** Cancels a Paywall async payment; see the package README. */
+export const cancelPayment = makeCancelPayment(load);
