@@ -10,7 +10,7 @@ SHELL := bash
 
 .PHONY: help tools browser-tools package demo www bench test lint test-rust test-wasm test-standin node-consumer \
 	test-node test-bun test-deno test-types test-workers test-chrome test-vite test-examples test-www \
-	test-fuzz test-faults test-hostile test-soak fuzz soak clean
+	test-package test-nextjs test-bundlers test-fuzz test-faults test-hostile test-soak fuzz soak clean
 
 help:
 	@echo "make demo    cancel a payment through the packed package (local stand-in, or a real"
@@ -44,7 +44,8 @@ www: package
 	@node scripts/www.mjs
 
 test: lint test-rust test-fuzz test-wasm test-chrome test-standin test-node test-bun test-deno test-types \
-	test-workers test-vite test-examples test-www test-faults test-hostile test-soak
+	test-package test-workers test-nextjs test-bundlers test-vite test-examples test-www test-faults \
+	test-hostile test-soak
 
 lint: tools
 	cargo fmt --check
@@ -94,6 +95,18 @@ test-examples: package
 
 test-types: package
 	node tests/types/check.mjs
+
+# publint and @arethetypeswrong/cli on the tarball: the exports map as npm users' tools see it.
+test-package: package
+	node --test --test-reporter=spec tests/package/
+
+# A Next.js 16 app (nodejs and edge route handlers), built with Turbopack and with webpack.
+test-nextjs: package
+	node --test --test-reporter=spec tests/nextjs/
+
+# esbuild-bundled Node servers run without node_modules; a webpack-built page in Chromium.
+test-bundlers: package browser-tools
+	node --test --test-reporter=spec tests/bundlers/
 
 # Proof under abuse (README "Behaviour under faults"): short runs here, long ones below.
 test-fuzz: tools

@@ -54,11 +54,13 @@ function isTakenFrom(snippet, source) {
 describe("the README's snippets", () => {
   const snippets = readmeSnippets();
 
-  it("cover Node, Workers, browsers and TypeScript", () => {
+  it("cover Node, Workers, browsers, Next.js and TypeScript", () => {
     assert.deepEqual(snippets.map((s) => s.file).sort(), [
       "examples/cloudflare-worker/src/index.js",
       "examples/node/cancel-payment.mjs",
       "tests/browser/vite-app/main.js",
+      "tests/nextjs/app/app/api/edge/payments/[id]/cancel/route.js",
+      "tests/nextjs/app/lib/cancel-route.js",
       "tests/types/consumer.mts",
     ]);
   });

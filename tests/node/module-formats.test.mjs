@@ -1,6 +1,7 @@
 // The package loads by name through import and require, with no init call, as one instance.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
+import fs from "node:fs";
 import path from "node:path";
 import { describe, it } from "node:test";
 import { consumerDir, loadCjs, loadEsm, successBody } from "./helpers.mjs";
@@ -54,9 +55,45 @@ describe("module formats", () => {
       }),
     );
     assert.equal(pkg.name, "paywall-edge");
-    assert.equal(pkg.exports["."].node.require, "./node.cjs");
-    assert.equal(pkg.exports["."].node.import, "./node.mjs");
+    const entries = pkg.exports["."];
+    assert.deepEqual(entries.node.require, { types: "./index.d.cts", default: "./node.cjs" });
+    assert.deepEqual(entries.node.import, { types: "./index.d.ts", default: "./node.mjs" });
+    // Edge runtimes before browsers: Next's edge runtime sets both edge-light and browser.
+    const conditions = Object.keys(entries);
+    assert.ok(conditions.indexOf("edge-light") < conditions.indexOf("browser"), conditions.join(", "));
+    assert.equal(entries["edge-light"].default, "./edge.js");
+    assert.equal(entries.workerd.default, "./edge.js");
     assert.ok(pkg.files.includes("paywall_edge_bg.wasm"));
     assert.equal(path.basename(pkg.main), "node.cjs");
+  });
+
+  it("the Node entry embeds the same module as the .wasm file, and reads no file", () => {
+    const dir = path.join(consumerDir, "node_modules", "paywall-edge");
+    const embedded = Buffer.from(
+      execFileSync(process.execPath, ["-p", 'require("./node_modules/paywall-edge/wasm-base64.cjs")'], {
+        cwd: consumerDir,
+        encoding: "utf8",
+        maxBuffer: 1 << 24,
+      }).trim(),
+      "base64",
+    );
+    assert.ok(embedded.equals(fs.readFileSync(path.join(dir, "paywall_edge_bg.wasm"))));
+    for (const file of ["node.cjs", "glue/node.cjs"]) {
+      const source = fs.readFileSync(path.join(dir, file), "utf8");
+      assert.doesNotMatch(source, /require\(["'](node:)?(fs|path)["']\)|__dirname/, file);
+    }
+  });
+
+  it("importing does not compile the module: the first call does", () => {
+    const script = `
+      const compile = WebAssembly.Module;
+      let compiled = 0;
+      WebAssembly.Module = function (...args) { compiled++; return new compile(...args); };
+      const { cancelPayment } = require("paywall-edge");
+      const before = compiled;
+      cancelPayment({}, "x").catch((e) => console.log(before, compiled, e.kind));
+    `;
+    const out = execFileSync(process.execPath, ["-e", script], { cwd: consumerDir, encoding: "utf8" });
+    assert.equal(out.trim(), "0 1 config");
   });
 });

@@ -1,0 +1,3 @@
+export { POST } from "../../../../../../lib/cancel-route.js";
+
+export const runtime = "nodejs";
