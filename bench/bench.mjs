@@ -205,8 +205,10 @@ const sizeOf = (files) => {
 };
 const sizes = {
   wasm: sizeOf(["paywall_edge_bg.wasm"]),
-  "JS for Node (node.cjs, error.cjs, glue)": sizeOf(["node.cjs", "error.cjs", "glue/node.cjs"]),
-  "JS for workerd and browsers (entry, error.js, glue)": sizeOf(["workerd.js", "error.js", "glue/web.js"]),
+  "JS for Node (node.mjs, node.cjs, error.cjs, glue)": sizeOf(["node.mjs", "node.cjs", "error.cjs", "glue/node.cjs"]),
+  "the module embedded for Node (wasm-base64.cjs)": sizeOf(["wasm-base64.cjs"]),
+  "JS for edge runtimes (edge.js, edge-wasm.js, error.js, glue)": sizeOf(["edge.js", "edge-wasm.js", "error.js", "glue/web.js"]),
+  "JS for browsers (browser.js, error.js, glue)": sizeOf(["browser.js", "error.js", "glue/web.js"]),
 };
 
 /** Bundles a one-route Worker around `client` with wrangler and reads the upload size. */
