@@ -127,7 +127,17 @@ impl<'a> Secrets<'a> {
         // Redacted again after flattening: a key split by a line break in the raw text is
         // whole only in the flattened one.
         let flat = flatten(&self.redact(raw));
-        Quoted(self.redact(&cut(&self.redact(&flat), max_chars)))
+        let mut text = self.redact(&cut(&self.redact(&flat), max_chars));
+        if text.chars().count() > max_chars + 1 {
+            // A mark longer than what it replaced pushed a short quote past its bound: cut
+            // it again (a cut only takes characters away) and make sure the ellipsis did not
+            // complete a fragment.
+            text = cut(&text, max_chars);
+            if self.holds_fragment(&text) {
+                text.clear();
+            }
+        }
+        Quoted(text)
     }
 
     /// `text` with every fragment of a secret replaced by `[redacted]`; withheld whole when
@@ -475,6 +485,20 @@ mod tests {
                 assert!(!quoted.as_str().contains("sk_live"), "{quoted}");
                 assert!(quoted.as_str().chars().count() <= limit + 1);
             }
+        }
+    }
+
+    #[test]
+    fn a_quote_stays_within_its_bound_when_a_mark_is_longer_than_the_fragment() {
+        // Found by fuzzing: a 4-byte secret cut to a 3-character quote became "[re[redacted]".
+        let secrets = Secrets::one("zzzz");
+        for max in 0..14 {
+            let quoted = secrets.quote("[rezzzz and more", max);
+            assert!(
+                quoted.as_str().chars().count() <= max + 1,
+                "{max}: {quoted}"
+            );
+            assert!(!quoted.as_str().contains("zzzz"), "{max}: {quoted}");
         }
     }
 
