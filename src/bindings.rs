@@ -14,8 +14,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::core::{
-    self, json, ActivityType, Config, ConfigOptions, Error, FieldValue, PaymentRequestId,
-    PaymentStatus,
+    self, json, ActivityType, Config, Error, FieldValue, PaymentRequestId, PaymentStatus,
 };
 use crate::transport::{self, describe_type, FetchFunction, PreparedConfig, Signal};
 
@@ -192,7 +191,7 @@ fn read_config(config: &JsValue) -> Result<Rc<PreparedConfig>, Error> {
         }
     }
     let mut fields: Vec<(&'static str, JsValue)> = Vec::new();
-    let options: ConfigOptions = core::from_fields("config", |name| {
+    let options = core::read_config_options(|name| {
         let value = match fresh.iter().find(|(read, _)| *read == name) {
             Some((_, value)) => value.clone(),
             None => read_property(config, name)?,
@@ -210,9 +209,10 @@ fn read_config(config: &JsValue) -> Result<Rc<PreparedConfig>, Error> {
     Ok(prepared)
 }
 
-/// Reads one config property; a getter or Proxy trap that throws is a config error.
+/// Reads one config property, ignoring one that only `Object.prototype` holds (see
+/// [`transport::get_own_setting`]); a getter or Proxy trap that throws is a config error.
 fn read_property(config: &JsValue, name: &'static str) -> Result<JsValue, Error> {
-    transport::get(config, name).map_err(|_| {
+    transport::get_own_setting(config, name).map_err(|_| {
         Error::config(format!(
             "reading config.{name} threw an exception; pass a plain object"
         ))

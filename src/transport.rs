@@ -50,13 +50,27 @@ mod js {
         #[wasm_bindgen(js_namespace = Reflect, js_name = get, catch)]
         pub fn get(target: &JsValue, key: &JsValue) -> Result<JsValue, JsValue>;
 
-        /// On objects of our own, which have no setters to throw.
+        /// On objects of our own, made with [`bare_object`]: no prototype, so no inherited
+        /// setter to run or to throw.
         #[wasm_bindgen(js_namespace = Reflect, js_name = set)]
         pub fn set(target: &Object, key: &JsValue, value: &JsValue) -> bool;
 
-        /// `Object.assign({}, source)` for a source of our own: a shallow copy.
+        /// `Object.assign(target, source)` for objects of our own: a shallow copy.
         #[wasm_bindgen(js_namespace = Object, js_name = assign)]
         pub fn assign(target: &Object, source: &Object) -> Object;
+
+        /// `Object.create(prototype)`; with null, an object that inherits nothing.
+        #[wasm_bindgen(js_namespace = Object, js_name = create)]
+        pub fn create(prototype: &JsValue) -> Object;
+
+        /// `Reflect.getPrototypeOf(target)`, guarded: a Proxy's trap may throw.
+        #[wasm_bindgen(js_namespace = Reflect, js_name = getPrototypeOf, catch)]
+        pub fn get_prototype_of(target: &JsValue) -> Result<JsValue, JsValue>;
+
+        /// `Object.prototype.hasOwnProperty.call(target, key)` in the form that calls no
+        /// method of the target: `Object.hasOwn`. Guarded: a Proxy's trap may throw.
+        #[wasm_bindgen(js_namespace = Object, js_name = hasOwn, catch)]
+        pub fn has_own(target: &JsValue, key: &JsValue) -> Result<bool, JsValue>;
 
         /// A function of unknown origin, called through `Function.prototype.call`.
         pub type Callable;
@@ -109,6 +123,12 @@ mod js {
         #[wasm_bindgen(thread_local_v2, js_namespace = ["Uint8Array", "prototype"], js_name = subarray)]
         pub static SUBARRAY: JsValue;
 
+        /// The global object. Not `js_sys::global()`, which prefers `self` and `window` to
+        /// `globalThis`: where a DOM emulation (jsdom, happy-dom) has defined `window` in
+        /// Node, that is the emulation's window, which has no fetch of the runtime's.
+        #[wasm_bindgen(thread_local_v2, js_name = globalThis)]
+        pub static GLOBAL: JsValue;
+
         /// A function that does nothing, to settle a promise nobody waits for.
         #[wasm_bindgen(thread_local_v2, js_namespace = Function, js_name = prototype)]
         pub static NOOP: JsValue;
@@ -148,6 +168,34 @@ pub(crate) fn get(target: &JsValue, key: &'static str) -> Result<JsValue, JsValu
 /// Sets `target[key]` on an object of our own.
 fn set(target: &Object, key: &'static str, value: &JsValue) {
     js::set(target, &js_name(key), value);
+}
+
+/// An object that inherits nothing, for what is handed to fetch (its `init` and headers).
+/// A prototype-pollution bug elsewhere in the program (a setter or a value on
+/// `Object.prototype` named `apikeyprivate`, `redirect`, `credentials`, ...) can then
+/// neither receive a key, nor throw, nor add a member that fetch would read.
+fn bare_object() -> Object {
+    js::create(&JsValue::NULL)
+}
+
+/// Reads `target[key]` as a caller's settings object should be read: a property found only
+/// on the base of its prototype chain (`Object.prototype`, of whatever realm), which is
+/// where a prototype-pollution bug elsewhere in the program puts one, counts as absent;
+/// one on the object or on a prototype of its own (a class with getters) is read with
+/// `target` as the receiver. A throwing trap or getter is an `Err`.
+pub(crate) fn get_own_setting(target: &JsValue, key: &'static str) -> Result<JsValue, JsValue> {
+    let name = js_name(key);
+    let mut holder = target.clone();
+    loop {
+        if js::has_own(&holder, &name)? {
+            return js::get(target, &name);
+        }
+        let prototype = js::get_prototype_of(&holder)?;
+        if prototype.is_null() || js::get_prototype_of(&prototype)?.is_null() {
+            return Ok(JsValue::UNDEFINED);
+        }
+        holder = prototype;
+    }
 }
 
 /// Calls `function` with `this` and `args`; a throw is an `Err`.
@@ -405,7 +453,7 @@ impl PreparedConfig {
     /// ([`HttpRequest::cancel`] builds them from it), so the first request's serve all.
     fn parts(&self, request: &HttpRequest<'_>) -> &RequestParts {
         self.parts.get_or_init(|| {
-            let headers = Object::new();
+            let headers = bare_object();
             for (name, value) in request.headers {
                 js::set(&headers, &js_name(name), &JsValue::from_str(value));
             }
@@ -429,7 +477,7 @@ pub(crate) enum FetchFunction {
 impl FetchFunction {
     /// The runtime's `fetch`, or a config error in a runtime that has none.
     pub(crate) fn global() -> Result<FetchFunction, Error> {
-        let global: JsValue = js_sys::global().into();
+        let global = js::GLOBAL.with(JsValue::clone);
         get_function(&global, "fetch")
             .map(FetchFunction::Global)
             .ok_or_else(|| {
@@ -443,7 +491,7 @@ impl FetchFunction {
     fn function_and_this(&self) -> (&JsValue, JsValue) {
         match self {
             FetchFunction::Custom(function) => (function, JsValue::UNDEFINED),
-            FetchFunction::Global(function) => (function, js_sys::global().into()),
+            FetchFunction::Global(function) => (function, js::GLOBAL.with(JsValue::clone)),
         }
     }
 
@@ -452,12 +500,26 @@ impl FetchFunction {
     }
 }
 
-/// True in a browser page (a `window` with a `document`), where private keys would be
-/// visible to every visitor. Web workers, Node, Deno, Bun and workerd are not pages.
-fn is_browser_page() -> bool {
-    let global: JsValue = js_sys::global().into();
-    let defined = |name| get(&global, name).is_ok_and(|value| !value.is_undefined());
-    defined("window") && defined("document")
+/// True in a browser: a page (a `window` with a `document`) or a web worker (dedicated,
+/// shared or service, all of which have `importScripts`), whose code and keys every visitor
+/// of the site can read. Server runtimes are recognised first, so that one that looks like a
+/// browser is not taken for one: Node and Bun (`process.versions.node`, even where a DOM
+/// emulation such as jsdom or happy-dom has defined `window` and `document`), Deno, Bun, the
+/// Next.js edge runtime (`EdgeRuntime`) and Cloudflare's workerd (its user agent).
+fn is_browser() -> bool {
+    let global = js::GLOBAL.with(JsValue::clone);
+    let value = |target: &JsValue, name| get(target, name).unwrap_or(JsValue::UNDEFINED);
+    let defined = |name| !value(&global, name).is_undefined();
+    let node_versions = value(&value(&global, "process"), "versions");
+    let user_agent = value(&value(&global, "navigator"), "userAgent");
+    let server = defined("Deno")
+        || defined("Bun")
+        || defined("EdgeRuntime")
+        || value(&node_versions, "node").is_string()
+        || user_agent.as_string().as_deref() == Some("Cloudflare-Workers");
+    let page = defined("window") && defined("document");
+    let worker = value(&global, "importScripts").is_function();
+    !server && (page || worker)
 }
 
 /// The whole call, after the bindings have read and checked its inputs.
@@ -468,7 +530,7 @@ pub(crate) async fn cancel(
     signal: Option<Signal>,
 ) -> Result<CancelResult, Error> {
     let config = &prepared.config;
-    if !config.allows_browser() && is_browser_page() {
+    if !config.allows_browser() && is_browser() {
         return Err(browser_refused());
     }
     if signal.as_ref().is_some_and(Signal::is_aborted) {
@@ -592,11 +654,11 @@ impl FetchHost<'_> {
         }
     }
 
-    /// The `init` argument of fetch: method, headers (as a plain object, which every
+    /// The `init` argument of fetch: method, headers (as a plain record, which every
     /// fetch and every test double reads), the JSON body, the deadline's signal, and
     /// `redirect: "manual"` so a redirect is reported instead of silently turning the POST
     /// into a GET. Each call gets its own headers object (a fetch may add to it), copied
-    /// from the config's template.
+    /// from the config's template. Both inherit nothing (see [`bare_object`]).
     fn request_init(
         &self,
         request: &HttpRequest<'_>,
@@ -604,12 +666,12 @@ impl FetchHost<'_> {
     ) -> Result<Object, String> {
         let parts = self.config.parts(request);
         let body = json::to_string(&request.body)?;
-        let init = Object::new();
+        let init = bare_object();
         set(&init, "method", &js_name("POST"));
         set(
             &init,
             "headers",
-            &js::assign(&Object::new(), &parts.headers),
+            &js::assign(&bare_object(), &parts.headers),
         );
         set(&init, "body", &JsValue::from_str(&body));
         set(&init, "signal", signal);

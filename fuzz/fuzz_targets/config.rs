@@ -1,10 +1,19 @@
 //! Config checking and reading on anything: a config that passes never sends a malformed
 //! URL or a header value with a control character, and never prints a key.
+//!
+//! The base address is also checked against the `url` crate, a WHATWG URL parser (as
+//! `new URL` and every fetch are): whatever `parse_base_address` accepts, the reference reads
+//! the same way and serializes exactly as we do; and a host the reference accepts is refused
+//! only for one of our documented stricter rules. Base addresses are built from structured
+//! pieces (IPv4 parts in every number form, IPv6 pieces, DNS and `xn--` labels, dot segments)
+//! as well as free text, so both parsers are pushed into their corners.
 #![no_main]
 
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
-use paywall_edge::core::{from_fields, Config, ConfigOptions, FieldValue, Secret, CANCEL_PATH};
+use paywall_edge::core::{
+    parse_base_address, read_config_options, Config, ConfigOptions, FieldValue, Secret, CANCEL_PATH,
+};
 
 #[derive(Arbitrary, Debug)]
 enum Field {
@@ -19,33 +28,442 @@ enum Field {
 
 #[derive(Arbitrary, Debug)]
 struct Input {
-    base_address: Option<String>,
+    base_address: Option<Base>,
     key: Option<String>,
     client: Option<String>,
     timeout_ms: Option<u32>,
     max_retries: Option<u32>,
     allow_browser: Option<bool>,
-    fields: [Field; 6],
+    allow_insecure_http: Option<bool>,
+    fields: [Field; 7],
+}
+
+/// A base address: free text, or built from pieces.
+#[derive(Arbitrary, Debug)]
+enum Base {
+    Free(String),
+    Built {
+        scheme: Scheme,
+        host: Host,
+        port: Option<Port>,
+        path: Vec<Segment>,
+        trailing_slashes: u8,
+    },
+}
+
+#[derive(Arbitrary, Debug)]
+enum Scheme {
+    Http,
+    Https,
+    MixedCase(bool, u8),
+    Free(String),
+}
+
+#[derive(Arbitrary, Debug)]
+enum Port {
+    Number(u32),
+    Padded(u16, u8),
+    Free(String),
+}
+
+#[derive(Arbitrary, Debug)]
+enum Segment {
+    Plain(String),
+    /// `.` or `..` in one of its spellings (`%2e`, `.%2E`, ...).
+    Dots(u8),
+    Escape(u8, bool),
+}
+
+#[derive(Arbitrary, Debug)]
+enum Host {
+    Free(String),
+    Ipv4(Vec<Ipv4Part>, bool),
+    Ipv6(Vec<Ipv6Piece>),
+    Labels(Vec<Label>, bool),
+}
+
+#[derive(Arbitrary, Debug)]
+enum Ipv4Part {
+    Decimal(u64),
+    Octal(u64),
+    Hex(u64, bool),
+    /// `0x` with no digits, which is 0.
+    HexEmpty(bool),
+    Free(String),
+}
+
+#[derive(Arbitrary, Debug)]
+enum Ipv6Piece {
+    Hex(u16, u8, bool),
+    /// An empty piece: two in a row make `::`.
+    Empty,
+    Ipv4(Vec<Ipv4Part>),
+    /// A well-formed IPv4 address, as the last 32 bits allow.
+    Dotted([u8; 4]),
+    Free(String),
+}
+
+#[derive(Arbitrary, Debug)]
+enum Label {
+    Ascii(String),
+    Known(u8),
+    Number(Ipv4Part),
+    /// `xn--` and free text.
+    Punycode(String),
+    /// `xn--` and the Punycode of these characters (encoded by the `idna` crate).
+    Idn(Vec<IdnChar>),
+}
+
+#[derive(Arbitrary, Debug)]
+enum IdnChar {
+    Any(char),
+    Ascii(u8),
+    /// A character from one of `NEAR` (the scripts we accept and their neighbours).
+    Near(u8, u16),
+}
+
+/// Blocks the IDNA rule accepts, excludes, or stops just short of.
+const NEAR: &[(u32, u32)] = &[
+    (0x00A0, 0x02FF),
+    (0x0300, 0x036F),
+    (0x0370, 0x03FF),
+    (0x0400, 0x052F),
+    (0x0530, 0x058F),
+    (0x0590, 0x06FF),
+    (0x0900, 0x0DFF),
+    (0x0E00, 0x0EFF),
+    (0x10A0, 0x10FF),
+    (0x1100, 0x11FF),
+    (0x1AB0, 0x1AFF),
+    (0x1D00, 0x1DFF),
+    (0x1E00, 0x1FFF),
+    (0x2000, 0x218F),
+    (0x2C00, 0x2D2F),
+    (0x3000, 0x30FF),
+    (0x3100, 0x31FF),
+    (0x3400, 0x4DFF),
+    (0x4E00, 0x4E7F),
+    (0x9F80, 0x9FFF),
+    (0xA640, 0xA7FF),
+    (0xA960, 0xA97F),
+    (0xAC00, 0xAC7F),
+    (0xD780, 0xD7FF),
+    (0xF900, 0xFAFF),
+    (0xFB00, 0xFDFF),
+    (0xFE00, 0xFFFF),
+    (0x10780, 0x107BF),
+    (0x1E900, 0x1E95F),
+    (0x2F800, 0x2FA1F),
+];
+
+const KNOWN_LABELS: &[&str] = &[
+    "localhost",
+    "example",
+    "com",
+    "xn--bcher-kva",
+    "xn--nxasmq6b",
+    "xn--",
+    "xn--a",
+    "xn--abc",
+    "xn--abc-",
+    "xn--zca",
+    "xn--tda",
+    "xn--mgbh0fb",
+    "xn--fsqu00a",
+    "0x",
+    "0X7F",
+    "0",
+    "00",
+    "09",
+    "127",
+    "255",
+    "256",
+    "4294967295",
+    "4294967296",
+    "_srv",
+    "a-b",
+    "-a",
+    "a-",
+    "ab--c",
+    "",
+];
+
+fn ipv4_part(part: &Ipv4Part) -> String {
+    match part {
+        Ipv4Part::Decimal(n) => format!("{}", n % 300),
+        Ipv4Part::Octal(n) => format!("0{:o}", n % 0x1_0000_0001),
+        Ipv4Part::Hex(n, upper) if *upper => format!("0X{:X}", n % 0x1_0000_0001),
+        Ipv4Part::Hex(n, _) => format!("0x{:x}", n % 0x1_0000_0001),
+        Ipv4Part::HexEmpty(upper) => (if *upper { "0X" } else { "0x" }).to_owned(),
+        Ipv4Part::Free(text) => text.clone(),
+    }
+}
+
+fn near_char(block: u8, offset: u16) -> char {
+    let (start, end) = NEAR[usize::from(block) % NEAR.len()];
+    char::from_u32(start + u32::from(offset) % (end - start + 1)).unwrap_or('a')
+}
+
+fn label(label: &Label) -> String {
+    match label {
+        Label::Ascii(text) => text.clone(),
+        Label::Known(index) => KNOWN_LABELS[usize::from(*index) % KNOWN_LABELS.len()].to_owned(),
+        Label::Number(part) => ipv4_part(part),
+        Label::Punycode(text) => format!("xn--{text}"),
+        Label::Idn(chars) => {
+            let text: String = chars
+                .iter()
+                .map(|c| match c {
+                    IdnChar::Any(c) => *c,
+                    IdnChar::Ascii(b) => char::from(b"abcxyz019-_"[usize::from(*b) % 11]),
+                    IdnChar::Near(block, offset) => near_char(*block, *offset),
+                })
+                .collect();
+            match idna::punycode::encode_str(&text) {
+                Some(encoded) => format!("xn--{encoded}"),
+                None => text,
+            }
+        }
+    }
+}
+
+fn host(host: &Host) -> String {
+    match host {
+        Host::Free(text) => text.clone(),
+        Host::Ipv4(parts, trailing_dot) => {
+            let mut text = parts.iter().map(ipv4_part).collect::<Vec<_>>().join(".");
+            if *trailing_dot {
+                text.push('.');
+            }
+            text
+        }
+        Host::Ipv6(pieces) => {
+            let pieces: Vec<String> = pieces
+                .iter()
+                .map(|piece| match piece {
+                    Ipv6Piece::Hex(n, width, upper) => {
+                        let width = usize::from(*width % 6);
+                        if *upper {
+                            format!("{n:0width$X}")
+                        } else {
+                            format!("{n:0width$x}")
+                        }
+                    }
+                    Ipv6Piece::Empty => String::new(),
+                    Ipv6Piece::Ipv4(parts) => {
+                        parts.iter().map(ipv4_part).collect::<Vec<_>>().join(".")
+                    }
+                    Ipv6Piece::Dotted([a, b, c, d]) => format!("{a}.{b}.{c}.{d}"),
+                    Ipv6Piece::Free(text) => text.clone(),
+                })
+                .collect();
+            format!("[{}]", pieces.join(":"))
+        }
+        Host::Labels(labels, trailing_dot) => {
+            let mut text = labels.iter().map(label).collect::<Vec<_>>().join(".");
+            if *trailing_dot {
+                text.push('.');
+            }
+            text
+        }
+    }
+}
+
+fn base_text(base: &Base) -> String {
+    match base {
+        Base::Free(text) => text.clone(),
+        Base::Built {
+            scheme,
+            host: built_host,
+            port,
+            path,
+            trailing_slashes,
+        } => {
+            let mut text = match scheme {
+                Scheme::Http => "http://".to_owned(),
+                Scheme::Https => "https://".to_owned(),
+                Scheme::MixedCase(secure, mask) => (if *secure { "https://" } else { "http://" })
+                    .chars()
+                    .enumerate()
+                    .map(|(i, c)| {
+                        if mask >> (i % 8) & 1 == 1 {
+                            c.to_ascii_uppercase()
+                        } else {
+                            c
+                        }
+                    })
+                    .collect(),
+                Scheme::Free(text) => text.clone(),
+            };
+            text.push_str(&host(built_host));
+            match port {
+                None => {}
+                Some(Port::Number(n)) => text.push_str(&format!(":{}", n % 70_000)),
+                Some(Port::Padded(n, zeros)) => {
+                    text.push(':');
+                    text.push_str(&"0".repeat(usize::from(zeros % 4)));
+                    text.push_str(&n.to_string());
+                }
+                Some(Port::Free(port)) => {
+                    text.push(':');
+                    text.push_str(port);
+                }
+            }
+            for segment in path {
+                text.push('/');
+                match segment {
+                    Segment::Plain(plain) => text.push_str(plain),
+                    Segment::Dots(which) => text.push_str(
+                        [
+                            ".",
+                            "..",
+                            "%2e",
+                            "%2E",
+                            ".%2e",
+                            "%2e.",
+                            "%2E%2e",
+                            ".%2E",
+                            "%2e%2E",
+                            "...",
+                            "%2e%2e%2e",
+                            "a.",
+                        ][usize::from(*which) % 12],
+                    ),
+                    Segment::Escape(byte, upper) if *upper => {
+                        text.push_str(&format!("%{byte:02X}"))
+                    }
+                    Segment::Escape(byte, _) => text.push_str(&format!("%{byte:02x}")),
+                }
+            }
+            text.push_str(&"/".repeat(usize::from(trailing_slashes % 3)));
+            text
+        }
+    }
+}
+
+/// Our parse of `text` against the reference's.
+fn check_against_reference(text: &str) {
+    let ours = parse_base_address(text);
+    if let Ok(base) = &ours {
+        let joined = base.join(CANCEL_PATH);
+        let url = url::Url::parse(&joined).unwrap_or_else(|error| {
+            panic!("{text:?}: we accept it, url refuses {joined:?}: {error}")
+        });
+        assert_eq!(url.as_str(), joined, "{text:?}");
+        assert_eq!(url.scheme(), base.scheme, "{text:?}");
+        assert_eq!(url.host_str(), Some(base.host.as_str()), "{text:?}");
+        assert_eq!(url.port(), base.port, "{text:?}");
+        assert_eq!(
+            url.path(),
+            format!("{}{CANCEL_PATH}", base.path),
+            "{text:?}"
+        );
+        // The text itself, as the reference reads it, is the same address.
+        let direct = url::Url::parse(text)
+            .unwrap_or_else(|error| panic!("{text:?}: we accept it, url refuses it: {error}"));
+        assert_eq!(direct.scheme(), base.scheme, "{text:?}");
+        assert_eq!(direct.host_str(), Some(base.host.as_str()), "{text:?}");
+        assert_eq!(direct.port(), base.port, "{text:?}");
+        assert_eq!(direct.path().trim_end_matches('/'), base.path, "{text:?}");
+        assert!(direct.query().is_none() && direct.fragment().is_none());
+        assert!(direct.username().is_empty() && direct.password().is_none());
+        let loopback = match direct.host() {
+            Some(url::Host::Domain(name)) => name == "localhost" || name == "localhost.",
+            Some(url::Host::Ipv4(address)) => address.octets()[0] == 127,
+            Some(url::Host::Ipv6(address)) => address == std::net::Ipv6Addr::LOCALHOST,
+            None => false,
+        };
+        assert_eq!(base.is_loopback, loopback, "{text:?}");
+    }
+}
+
+/// The converse, for a host alone: a host the reference accepts is refused only for one of
+/// our documented stricter rules. Limited to ASCII hosts without `%` (which we refuse
+/// outright) and without the characters that end a host.
+fn check_host_converse(host: &str) {
+    if host.is_empty()
+        || !host.bytes().all(|b| b.is_ascii_graphic())
+        || host.contains(['%', '/', '?', '#', '@', '\\'])
+        || (!host.starts_with('[') && host.contains(':'))
+        || (host.starts_with('[') && host.find(']') != Some(host.len() - 1))
+    {
+        return;
+    }
+    let text = format!("http://{host}/");
+    let Ok(url) = url::Url::parse(&text) else {
+        return;
+    };
+    if url.host_str().is_none() || url.port().is_some() || url.path() != "/" {
+        return;
+    }
+    if let Err(message) = parse_base_address(&text) {
+        const STRICTER: &[&str] = &[
+            // The whole base address: at most 2048 characters.
+            "is too long",
+            // DNS names: no punctuation but '-' and '_', no empty label, DNS lengths.
+            "has a host name with a character other than letters, digits, '-', '_' and dots",
+            "has a host name with an empty label",
+            "has a host name label longer than 63 characters",
+            "has a host name longer than 253 characters",
+            "has a host name label that starts or ends with '-'",
+            // Internationalised labels: the conservative character rule.
+            "has an internationalised host name label that starts or ends with '-'",
+            "has an internationalised host name with a character that is not supported",
+            "has a host name in a right-to-left script",
+            "has a host name label whose Punycode (xn--) is not in its canonical form",
+        ];
+        assert!(
+            STRICTER.iter().any(|reason| message.starts_with(reason)),
+            "{text:?}: url reads host {:?}, we refuse: {message}",
+            url.host_str()
+        );
+    }
 }
 
 fuzz_target!(|input: Input| {
+    let base_address = input.base_address.as_ref().map(base_text);
+    if let Some(text) = &base_address {
+        check_against_reference(text);
+    }
+    if let Some(Base::Built { host: built, .. }) = &input.base_address {
+        check_host_converse(&host(built));
+    }
+
     let options = ConfigOptions {
-        base_address: input.base_address,
+        base_address,
         api_key_private: input.key.clone().map(Secret::new),
         api_client_private: input.client.clone().map(Secret::new),
         timeout_ms: input.timeout_ms,
         max_retries: input.max_retries,
         dangerously_allow_browser: input.allow_browser,
+        dangerously_allow_insecure_http: input.allow_insecure_http,
     };
+    let base = options
+        .base_address
+        .as_deref()
+        .and_then(|text| parse_base_address(text).ok());
     if let Ok(config) = Config::from_options(options) {
         let url = config.cancel_url();
+        // Plain http only to this machine, or when the caller said so.
+        let base = base.expect("an accepted config has a base address");
+        assert!(
+            base.scheme == "https" || base.is_loopback || input.allow_insecure_http == Some(true),
+            "{url}"
+        );
         assert!(
             url.starts_with("https://") || url.starts_with("http://"),
             "{url}"
         );
         assert!(url.ends_with(CANCEL_PATH), "{url}");
         assert!(url.bytes().all(|b| b.is_ascii_graphic()), "{url:?}");
-        assert!(!url.contains(['?', '#', '@', '\\']), "{url}");
+        assert!(!url.contains(['?', '#', '\\']), "{url}");
+        // No user name or password: no '@' before the path. (An '@' in the path is a plain
+        // path character, accepted before the strict parser too.)
+        let authority = url
+            .split("://")
+            .nth(1)
+            .and_then(|rest| rest.split('/').next());
+        assert!(!authority.unwrap_or("@").contains('@'), "{url}");
         for secret in [config.api_key_private(), config.api_client_private()] {
             let value = secret.expose();
             assert!(!value.is_empty());
@@ -62,7 +480,7 @@ fuzz_target!(|input: Input| {
 
     // Reading a JS-like object field by field: whatever the fields hold, an answer, no panic.
     let mut fields = input.fields.into_iter();
-    let read = from_fields::<ConfigOptions, _>("config", |_name| {
+    let read = read_config_options(|_name| {
         Ok(match fields.next() {
             Some(Field::Missing) | None => FieldValue::Missing,
             Some(Field::Null) => FieldValue::Null,

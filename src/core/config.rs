@@ -5,6 +5,7 @@ use serde::de::{self, Deserializer, Visitor};
 use serde::Deserialize;
 use std::fmt;
 
+use super::base_address::parse_base_address;
 use super::error::Error;
 use super::secrets::Secrets;
 
@@ -106,8 +107,10 @@ impl<'de> Deserialize<'de> for Secret {
 // advice rather than as serde's generic "missing field"; the TypeScript declaration still
 // marks them required.
 pub struct ConfigOptions {
-    /// Absolute http or https URL of the Paywall API, such as
-    /// `https://test-physicalpos-api.itspaywall.com`; a trailing slash is fine.
+    /// Absolute https URL of the Paywall API, such as
+    /// `https://test-physicalpos-api.itspaywall.com`; a trailing slash is fine. `http://`
+    /// only to this machine (`localhost`, 127.0.0.0/8, `[::1]`), unless
+    /// `dangerouslyAllowInsecureHttp` is true.
     #[cfg_attr(target_arch = "wasm32", tsify(type = "string"))]
     pub base_address: Option<String>,
     /// The Private Key from the merchant panel, sent as the `apikeyprivate` header. Keep it
@@ -127,11 +130,61 @@ pub struct ConfigOptions {
     #[serde(default)]
     #[cfg_attr(target_arch = "wasm32", tsify(type = "number"))]
     pub max_retries: Option<u32>,
-    /// Allows use in a browser page, where every visitor could read the keys: for local
-    /// demos with test keys only.
+    /// Allows use in a browser (a page, or a dedicated, shared or service worker), where
+    /// every visitor could read the keys: for local demos with test keys only.
     #[serde(default)]
     #[cfg_attr(target_arch = "wasm32", tsify(type = "boolean"))]
     pub dangerously_allow_browser: Option<bool>,
+    /// Allows plain `http://` to a host other than this machine, which sends both private
+    /// keys unencrypted, readable and replayable by anyone on the path: for a test network
+    /// you trust only.
+    #[serde(default)]
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "boolean"))]
+    pub dangerously_allow_insecure_http: Option<bool>,
+}
+
+/// A setting that is a whole number: its name, its unit in messages, and the bounds its
+/// check uses, from which its messages are written too.
+pub(crate) struct WholeNumber {
+    pub(crate) field: &'static str,
+    unit: &'static str,
+    pub(crate) min: u32,
+    pub(crate) max: u32,
+}
+
+/// `timeoutMs`: 1 to [`MAX_TIMEOUT_MS`].
+pub(crate) const TIMEOUT_MS: WholeNumber = WholeNumber {
+    field: "timeoutMs",
+    unit: " of milliseconds",
+    min: 1,
+    max: MAX_TIMEOUT_MS,
+};
+
+/// `maxRetries`: 0 to [`MAX_RETRIES_LIMIT`].
+pub(crate) const MAX_RETRIES: WholeNumber = WholeNumber {
+    field: "maxRetries",
+    unit: "",
+    min: 0,
+    max: MAX_RETRIES_LIMIT,
+};
+
+impl WholeNumber {
+    /// The error for a value outside the bounds; `got` describes it.
+    pub(crate) fn refused(&self, got: &str) -> Error {
+        Error::config(format!(
+            "config.{} must be a whole number{} from {} to {}, got {got}",
+            self.field, self.unit, self.min, self.max
+        ))
+    }
+
+    /// `value`, if it is within the bounds.
+    fn checked(&self, value: u32) -> Result<u32, Error> {
+        if (self.min..=self.max).contains(&value) {
+            Ok(value)
+        } else {
+            Err(self.refused(&format!("the number {value}")))
+        }
+    }
 }
 
 /// Checked settings: a cancel built from a `Config` never sends a malformed URL or header.
@@ -164,7 +217,8 @@ impl Config {
     /// [`ErrorKind::Config`](super::ErrorKind::Config) error.
     pub fn from_options(options: ConfigOptions) -> Result<Self, Error> {
         let base_address = options.base_address.unwrap_or_default();
-        let cancel_url = cancel_url_for(&base_address)?;
+        let allow_insecure_http = options.dangerously_allow_insecure_http.unwrap_or(false);
+        let cancel_url = cancel_url_for(&base_address, allow_insecure_http)?;
         let api_key_private =
             checked_key("apiKeyPrivate", "the Private Key", options.api_key_private)?;
         let api_client_private = checked_key(
@@ -172,19 +226,9 @@ impl Config {
             "the Private Client",
             options.api_client_private,
         )?;
-        let timeout_ms = options.timeout_ms.unwrap_or(DEFAULT_TIMEOUT_MS);
-        if !(1..=MAX_TIMEOUT_MS).contains(&timeout_ms) {
-            return Err(Error::config(format!(
-                "config.timeoutMs must be a whole number of milliseconds from 1 to {MAX_TIMEOUT_MS}, \
-                 got {timeout_ms}"
-            )));
-        }
-        let max_retries = options.max_retries.unwrap_or(DEFAULT_MAX_RETRIES);
-        if max_retries > MAX_RETRIES_LIMIT {
-            return Err(Error::config(format!(
-                "config.maxRetries must be a whole number from 0 to {MAX_RETRIES_LIMIT}, got {max_retries}"
-            )));
-        }
+        let timeout_ms = TIMEOUT_MS.checked(options.timeout_ms.unwrap_or(DEFAULT_TIMEOUT_MS))?;
+        let max_retries =
+            MAX_RETRIES.checked(options.max_retries.unwrap_or(DEFAULT_MAX_RETRIES))?;
         Ok(Config {
             cancel_url,
             api_key_private,
@@ -260,10 +304,11 @@ impl TryFrom<ConfigOptions> for Config {
 /// who opens the page.
 pub fn browser_refused() -> Error {
     Error::config(
-        "paywall-edge refuses to run in a browser page: apiKeyPrivate and apiClientPrivate are \
-         private merchant keys, and every visitor of a page can read them. Call Paywall from \
-         your server or edge worker instead; set config.dangerouslyAllowBrowser to true only \
-         for a local demo with test keys",
+        "paywall-edge refuses to run in a browser, in a page or a web worker alike: \
+         apiKeyPrivate and apiClientPrivate are private merchant keys, and every visitor of a \
+         site can read what its pages and workers hold. Call Paywall from your server or edge \
+         worker instead; set config.dangerouslyAllowBrowser to true only for a local demo with \
+         test keys",
     )
 }
 
@@ -307,160 +352,28 @@ fn checked_key(field: &str, what: &str, value: Option<Secret>) -> Result<Secret,
 }
 
 /// Turns a base address into the Async Cancel URL, accepting only what every fetch
-/// implementation reads the same way: `http(s)://host[:port][/path][/]`, in ASCII, without
-/// credentials, query or fragment.
-fn cancel_url_for(base_address: &str) -> Result<String, Error> {
+/// implementation reads the same way (see [`parse_base_address`]), in its canonical form.
+fn cancel_url_for(base_address: &str, allow_insecure_http: bool) -> Result<String, Error> {
     let problem = |text: &str| {
         Error::config(format!(
             "config.baseAddress {text}; use the Paywall API address, such as {TEST_BASE_ADDRESS}"
         ))
     };
-    if base_address.is_empty() {
-        return Err(problem("is missing"));
-    }
-    if base_address.len() > MAX_SETTING_LEN {
-        return Err(problem("is too long"));
-    }
-    if !base_address.chars().all(|c| c.is_ascii_graphic()) {
-        return Err(problem(
-            "must be an ASCII URL without spaces or control characters (write an \
-             internationalised host name in its xn-- form)",
+    let base = parse_base_address(base_address).map_err(|text| problem(&text))?;
+    if base.scheme == "http" && !base.is_loopback && !allow_insecure_http {
+        return Err(Error::config(
+            "config.baseAddress uses plain http:// to a host that is not this machine: \
+             apiKeyPrivate and apiClientPrivate would cross the network unencrypted, readable \
+             and replayable by anyone on the path. Use https://, or set \
+             config.dangerouslyAllowInsecureHttp to true for a test network you trust",
         ));
     }
-    let lower = base_address.to_ascii_lowercase();
-    let (scheme, rest) = if let Some(rest) = lower.strip_prefix("https://") {
-        (
-            "https",
-            base_address.get("https://".len()..).unwrap_or(rest),
-        )
-    } else if let Some(rest) = lower.strip_prefix("http://") {
-        ("http", base_address.get("http://".len()..).unwrap_or(rest))
-    } else {
-        return Err(problem(
-            "must be an absolute URL starting with https:// (or http:// for a local server)",
-        ));
-    };
-    if rest.contains(['?', '#']) {
-        return Err(problem("must not have a query (?) or fragment (#)"));
-    }
-    if rest.contains('\\') {
-        return Err(problem("must not contain a backslash"));
-    }
-    // `split_at_checked` rather than `split_at`: no panic path, even one that cannot be hit.
-    let (authority, path) = rest
-        .find('/')
-        .and_then(|slash| rest.split_at_checked(slash))
-        .unwrap_or((rest, ""));
-    if authority.contains('@') {
-        return Err(problem(
-            "must not contain a user name or password (Paywall authenticates with the private \
-             keys)",
-        ));
-    }
-    check_authority(authority).map_err(|text| problem(&text))?;
-    let path = path.trim_end_matches('/');
-    check_path(path).map_err(|text| problem(&text))?;
-    if path.to_ascii_lowercase().ends_with(CANCEL_PATH) {
+    if base.path.to_ascii_lowercase().ends_with(CANCEL_PATH) {
         return Err(problem(&format!(
             "is the address of the API, not of the endpoint: leave out {CANCEL_PATH}"
         )));
     }
-    Ok(format!("{scheme}://{authority}{path}{CANCEL_PATH}"))
-}
-
-/// `host[:port]`, where host is a DNS name, an IPv4 address or a bracketed IPv6 address.
-fn check_authority(authority: &str) -> Result<(), String> {
-    if authority.is_empty() {
-        return Err("has no host name".into());
-    }
-    let port = if let Some(bracketed) = authority.strip_prefix('[') {
-        let Some((address, after)) = bracketed.split_once(']') else {
-            return Err("has an IPv6 address without its closing ]".into());
-        };
-        let is_ipv6 = !address.is_empty()
-            && address
-                .chars()
-                .all(|c| c.is_ascii_hexdigit() || c == ':' || c == '.');
-        if !is_ipv6 {
-            return Err("has a malformed IPv6 address".into());
-        }
-        match after.strip_prefix(':') {
-            Some(port) => Some(port),
-            None if after.is_empty() => None,
-            None => return Err("has text after the IPv6 address".into()),
-        }
-    } else {
-        let (host, port) = match authority.split_once(':') {
-            Some((host, port)) => (host, Some(port)),
-            None => (authority, None),
-        };
-        let is_host_name = !host.is_empty()
-            && !host.starts_with(['.', '-'])
-            && !host.as_bytes().windows(2).any(|pair| pair == b"..")
-            && host
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'));
-        if !is_host_name {
-            return Err("has a malformed host name".into());
-        }
-        port
-    };
-    if let Some(port) = port {
-        let valid = (1..=5).contains(&port.len())
-            && port.chars().all(|c| c.is_ascii_digit())
-            && port.parse::<u32>().is_ok_and(|n| (1..=65_535).contains(&n));
-        if !valid {
-            return Err("has a port that is not a number from 1 to 65535".into());
-        }
-    }
-    Ok(())
-}
-
-/// A path prefix (for a proxy in front of Paywall): segments of URL-safe characters with
-/// well-formed %XX escapes, and no `.` or `..` segments that a URL parser would rewrite.
-fn check_path(path: &str) -> Result<(), String> {
-    for segment in path.split('/').skip(1) {
-        if segment.is_empty() || segment == "." || segment == ".." {
-            return Err("has an empty, . or .. path segment".into());
-        }
-        let bytes = segment.as_bytes();
-        let mut index = 0;
-        while let Some(&byte) = bytes.get(index) {
-            if byte == b'%' {
-                let escape = bytes.get(index + 1..index + 3);
-                if !escape.is_some_and(|pair| pair.iter().all(u8::is_ascii_hexdigit)) {
-                    return Err("has a malformed %-escape in its path".into());
-                }
-                index += 3;
-                continue;
-            }
-            let allowed = byte.is_ascii_alphanumeric()
-                || matches!(
-                    byte,
-                    b'-' | b'.'
-                        | b'_'
-                        | b'~'
-                        | b'!'
-                        | b'$'
-                        | b'&'
-                        | b'\''
-                        | b'('
-                        | b')'
-                        | b'*'
-                        | b'+'
-                        | b','
-                        | b';'
-                        | b'='
-                        | b':'
-                        | b'@'
-                );
-            if !allowed {
-                return Err("has a character in its path that must be %-escaped".into());
-            }
-            index += 1;
-        }
-    }
-    Ok(())
+    Ok(base.join(CANCEL_PATH))
 }
 
 #[cfg(test)]
@@ -575,6 +488,54 @@ mod tests {
         let mut bad = options(TEST_BASE_ADDRESS);
         bad.api_client_private = Some(Secret::new("x\ny"));
         assert!(config_error(bad).starts_with("config.apiClientPrivate"));
+    }
+
+    #[test]
+    fn plain_http_goes_only_to_this_machine_unless_the_caller_opts_in() {
+        for local in [
+            "http://localhost:8080",
+            "http://127.0.0.1",
+            "http://127.200.0.9:1",
+            "http://0x7f.1:80",
+            "http://[::1]:9000",
+        ] {
+            assert!(Config::from_options(options(local)).is_ok(), "{local}");
+        }
+        let remote = "http://test-physicalpos-api.itspaywall.com";
+        let message = config_error(options(remote));
+        assert!(message.contains("plain http://"), "{message}");
+        assert!(
+            message.contains("dangerouslyAllowInsecureHttp"),
+            "{message}"
+        );
+        let mut opted_in = options(remote);
+        opted_in.dangerously_allow_insecure_http = Some(true);
+        assert_eq!(
+            Config::from_options(opted_in).unwrap().cancel_url(),
+            "http://test-physicalpos-api.itspaywall.com/api/payment/async/cancel"
+        );
+    }
+
+    #[test]
+    fn range_messages_are_written_from_the_bounds_the_checks_use() {
+        let mut zero = options(TEST_BASE_ADDRESS);
+        zero.timeout_ms = Some(0);
+        assert_eq!(
+            config_error(zero),
+            format!(
+                "config.timeoutMs must be a whole number of milliseconds from 1 to \
+                 {MAX_TIMEOUT_MS}, got the number 0"
+            )
+        );
+        let mut many = options(TEST_BASE_ADDRESS);
+        many.max_retries = Some(u32::MAX);
+        assert_eq!(
+            config_error(many),
+            format!(
+                "config.maxRetries must be a whole number from 0 to {MAX_RETRIES_LIMIT}, got the \
+                 number 4294967295"
+            )
+        );
     }
 
     #[test]

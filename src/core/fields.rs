@@ -2,15 +2,15 @@
 //!
 //! A JS caller's `config` may be a plain object, a class instance with getters, a frozen
 //! object, an object whose fields live on its prototype, or a Proxy whose traps throw.
-//! The host reads exactly the fields the serde type declares, one property read each
-//! (guarded, so a throwing getter becomes an error value), and hands them here as
-//! [`FieldValue`]s. This module turns them into the serde type with messages that name the
-//! field and never quote a string value (it might be a key).
+//! The host reads exactly the fields named here, one property read each (guarded, so a
+//! throwing getter becomes an error value), and hands them here as [`FieldValue`]s, which
+//! this module turns into [`ConfigOptions`] with plain typed reads: messages name the field,
+//! state the range the check uses, and never quote a string value (it might be a key).
+//!
+//! The config is not a wire type: reading it needs no serde deserializer, which would cost
+//! the WebAssembly module a second monomorphised one beside the envelope's.
 
-use serde::de::{self, DeserializeOwned, DeserializeSeed, IntoDeserializer, MapAccess, Visitor};
-use serde::forward_to_deserialize_any;
-
-use super::decode_error::DecodeProblem;
+use super::config::{ConfigOptions, Secret, WholeNumber, MAX_RETRIES, TIMEOUT_MS};
 use super::error::Error;
 
 /// One property of the caller's object, as the host read it.
@@ -34,7 +34,20 @@ pub enum FieldValue {
 }
 
 impl FieldValue {
-    /// Describes the value for a message without quoting strings.
+    /// The kind of the value, for a message about a field that may hold a key: a key given
+    /// as a number or a boolean by mistake is still a key, and is not printed.
+    fn kind(&self) -> &'static str {
+        match self {
+            FieldValue::Missing => "undefined",
+            FieldValue::Null => "null",
+            FieldValue::Bool(_) => "a boolean",
+            FieldValue::Number(_) => "a number",
+            FieldValue::String(_) | FieldValue::LongString(_) => "a string",
+            FieldValue::Other(what) => what,
+        }
+    }
+
+    /// Describes the value for a message, whole numbers included; strings are not quoted.
     fn describe(&self) -> String {
         match self {
             FieldValue::Missing => "undefined".into(),
@@ -47,15 +60,20 @@ impl FieldValue {
     }
 }
 
-/// A number as JS would print it, for whole numbers; fractions are only named, since
-/// printing them would pull float formatting (some 15 KB) into the WebAssembly module.
+/// A number as JS would print it, for whole numbers; others are described, since printing
+/// them would pull float formatting (some 15 KB) into the WebAssembly module.
 fn describe_number(n: f64) -> String {
     const SAFE: f64 = 9_007_199_254_740_991.0; // Number.MAX_SAFE_INTEGER
     if n.is_nan() {
         "NaN".into()
     } else if n.is_infinite() {
         if n > 0.0 { "Infinity" } else { "-Infinity" }.into()
-    } else if n.fract() == 0.0 && n.abs() <= SAFE {
+    } else if n > SAFE {
+        // 1e300 is whole (every double that large is), but too large to be written exactly.
+        "a number larger than 9007199254740991".into()
+    } else if n < -SAFE {
+        "a number smaller than -9007199254740991".into()
+    } else if n.fract() == 0.0 {
         // Exact: a whole number within the safe range converts without loss.
         format!("the number {}", n as i64)
     } else {
@@ -63,243 +81,83 @@ fn describe_number(n: f64) -> String {
     }
 }
 
-/// Builds a `T` from the fields `read` returns, one call per field `T` declares.
-///
-/// `object` names the object in messages (`"config"`). `read` may fail (a getter threw);
-/// its error is returned as is. Any other problem is an
-/// [`ErrorKind::Config`](super::ErrorKind::Config) error that names the field.
-pub fn from_fields<T, R>(object: &str, read: R) -> Result<T, Error>
-where
-    T: DeserializeOwned,
-    R: FnMut(&'static str) -> Result<FieldValue, Error>,
-{
-    let mut failure = None;
-    let deserializer = ObjectDeserializer {
-        object,
-        read,
-        failure: &mut failure,
-    };
-    match T::deserialize(deserializer) {
-        Ok(value) => Ok(value),
-        Err(DecodeProblem(message)) => Err(failure.unwrap_or_else(|| Error::config(message))),
-    }
-}
-
-struct ObjectDeserializer<'a, R> {
-    object: &'a str,
-    read: R,
-    /// Where a failed read's own error is kept, so it is returned unchanged.
-    failure: &'a mut Option<Error>,
-}
-
-impl<'de, R> de::Deserializer<'de> for ObjectDeserializer<'_, R>
+/// Reads the settings of a caller's config through `read`, which returns one field's value
+/// (or the error of a failed read, returned unchanged); every field is asked for once, in
+/// the order of [`ConfigOptions`].
+pub fn read_config_options<R>(mut read: R) -> Result<ConfigOptions, Error>
 where
     R: FnMut(&'static str) -> Result<FieldValue, Error>,
 {
-    type Error = DecodeProblem;
-
-    fn deserialize_struct<V: Visitor<'de>>(
-        self,
-        _name: &'static str,
-        fields: &'static [&'static str],
-        visitor: V,
-    ) -> Result<V::Value, DecodeProblem> {
-        visitor.visit_map(Fields {
-            object: self.object,
-            names: fields.iter(),
-            read: self.read,
-            failure: self.failure,
-            current: None,
-        })
-    }
-
-    fn deserialize_any<V: Visitor<'de>>(self, _visitor: V) -> Result<V::Value, DecodeProblem> {
-        Err(DecodeProblem(format!(
-            "{} can only be read into a struct",
-            self.object
-        )))
-    }
-
-    forward_to_deserialize_any! {
-        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
-        bytes byte_buf option unit unit_struct newtype_struct seq tuple
-        tuple_struct map enum identifier ignored_any
-    }
+    Ok(ConfigOptions {
+        base_address: text(&mut read, "baseAddress")?,
+        api_key_private: text(&mut read, "apiKeyPrivate")?.map(Secret::new),
+        api_client_private: text(&mut read, "apiClientPrivate")?.map(Secret::new),
+        timeout_ms: whole_number(&mut read, &TIMEOUT_MS)?,
+        max_retries: whole_number(&mut read, &MAX_RETRIES)?,
+        dangerously_allow_browser: flag(&mut read, "dangerouslyAllowBrowser")?,
+        dangerously_allow_insecure_http: flag(&mut read, "dangerouslyAllowInsecureHttp")?,
+    })
 }
 
-struct Fields<'a, R> {
-    object: &'a str,
-    names: std::slice::Iter<'static, &'static str>,
-    read: R,
-    failure: &'a mut Option<Error>,
-    current: Option<(&'static str, FieldValue)>,
+/// The error for a field whose value is not of the kind it must be; `got` describes it.
+fn wrong(field: &str, expected: &str, got: &str) -> Error {
+    Error::config(format!("config.{field} must be {expected}, got {got}"))
 }
 
-impl<'de, R> MapAccess<'de> for Fields<'_, R>
+/// A string setting; absent (`undefined` or `null`) is `None`.
+fn text<R>(read: &mut R, field: &'static str) -> Result<Option<String>, Error>
 where
     R: FnMut(&'static str) -> Result<FieldValue, Error>,
 {
-    type Error = DecodeProblem;
-
-    fn next_key_seed<K: DeserializeSeed<'de>>(
-        &mut self,
-        seed: K,
-    ) -> Result<Option<K::Value>, DecodeProblem> {
-        for &name in self.names.by_ref() {
-            let value = match (self.read)(name) {
-                Ok(value) => value,
-                Err(error) => {
-                    let message = error.message().to_owned();
-                    *self.failure = Some(error);
-                    return Err(DecodeProblem(message));
-                }
-            };
-            if value != FieldValue::Missing {
-                self.current = Some((name, value));
-                return seed.deserialize(name.into_deserializer()).map(Some);
-            }
-        }
-        Ok(None)
-    }
-
-    fn next_value_seed<V: DeserializeSeed<'de>>(
-        &mut self,
-        seed: V,
-    ) -> Result<V::Value, DecodeProblem> {
-        let Some((name, value)) = self.current.take() else {
-            return Err(DecodeProblem(format!(
-                "{} was read out of order",
-                self.object
-            )));
-        };
-        seed.deserialize(ValueDeserializer(value))
-            .map_err(|DecodeProblem(problem)| {
-                DecodeProblem(format!("{}.{name} {problem}", self.object))
-            })
+    match read(field)? {
+        FieldValue::Missing | FieldValue::Null => Ok(None),
+        FieldValue::String(value) => Ok(Some(value)),
+        FieldValue::LongString(length) => Err(Error::config(format!(
+            "config.{field} is too long to be a valid setting ({length} characters)"
+        ))),
+        other => Err(wrong(field, "a string", other.kind())),
     }
 }
 
-/// One field's value. Its errors say what the field must be; [`Fields`] prefixes the name.
-struct ValueDeserializer(FieldValue);
-
-impl ValueDeserializer {
-    fn expected(&self, what: &str) -> DecodeProblem {
-        DecodeProblem(format!("must be {what}, got {}", self.0.describe()))
-    }
-
-    /// The value as a whole number within `min..=max`. The bounds are integers so that the
-    /// message formats no float.
-    fn whole_number(&self, min: i64, max: i64) -> Result<f64, DecodeProblem> {
-        // Every bound used here (the 32-bit ranges) is exact as an f64.
-        let (low, high) = (min as f64, max as f64);
-        match self.0 {
-            FieldValue::Number(n) if n.fract() == 0.0 && (low..=high).contains(&n) => Ok(n),
-            _ => Err(self.expected(&format!("a whole number from {min} to {max}"))),
+/// A whole-number setting within the bounds of `setting`; absent is `None`.
+fn whole_number<R>(read: &mut R, setting: &WholeNumber) -> Result<Option<u32>, Error>
+where
+    R: FnMut(&'static str) -> Result<FieldValue, Error>,
+{
+    match read(setting.field)? {
+        FieldValue::Missing | FieldValue::Null => Ok(None),
+        // Exact: the value is whole and within the bounds, which fit a u32.
+        FieldValue::Number(n)
+            if n.fract() == 0.0
+                && (f64::from(setting.min)..=f64::from(setting.max)).contains(&n) =>
+        {
+            Ok(Some(n as u32))
         }
+        other => Err(setting.refused(&other.describe())),
     }
 }
 
-macro_rules! whole_number {
-    ($($method:ident $visit:ident $ty:ty;)*) => {$(
-        fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeProblem> {
-            // The casts are exact: the value is whole and inside the type's range.
-            let n = self.whole_number(i64::from(<$ty>::MIN), i64::from(<$ty>::MAX))?;
-            visitor.$visit(n as $ty)
-        }
-    )*};
-}
-
-impl<'de> de::Deserializer<'de> for ValueDeserializer {
-    type Error = DecodeProblem;
-
-    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeProblem> {
-        match self.0 {
-            FieldValue::Missing | FieldValue::Null => visitor.visit_none(),
-            FieldValue::Bool(b) => visitor.visit_bool(b),
-            FieldValue::Number(n) => visitor.visit_f64(n),
-            FieldValue::String(s) => visitor.visit_string(s),
-            FieldValue::LongString(length) => Err(DecodeProblem(format!(
-                "is too long to be a valid setting ({length} characters)"
-            ))),
-            FieldValue::Other(what) => Err(de::Error::invalid_type(
-                de::Unexpected::Other(what),
-                &visitor,
-            )),
-        }
-    }
-
-    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeProblem> {
-        match self.0 {
-            FieldValue::Missing | FieldValue::Null => visitor.visit_none(),
-            _ => visitor.visit_some(self),
-        }
-    }
-
-    fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeProblem> {
-        match self.0 {
-            FieldValue::Bool(b) => visitor.visit_bool(b),
-            _ => Err(self.expected("true or false")),
-        }
-    }
-
-    fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeProblem> {
-        match self.0 {
-            FieldValue::String(s) => visitor.visit_string(s),
-            FieldValue::LongString(length) => Err(DecodeProblem(format!(
-                "is too long to be a valid setting ({length} characters)"
-            ))),
-            _ => Err(self.expected("a string")),
-        }
-    }
-
-    fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeProblem> {
-        self.deserialize_string(visitor)
-    }
-
-    fn deserialize_f64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeProblem> {
-        match self.0 {
-            FieldValue::Number(n) if n.is_finite() => visitor.visit_f64(n),
-            _ => Err(self.expected("a finite number")),
-        }
-    }
-
-    fn deserialize_f32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeProblem> {
-        self.deserialize_f64(visitor)
-    }
-
-    fn deserialize_ignored_any<V: Visitor<'de>>(
-        self,
-        visitor: V,
-    ) -> Result<V::Value, DecodeProblem> {
-        visitor.visit_unit()
-    }
-
-    whole_number! {
-        deserialize_u8 visit_u8 u8;
-        deserialize_u16 visit_u16 u16;
-        deserialize_u32 visit_u32 u32;
-        deserialize_i8 visit_i8 i8;
-        deserialize_i16 visit_i16 i16;
-        deserialize_i32 visit_i32 i32;
-    }
-
-    forward_to_deserialize_any! {
-        i64 i128 u64 u128 char bytes byte_buf unit unit_struct newtype_struct seq tuple
-        tuple_struct map struct enum identifier
+/// A true-or-false setting; absent is `None`.
+fn flag<R>(read: &mut R, field: &'static str) -> Result<Option<bool>, Error>
+where
+    R: FnMut(&'static str) -> Result<FieldValue, Error>,
+{
+    match read(field)? {
+        FieldValue::Missing | FieldValue::Null => Ok(None),
+        FieldValue::Bool(value) => Ok(Some(value)),
+        other => Err(wrong(field, "true or false", &other.describe())),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{ConfigOptions, ErrorKind};
+    use crate::ErrorKind;
     use std::collections::HashMap;
 
     fn read_options(fields: &[(&str, FieldValue)]) -> Result<ConfigOptions, Error> {
         let map: HashMap<&str, FieldValue> = fields.iter().cloned().collect();
-        from_fields("config", |name| {
-            Ok(map.get(name).cloned().unwrap_or(FieldValue::Missing))
-        })
+        read_config_options(|name| Ok(map.get(name).cloned().unwrap_or(FieldValue::Missing)))
     }
 
     fn message(fields: &[(&str, FieldValue)]) -> String {
@@ -309,9 +167,9 @@ mod tests {
     }
 
     #[test]
-    fn reads_every_declared_field_once_and_nothing_else() {
+    fn reads_every_field_once_by_the_name_its_serde_form_uses() {
         let mut asked = Vec::new();
-        let _: ConfigOptions = from_fields("config", |name| {
+        read_config_options(|name| {
             asked.push(name);
             Ok(FieldValue::Missing)
         })
@@ -324,9 +182,30 @@ mod tests {
                 "apiClientPrivate",
                 "timeoutMs",
                 "maxRetries",
-                "dangerouslyAllowBrowser"
+                "dangerouslyAllowBrowser",
+                "dangerouslyAllowInsecureHttp",
             ]
         );
+        // The same names, read by serde (which the TypeScript declaration comes from), give
+        // the same settings: the two cannot drift apart.
+        let json = serde_json::json!({
+            "baseAddress": "https://a.example", "apiKeyPrivate": "k-1", "apiClientPrivate": "c-1",
+            "timeoutMs": 1500, "maxRetries": 3, "dangerouslyAllowBrowser": true,
+            "dangerouslyAllowInsecureHttp": true,
+        });
+        let by_serde: ConfigOptions = serde_json::from_value(json.clone()).unwrap();
+        let by_fields = read_config_options(|name| {
+            Ok(match &json[name] {
+                serde_json::Value::String(text) => FieldValue::String(text.clone()),
+                serde_json::Value::Number(n) => FieldValue::Number(n.as_f64().unwrap()),
+                serde_json::Value::Bool(flag) => FieldValue::Bool(*flag),
+                _ => FieldValue::Missing,
+            })
+        })
+        .unwrap();
+        assert_eq!(format!("{by_serde:?}"), format!("{by_fields:?}"));
+        assert_eq!(by_fields.dangerously_allow_insecure_http, Some(true));
+        assert_eq!(by_fields.timeout_ms, Some(1500));
     }
 
     #[test]
@@ -350,27 +229,39 @@ mod tests {
     }
 
     #[test]
-    fn wrong_types_name_the_field_and_never_quote_strings() {
+    fn messages_name_the_field_state_its_range_and_never_quote_strings() {
         let cases = [
             (
                 ("timeoutMs", FieldValue::String("sk-secret-value".into())),
-                "config.timeoutMs must be a whole number from 0 to 4294967295, got a string",
+                "config.timeoutMs must be a whole number of milliseconds from 1 to 2147483647, got a string",
             ),
             (
                 ("timeoutMs", FieldValue::Number(1.5)),
-                "config.timeoutMs must be a whole number from 0 to 4294967295, got a number with a fractional part",
+                "config.timeoutMs must be a whole number of milliseconds from 1 to 2147483647, got a number with a fractional part",
+            ),
+            (
+                ("timeoutMs", FieldValue::Number(0.0)),
+                "config.timeoutMs must be a whole number of milliseconds from 1 to 2147483647, got the number 0",
             ),
             (
                 ("maxRetries", FieldValue::Number(-1.0)),
-                "config.maxRetries must be a whole number from 0 to 4294967295, got the number -1",
+                "config.maxRetries must be a whole number from 0 to 10, got the number -1",
+            ),
+            (
+                ("maxRetries", FieldValue::Number(1e300)),
+                "config.maxRetries must be a whole number from 0 to 10, got a number larger than 9007199254740991",
+            ),
+            (
+                ("maxRetries", FieldValue::Number(-1e300)),
+                "config.maxRetries must be a whole number from 0 to 10, got a number smaller than -9007199254740991",
             ),
             (
                 ("timeoutMs", FieldValue::Number(f64::INFINITY)),
-                "config.timeoutMs must be a whole number from 0 to 4294967295, got Infinity",
+                "config.timeoutMs must be a whole number of milliseconds from 1 to 2147483647, got Infinity",
             ),
             (
                 ("maxRetries", FieldValue::Number(f64::NAN)),
-                "config.maxRetries must be a whole number from 0 to 4294967295, got NaN",
+                "config.maxRetries must be a whole number from 0 to 10, got NaN",
             ),
             (
                 ("apiKeyPrivate", FieldValue::Number(12345.0)),
@@ -388,6 +279,10 @@ mod tests {
                 ("dangerouslyAllowBrowser", FieldValue::String("yes".into())),
                 "config.dangerouslyAllowBrowser must be true or false, got a string",
             ),
+            (
+                ("dangerouslyAllowInsecureHttp", FieldValue::Number(1.0)),
+                "config.dangerouslyAllowInsecureHttp must be true or false, got the number 1",
+            ),
         ];
         for (field, expected) in cases {
             assert_eq!(message(&[field]), expected);
@@ -397,7 +292,7 @@ mod tests {
     #[test]
     fn a_failed_read_is_returned_unchanged_and_stops_reading() {
         let mut asked = 0;
-        let error = from_fields::<ConfigOptions, _>("config", |name| {
+        let error = read_config_options(|name| {
             asked += 1;
             if name == "apiKeyPrivate" {
                 Err(Error::config("reading config.apiKeyPrivate threw"))

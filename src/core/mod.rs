@@ -4,6 +4,7 @@
 //! Nothing here touches JavaScript: the core compiles and is tested natively with
 //! `cargo test`, and the same code runs inside the WebAssembly module.
 
+mod base_address;
 mod cancel;
 mod codes;
 mod config;
@@ -19,6 +20,7 @@ mod secrets;
 mod text;
 mod wire;
 
+pub use base_address::{parse_base_address, BaseAddress};
 pub use cancel::{
     cancel_with, interpret, Host, HttpRequest, HttpResponse, SendFailure, MAX_BODY_BYTES,
 };
@@ -28,7 +30,7 @@ pub use config::{
     DEFAULT_TIMEOUT_MS, MAX_RETRIES_LIMIT, MAX_TIMEOUT_MS, TEST_BASE_ADDRESS,
 };
 pub use error::{Error, ErrorKind, Result};
-pub use fields::{from_fields, FieldValue};
+pub use fields::{read_config_options, FieldValue};
 pub use payment_request_id::PaymentRequestId;
 pub use retry::{
     delay_before_retry, is_retried_automatically, is_retryable_status, parse_http_date,

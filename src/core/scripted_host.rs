@@ -63,6 +63,7 @@ pub fn config(key: &str, client: &str, max_retries: u32) -> Result<Config, Error
         timeout_ms: Some(1_000),
         max_retries: Some(max_retries),
         dangerously_allow_browser: None,
+        dangerously_allow_insecure_http: None,
     })
 }
 

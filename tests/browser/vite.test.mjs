@@ -7,8 +7,9 @@ import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
+import { build as esbuild } from "esbuild";
 import { installTarball, newestTarball, root } from "../../scripts/tarball.mjs";
-import { startStandIn } from "../../standin/server.mjs";
+import { createPayment, startStandIn } from "../../standin/server.mjs";
 import { SCENARIOS, STANDIN_KEYS } from "../../standin/scenarios.mjs";
 import { launchChromium, watchForProblems } from "./chromium.mjs";
 
@@ -58,10 +59,24 @@ describe("the package in a Vite-built page in Chromium", () => {
 
   before(async () => {
     installTarball(newestTarball(), app);
-    for (const file of ["index.html", "main.js"]) {
+    for (const file of ["index.html", "main.js", "worker.js"]) {
       fs.copyFileSync(path.join(root, "tests", "browser", "vite-app", file), path.join(app, file));
     }
     execFileSync(vite, ["build", "--logLevel", "warn"], { cwd: app, stdio: ["ignore", "inherit", "inherit"] });
+    // The service worker, which Vite does not build from the page: bundled by esbuild from
+    // the same worker.js, at the site's root, with the module it fetches beside it.
+    await esbuild({
+      entryPoints: [path.join(app, "worker.js")],
+      bundle: true,
+      format: "esm",
+      platform: "browser",
+      outfile: path.join(app, "dist", "service-worker.js"),
+      logLevel: "warning",
+    });
+    fs.copyFileSync(
+      path.join(app, "node_modules", "paywall-edge", "paywall_edge_bg.wasm"),
+      path.join(app, "dist", "paywall_edge_bg.wasm"),
+    );
     standIn = await startStandIn();
     preview = await startPreview();
     browser = await launchChromium();
@@ -135,7 +150,7 @@ describe("the package in a Vite-built page in Chromium", () => {
     assert.equal(outcome.isPaywallError, true);
     assert.equal(outcome.error.kind, "config");
     assert.match(outcome.error.message, /private merchant keys/);
-    assert.match(outcome.error.message, /every visitor of a page can read them/);
+    assert.match(outcome.error.message, /every visitor of a site can read/);
     assert.match(outcome.error.message, /dangerouslyAllowBrowser/);
     assert.equal(standIn.requests.length, before);
   });
@@ -162,5 +177,39 @@ describe("the package in a Vite-built page in Chromium", () => {
   it("loads the module once and logs no errors", () => {
     assert.equal(wasmRequests.length, 1);
     assert.deepEqual(problems, []);
+  });
+
+  for (const kind of ["dedicated", "shared", "service"]) {
+    it(`refuses private keys in a ${kind} worker that did not opt in, and cancels in one that did`, async () => {
+      const before = standIn.requests.length;
+      const refused = await page.evaluate(
+        ([k, c, i]) => window.runInWorker(k, c, i),
+        [kind, config({ dangerouslyAllowBrowser: undefined }), SCENARIOS.demoPayment1.paymentRequestId],
+      );
+      assert.equal(refused.isPaywallError, true, JSON.stringify(refused));
+      assert.equal(refused.error.kind, "config");
+      assert.match(refused.error.message, /web worker/);
+      assert.equal(standIn.requests.length, before, "nothing was sent");
+      const id = await createPayment(standIn.url, { merchantUniqueCode: `WORKER-${kind}` });
+      const allowed = await page.evaluate(([k, c, i]) => window.runInWorker(k, c, i), [kind, config(), id]);
+      assert.equal(allowed.ok, true, JSON.stringify(allowed));
+      assert.equal(allowed.result.paymentRequestId, id);
+    });
+  }
+
+  it("a polluted Object.prototype does not lift the refusal", async () => {
+    const outcome = await page.evaluate(
+      async ([c, i]) => {
+        Object.prototype.dangerouslyAllowBrowser = true;
+        try {
+          return await window.runCancel(c, i);
+        } finally {
+          delete Object.prototype.dangerouslyAllowBrowser;
+        }
+      },
+      [config({ dangerouslyAllowBrowser: undefined }), SCENARIOS.demoPayment1.paymentRequestId],
+    );
+    assert.equal(outcome.error.kind, "config", JSON.stringify(outcome));
+    assert.match(outcome.error.message, /dangerouslyAllowBrowser/);
   });
 });

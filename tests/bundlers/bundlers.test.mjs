@@ -152,7 +152,9 @@ describe("a page built by webpack 5 from the browser entry, in Chromium", () => 
   before(async () => {
     installTarball(newestTarball(), app);
     fs.mkdirSync(path.join(app, "src"));
-    fs.copyFileSync(path.join(root, "tests", "browser", "vite-app", "main.js"), path.join(app, "src", "index.js"));
+    const pageSource = path.join(root, "tests", "browser", "vite-app");
+    fs.copyFileSync(path.join(pageSource, "main.js"), path.join(app, "src", "index.js"));
+    fs.copyFileSync(path.join(pageSource, "worker.js"), path.join(app, "src", "worker.js"));
     // No webpack config: what webpack does by default is what a user gets first.
     execFileSync(path.join(root, "node_modules", ".bin", "webpack"), ["--mode", "production"], {
       cwd: app,

@@ -1,6 +1,7 @@
 // Shared by the Node suite: loading the installed package, the stand-in, and small
 // assertions every file needs.
 import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -116,4 +117,21 @@ export function useStandIn({ before, after }) {
     await holder.standIn.close();
   });
   return () => holder.standIn;
+}
+
+/**
+ * Runs `script` (a file beside this one) in a fresh process of the runtime running the suite
+ * (node, bun or deno), with `env` added, and resolves to the JSON it prints last. For what
+ * must not happen in the suite's own process: measuring one call's memory, polluting
+ * Object.prototype, defining browser globals.
+ */
+export function runInOwnProcess(script, env = {}) {
+  const file = path.join(path.dirname(new URL(import.meta.url).pathname), script);
+  const args = RUNTIME === "deno" ? ["run", "--allow-all", file] : [file];
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, args, { env: { ...process.env, ...env }, timeout: 120_000 }, (error, stdout, stderr) => {
+      if (error) reject(new Error(`${script} failed: ${error.message}\n${stderr}`));
+      else resolve(JSON.parse(stdout.trim().split("\n").pop()));
+    });
+  });
 }

@@ -5,11 +5,8 @@
 // reading such an answer whole costs hundreds of megabytes (a gzip answer of 300 KB
 // inflates to 300 MB).
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { after, before, describe, it } from "node:test";
-import { RUNTIME, configFor, idOf, loadEsm, rejection, successBody, useStandIn } from "./helpers.mjs";
+import { configFor, idOf, loadEsm, rejection, runInOwnProcess, successBody, useStandIn } from "./helpers.mjs";
 
 const { cancelPayment, PaywallError } = await loadEsm();
 const LIMIT = 64 * 1024;
@@ -17,22 +14,12 @@ const ID = idOf("demoPayment1");
 /** Far below what reading the answers whole costs, far above what a bounded read does. */
 const MEMORY_MARGIN_MB = 150;
 
-const CHILD = path.join(path.dirname(fileURLToPath(import.meta.url)), "peak-memory-child.mjs");
-
 /**
- * Cancels a stand-in scenario in a fresh process of the runtime running this suite, and
- * resolves to `{ kind, message, growthMB }`: the error and the peak growth of its RSS.
+ * Cancels a stand-in scenario in a fresh process (peak-memory-child.mjs) and resolves to
+ * `{ kind, message, growthMB }`: the error and the peak growth of that process's RSS.
  */
-function cancelInOwnProcess(standIn, scenario) {
-  const args = RUNTIME === "deno" ? ["run", "--allow-all", CHILD] : [CHILD];
-  const env = { ...process.env, PAYWALL_BASE_ADDRESS: standIn.url, PAYMENT_REQUEST_ID: idOf(scenario) };
-  return new Promise((resolve, reject) => {
-    execFile(process.execPath, args, { env, timeout: 120_000 }, (error, stdout, stderr) => {
-      if (error) reject(new Error(`the child process failed: ${error.message}\n${stderr}`));
-      else resolve(JSON.parse(stdout.trim().split("\n").pop()));
-    });
-  });
-}
+const cancelInOwnProcess = (standIn, scenario) =>
+  runInOwnProcess("peak-memory-child.mjs", { PAYWALL_BASE_ADDRESS: standIn.url, PAYMENT_REQUEST_ID: idOf(scenario) });
 
 /** A success envelope for ID padded with white space to exactly `bytes` bytes. */
 function envelopeOfSize(bytes) {

@@ -16,4 +16,24 @@ window.runCancel = async (config, paymentRequestId) => {
   }
 };
 
+/** The same call made in a web worker of this page: "dedicated", "shared" or "service". */
+window.runInWorker = async (kind, config, paymentRequestId) => {
+  let target;
+  if (kind === "dedicated") {
+    target = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
+  } else if (kind === "shared") {
+    target = new SharedWorker(new URL("./worker.js", import.meta.url), { type: "module" }).port;
+  } else {
+    // Built apart from the page (tests/browser/vite.test.mjs), at the site's root.
+    await navigator.serviceWorker.register("/service-worker.js", { type: "module" });
+    target = (await navigator.serviceWorker.ready).active;
+  }
+  const channel = new MessageChannel();
+  const answer = new Promise((resolve) => {
+    channel.port1.onmessage = (event) => resolve(event.data);
+  });
+  target.postMessage([config, paymentRequestId], [channel.port2]);
+  return answer;
+};
+
 document.querySelector("#state").textContent = "ready";

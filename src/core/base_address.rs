@@ -1,0 +1,1364 @@
+//! The base address, read strictly: only `http(s)://host[:port][/path][/]` that every fetch
+//! implementation reads the same way, kept in the form the WHATWG URL standard (`new URL`)
+//! serializes it to.
+//!
+//! The host follows the standard's host parser for special schemes, with stricter rules where
+//! the standard is lax and no real API address needs the laxness:
+//!
+//! - `[...]` is the standard's IPv6 parser, serialized as the standard does.
+//! - a host whose last label is a number (decimal, or `0x` hex) is an IPv4 address, in any of
+//!   the standard's number forms (`0x7f.1`, `2130706433`, `0177.0.0.1`), serialized dotted.
+//! - anything else is a DNS name of labels of `[a-z0-9_-]` (after lowercasing), 1 to 63
+//!   characters, not starting or ending with `-`, at most 253 characters in all, with one
+//!   trailing dot allowed. The standard also allows punctuation such as `!` or `$`, empty
+//!   labels and longer names; these are refused here, as is `%` anywhere in a host.
+//! - a label starting with `xn--` must be the canonical Punycode of a label that holds a
+//!   non-ASCII character, all of whose characters pass [`is_idn_char`]: a conservative
+//!   whitelist of lowercase letters of scripts whose letters need no normalization
+//!   ([`IDN_LETTERS`]); right-to-left scripts are refused.
+//!
+//! The path keeps its %-escapes as written, as `new URL` does; `.` and `..` segments in any
+//! spelling the standard resolves (`%2e`, `.%2E`, ...) are refused, since the URL parser would
+//! rewrite the path.
+
+use std::fmt::Write as _;
+use std::ops::RangeInclusive;
+
+/// Longest base address accepted; real ones are far shorter.
+const MAX_LEN: usize = 2048;
+
+/// A base address that every fetch implementation reads the same way, in its canonical
+/// (WHATWG-serialized) form.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BaseAddress {
+    /// `https` or `http`, lowercase.
+    pub scheme: &'static str,
+    /// The host as the WHATWG URL standard serializes it: a lowercase DNS name (a trailing dot
+    /// kept), dotted-decimal IPv4, or a bracketed compressed lowercase IPv6 address.
+    pub host: String,
+    /// The port when one was given and it is not the scheme's default (WHATWG drops 80 for
+    /// http and 443 for https).
+    pub port: Option<u16>,
+    /// The path prefix without a trailing slash (`""` or `"/paywall/v1"`), its %-escapes kept
+    /// exactly as written, as `new URL` keeps them.
+    pub path: String,
+    /// True for a loopback host: `localhost`, any 127.0.0.0/8 address (in any IPv4 number
+    /// form), `[::1]` (in any spelling).
+    pub is_loopback: bool,
+}
+
+impl BaseAddress {
+    /// The absolute URL of `path` (which starts with '/') below this base address:
+    /// `scheme://host[:port]{self.path}{path}`.
+    pub fn join(&self, path: &str) -> String {
+        let mut url = format!("{}://{}", self.scheme, self.host);
+        if let Some(port) = self.port {
+            let _ = write!(url, ":{port}");
+        }
+        url.push_str(&self.path);
+        url.push_str(path);
+        url
+    }
+}
+
+/// Parses `text`; the error is a problem in words, without a subject (such as "has a host name
+/// that is not a valid IPv4 address: a part is over 255"), for the caller to prefix with the
+/// setting's name. It never quotes the input, which might be a key pasted by mistake.
+pub fn parse_base_address(text: &str) -> Result<BaseAddress, String> {
+    parse(text).map_err(String::from)
+}
+
+fn parse(text: &str) -> Result<BaseAddress, &'static str> {
+    if text.is_empty() {
+        return Err("is missing");
+    }
+    if text.len() > MAX_LEN {
+        return Err("is too long");
+    }
+    if !text.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(
+            "must be an ASCII URL without spaces or control characters (write an \
+             internationalised host name in its xn-- form)",
+        );
+    }
+    let prefixed = |scheme: &str| {
+        text.get(..scheme.len())
+            .filter(|head| head.eq_ignore_ascii_case(scheme))
+            .and_then(|_| text.get(scheme.len()..))
+    };
+    let (scheme, default_port, rest) = if let Some(rest) = prefixed("https://") {
+        ("https", 443, rest)
+    } else if let Some(rest) = prefixed("http://") {
+        ("http", 80, rest)
+    } else {
+        return Err(
+            "must be an absolute URL starting with https:// (or http:// for a local server)",
+        );
+    };
+    if rest.contains(['?', '#']) {
+        return Err("must not have a query (?) or fragment (#)");
+    }
+    if rest.contains('\\') {
+        return Err("must not contain a backslash");
+    }
+    let (authority, path) = rest
+        .find('/')
+        .and_then(|slash| rest.split_at_checked(slash))
+        .unwrap_or((rest, ""));
+    if authority.contains('@') {
+        return Err(
+            "must not contain a user name or password (Paywall authenticates with the private \
+             keys)",
+        );
+    }
+    let (host, is_loopback, port) = if let Some(bracketed) = authority.strip_prefix('[') {
+        let (inside, after) = bracketed
+            .split_once(']')
+            .ok_or("has an IPv6 address without its closing ]")?;
+        let port = match after.strip_prefix(':') {
+            Some(port) => Some(port),
+            None if after.is_empty() => None,
+            None => return Err("has text after the IPv6 address"),
+        };
+        let address =
+            parse_ipv6(inside.as_bytes()).ok_or("has an IPv6 address that is not valid")?;
+        (
+            serialize_ipv6(&address),
+            address == [0, 0, 0, 0, 0, 0, 0, 1],
+            port,
+        )
+    } else {
+        let (host, port) = match authority.split_once(':') {
+            Some((host, port)) => (host, Some(port)),
+            None => (authority, None),
+        };
+        let (host, is_loopback) = parse_host(host)?;
+        (host, is_loopback, port)
+    };
+    let port = match port {
+        None => None,
+        Some(port) => {
+            let number = Some(port)
+                .filter(|port| {
+                    (1..=5).contains(&port.len()) && port.bytes().all(|b| b.is_ascii_digit())
+                })
+                .and_then(|port| port.parse::<u16>().ok())
+                .filter(|&number| number != 0)
+                .ok_or("has a port that is not a number from 1 to 65535")?;
+            Some(number).filter(|&number| number != default_port)
+        }
+    };
+    let path = path.trim_end_matches('/');
+    check_path(path)?;
+    Ok(BaseAddress {
+        scheme,
+        host,
+        port,
+        path: path.to_owned(),
+        is_loopback,
+    })
+}
+
+/// A host that is not bracketed: an IPv4 address when it ends in a number, else a DNS name.
+/// Returns the serialized host and whether it is a loopback host.
+fn parse_host(host: &str) -> Result<(String, bool), &'static str> {
+    if host.is_empty() {
+        return Err("has no host name");
+    }
+    if host.contains('%') {
+        return Err("has a %-escape in its host name");
+    }
+    let host = host.to_ascii_lowercase();
+    if ends_in_a_number(&host) {
+        let [a, b, c, d] = parse_ipv4(&host)?.to_be_bytes();
+        let [a, b, c, d] = [a, b, c, d].map(u32::from);
+        return Ok((format!("{a}.{b}.{c}.{d}"), a == 127));
+    }
+    check_domain(&host)?;
+    let is_loopback = host == "localhost" || host == "localhost.";
+    Ok((host, is_loopback))
+}
+
+/// The WHATWG "ends in a number" rule: the last label (ignoring one trailing empty label) is
+/// all decimal digits, or `0x` followed by zero or more hex digits.
+fn ends_in_a_number(host: &str) -> bool {
+    let name = host.strip_suffix('.').unwrap_or(host);
+    let start = name
+        .bytes()
+        .rposition(|b| b == b'.')
+        .map_or(0, |dot| dot + 1);
+    let last = name.get(start..).unwrap_or("");
+    (!last.is_empty() && last.bytes().all(|b| b.is_ascii_digit()))
+        || last
+            .strip_prefix("0x")
+            .is_some_and(|hex| hex.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// The WHATWG IPv4 parser, for a lowercase host: 1 to 4 parts, each decimal, octal (leading
+/// 0) or hex (0x); all but the last at most 255, the last filling the remaining bytes.
+fn parse_ipv4(host: &str) -> Result<u32, &'static str> {
+    let host = host.strip_suffix('.').unwrap_or(host);
+    let count = host.split('.').count();
+    if count > 4 {
+        return Err("has a host name that is not a valid IPv4 address: it has more than 4 parts");
+    }
+    let mut address: u32 = 0;
+    for (index, part) in host.split('.').enumerate() {
+        let number = parse_ipv4_number(part)?;
+        if index + 1 < count {
+            let byte = u8::try_from(number).map_err(|_| {
+                "has a host name that is not a valid IPv4 address: a part is over 255"
+            })?;
+            address |= u32::from(byte) << (24 - 8 * index);
+        } else {
+            // The last part fills the 5 - count bytes left: below 256^(5 - count).
+            let last = u32::try_from(number)
+                .ok()
+                .filter(|&last| count == 1 || last >> (8 * (5 - count)) == 0)
+                .ok_or(
+                    "has a host name that is not a valid IPv4 address: its last part is too \
+                     large for the bytes left",
+                )?;
+            address |= last;
+        }
+    }
+    Ok(address)
+}
+
+/// The WHATWG IPv4 number parser; saturates instead of growing without bound (anything that
+/// large is refused anyway).
+fn parse_ipv4_number(part: &str) -> Result<u64, &'static str> {
+    if part.is_empty() {
+        return Err("has a host name that is not a valid IPv4 address: a part is empty");
+    }
+    let (digits, radix) = if let Some(hex) = part.strip_prefix("0x") {
+        (hex, 16)
+    } else if let Some(octal) = part.strip_prefix('0').filter(|octal| !octal.is_empty()) {
+        (octal, 8)
+    } else {
+        (part, 10)
+    };
+    digits.chars().try_fold(0u64, |value, c| {
+        let digit = c.to_digit(radix).ok_or(
+            "has a host name that is not a valid IPv4 address: a part is not a decimal, octal \
+             (0...) or hexadecimal (0x...) number (a host name ending in a number is an IPv4 \
+             address)",
+        )?;
+        Ok(value
+            .saturating_mul(u64::from(radix))
+            .saturating_add(u64::from(digit)))
+    })
+}
+
+/// The WHATWG IPv6 parser, for the text between the brackets.
+fn parse_ipv6(input: &[u8]) -> Option<[u16; 8]> {
+    let at = |pointer: usize| input.get(pointer).copied();
+    let mut address = [0u16; 8];
+    let mut piece_index = 0;
+    let mut compress = None;
+    let mut pointer = 0;
+    if at(0) == Some(b':') {
+        if at(1) != Some(b':') {
+            return None;
+        }
+        pointer = 2;
+        piece_index = 1;
+        compress = Some(1);
+    }
+    while let Some(c) = at(pointer) {
+        if piece_index == 8 {
+            return None;
+        }
+        if c == b':' {
+            if compress.is_some() {
+                return None;
+            }
+            pointer += 1;
+            piece_index += 1;
+            compress = Some(piece_index);
+            continue;
+        }
+        let (mut value, mut length) = (0u16, 0);
+        while let Some(digit) = at(pointer)
+            .filter(|_| length < 4)
+            .and_then(|b| char::from(b).to_digit(16))
+        {
+            value = value * 0x10 + digit as u16;
+            pointer += 1;
+            length += 1;
+        }
+        match at(pointer) {
+            Some(b'.') => {
+                // An IPv4 address in the last 32 bits: 4 decimal parts of 0-255, no leading 0.
+                if length == 0 || piece_index > 6 {
+                    return None;
+                }
+                pointer -= length;
+                let mut numbers_seen = 0;
+                while let Some(c) = at(pointer) {
+                    if numbers_seen > 0 {
+                        if c == b'.' && numbers_seen < 4 {
+                            pointer += 1;
+                        } else {
+                            return None;
+                        }
+                    }
+                    let mut ipv4_piece: Option<u16> = None;
+                    while let Some(digit) = at(pointer).filter(u8::is_ascii_digit) {
+                        let number = u16::from(digit - b'0');
+                        ipv4_piece = match ipv4_piece {
+                            None => Some(number),
+                            Some(0) => return None,
+                            Some(piece) => Some(piece * 10 + number),
+                        };
+                        if ipv4_piece > Some(255) {
+                            return None;
+                        }
+                        pointer += 1;
+                    }
+                    let slot = address.get_mut(piece_index)?;
+                    *slot = *slot * 0x100 + ipv4_piece?;
+                    numbers_seen += 1;
+                    if numbers_seen == 2 || numbers_seen == 4 {
+                        piece_index += 1;
+                    }
+                }
+                if numbers_seen != 4 {
+                    return None;
+                }
+                break;
+            }
+            Some(b':') => {
+                pointer += 1;
+                at(pointer)?;
+            }
+            Some(_) => return None,
+            None => {}
+        }
+        *address.get_mut(piece_index)? = value;
+        piece_index += 1;
+    }
+    match compress {
+        // The pieces after `::` move to the end; the zeros they leave fill the gap.
+        Some(compress) => {
+            let (mut swaps, mut index) = (piece_index - compress, 7);
+            while index != 0 && swaps > 0 {
+                let moved = address.get(compress + swaps - 1).copied()?;
+                let target = address.get_mut(index)?;
+                let zero = *target;
+                *target = moved;
+                *address.get_mut(compress + swaps - 1)? = zero;
+                index -= 1;
+                swaps -= 1;
+            }
+        }
+        None if piece_index != 8 => return None,
+        None => {}
+    }
+    Some(address)
+}
+
+/// The WHATWG IPv6 serializer, with brackets: lowercase hex without leading zeros, the first
+/// longest run of two or more zero pieces written `::`.
+fn serialize_ipv6(address: &[u16; 8]) -> String {
+    let (mut compress, mut run_start, mut run_len) = (None, 0, 0);
+    for (index, &piece) in address.iter().enumerate() {
+        if piece != 0 {
+            run_len = 0;
+            continue;
+        }
+        if run_len == 0 {
+            run_start = index;
+        }
+        run_len += 1;
+        if run_len > 1 && compress.is_none_or(|(_, len)| run_len > len) {
+            compress = Some((run_start, run_len));
+        }
+    }
+    let mut out = String::from("[");
+    let mut skip = 0;
+    for (index, piece) in address.iter().enumerate() {
+        if skip > 0 {
+            skip -= 1;
+            continue;
+        }
+        if let Some((_, len)) = compress.filter(|&(start, _)| start == index) {
+            out.push_str(if index == 0 { "::" } else { ":" });
+            skip = len - 1;
+            continue;
+        }
+        let _ = write!(out, "{:x}", u32::from(*piece));
+        if index != 7 {
+            out.push(':');
+        }
+    }
+    out.push(']');
+    out
+}
+
+/// A lowercase DNS name: `[a-z0-9_-]` labels, `xn--` labels checked as Punycode.
+fn check_domain(host: &str) -> Result<(), &'static str> {
+    let name = host.strip_suffix('.').unwrap_or(host);
+    if name.len() > 253 {
+        return Err("has a host name longer than 253 characters");
+    }
+    for label in name.split('.') {
+        if label.is_empty() {
+            return Err("has a host name with an empty label (two dots in a row, or a dot first)");
+        }
+        if label.len() > 63 {
+            return Err("has a host name label longer than 63 characters");
+        }
+        if !label
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+        {
+            return Err(
+                "has a host name with a character other than letters, digits, '-', '_' and dots",
+            );
+        }
+        if label.starts_with('-') || label.ends_with('-') {
+            return Err("has a host name label that starts or ends with '-'");
+        }
+        if let Some(punycode) = label.strip_prefix("xn--") {
+            check_idn_label(punycode)?;
+        }
+    }
+    Ok(())
+}
+
+/// The part of an `xn--` label after the prefix: canonical Punycode of a label with a non-ASCII
+/// character, every character of which passes [`is_idn_char`].
+fn check_idn_label(punycode: &str) -> Result<(), &'static str> {
+    let label = punycode_decode(punycode.as_bytes())
+        .ok_or("has a host name label that is not valid Punycode (xn--)")?;
+    if label.iter().all(char::is_ascii) {
+        return Err("has a host name label that is Punycode (xn--) of plain ASCII");
+    }
+    if punycode_encode(&label).as_deref() != Some(punycode) {
+        return Err("has a host name label whose Punycode (xn--) is not in its canonical form");
+    }
+    if label.first() == Some(&'-')
+        || label.last() == Some(&'-')
+        || (label.get(2) == Some(&'-') && label.get(3) == Some(&'-'))
+    {
+        return Err(
+            "has an internationalised host name label that starts or ends with '-', or has '--' \
+             as its 3rd and 4th characters",
+        );
+    }
+    if label
+        .iter()
+        .any(|c| RIGHT_TO_LEFT.iter().any(|range| range.contains(c)))
+    {
+        return Err(
+            "has a host name in a right-to-left script: right-to-left internationalised host \
+             names are not supported",
+        );
+    }
+    if !label.iter().all(|&c| is_idn_char(c)) {
+        return Err(
+            "has an internationalised host name with a character that is not supported (only \
+             lowercase letters of the Latin, Greek, Cyrillic, Armenian, Georgian, Han, kana and \
+             Hangul scripts are)",
+        );
+    }
+    Ok(())
+}
+
+/// Blocks of right-to-left scripts (Hebrew, Arabic, Syriac, Thaana, NKo, Samaritan, Mandaic,
+/// their presentation forms, and the right-to-left areas of the supplementary planes): a host
+/// with one of these is a "Bidi domain name" with extra rules that are not implemented here.
+const RIGHT_TO_LEFT: [RangeInclusive<char>; 5] = [
+    '\u{590}'..='\u{8FF}',
+    '\u{FB1D}'..='\u{FDFF}',
+    '\u{FE70}'..='\u{FEFF}',
+    '\u{10800}'..='\u{10FFF}',
+    '\u{1E800}'..='\u{1EFFF}',
+];
+
+/// The non-ASCII characters an internationalised label may hold, as runs `(first, last, step)`
+/// (a step of 2 takes every other code point: the lowercase half of alternating case pairs).
+///
+/// The rule they spell out (the test `idn_letters_are_the_documented_rule` regenerates them):
+/// every character that is alphabetic and not uppercase in these old, fully assigned blocks of
+/// scripts whose letters are all precomposed: Latin-1 letters, Latin Extended-A and -B, IPA
+/// (U+00E0-02AF), Greek lowercase (U+0390-03CE), Cyrillic (U+0400-0527), Armenian lowercase
+/// (U+0561-0586), Georgian (U+10D0-10FA), Latin Extended Additional (U+1E00-1EFF), Hiragana
+/// (U+3041-3096, U+309D-309E), Katakana (U+30A1-30FA, U+30FC-30FE), CJK Unified Ideographs as
+/// of Unicode 3.0 (U+3400-4DB5, U+4E00-9FA5) and Hangul syllables (U+AC00-D7A3); less the
+/// letters IDNA maps to something else (ĳ ŀ ŉ ſ, the titlecase digraphs U+01C4-01CC and
+/// U+01F1-01F3, ẚ ẛ) and the IDNA deviation characters ß and ς, which older (transitional)
+/// implementations map.
+///
+/// Each of these is an IDNA "valid" character, a starter that nothing composes with (so any
+/// string of them is in NFC), not a combining mark, and left-to-right: checked for every one,
+/// alone, after `a` and doubled, with the `url` crate, Node's `new URL` and Python's Unicode
+/// data. Stricter than WHATWG, which accepts every IDNA "valid" character in NFC: this
+/// refuses non-ASCII digits, combining marks (so most Indic and Southeast Asian scripts),
+/// polytonic Greek, compatibility characters, newer and historic scripts, and right-to-left
+/// scripts. A fixed table rather than `char::is_alphabetic`: smaller, and a newer Unicode
+/// version in std cannot widen it.
+const IDN_LETTERS: [(u16, u16, u16); 54] = [
+    (0x00E0, 0x00F6, 1),
+    (0x00F8, 0x00FF, 1),
+    (0x0101, 0x0131, 2),
+    (0x0135, 0x0137, 2),
+    (0x0138, 0x013E, 2),
+    (0x0142, 0x0148, 2),
+    (0x014B, 0x0177, 2),
+    (0x017A, 0x0180, 2),
+    (0x0183, 0x0185, 2),
+    (0x0188, 0x0188, 1),
+    (0x018C, 0x018D, 1),
+    (0x0192, 0x0192, 1),
+    (0x0195, 0x0195, 1),
+    (0x0199, 0x019B, 1),
+    (0x019E, 0x019E, 1),
+    (0x01A1, 0x01A5, 2),
+    (0x01A8, 0x01AA, 2),
+    (0x01AB, 0x01AD, 2),
+    (0x01B0, 0x01B0, 1),
+    (0x01B4, 0x01B6, 2),
+    (0x01B9, 0x01BB, 1),
+    (0x01BD, 0x01C3, 1),
+    (0x01CE, 0x01DC, 2),
+    (0x01DD, 0x01EF, 2),
+    (0x01F0, 0x01F0, 1),
+    (0x01F5, 0x01F5, 1),
+    (0x01F9, 0x0233, 2),
+    (0x0234, 0x0239, 1),
+    (0x023C, 0x023C, 1),
+    (0x023F, 0x0240, 1),
+    (0x0242, 0x0242, 1),
+    (0x0247, 0x024F, 2),
+    (0x0250, 0x02AF, 1),
+    (0x0390, 0x0390, 1),
+    (0x03AC, 0x03C1, 1),
+    (0x03C3, 0x03CE, 1),
+    (0x0430, 0x045F, 1),
+    (0x0461, 0x0481, 2),
+    (0x048B, 0x04BF, 2),
+    (0x04C2, 0x04CE, 2),
+    (0x04CF, 0x0527, 2),
+    (0x0561, 0x0586, 1),
+    (0x10D0, 0x10FA, 1),
+    (0x1E01, 0x1E95, 2),
+    (0x1E96, 0x1E99, 1),
+    (0x1E9C, 0x1E9D, 1),
+    (0x1E9F, 0x1EFF, 2),
+    (0x3041, 0x3096, 1),
+    (0x309D, 0x309E, 1),
+    (0x30A1, 0x30FA, 1),
+    (0x30FC, 0x30FE, 1),
+    (0x3400, 0x4DB5, 1),
+    (0x4E00, 0x9FA5, 1),
+    (0xAC00, 0xD7A3, 1),
+];
+
+/// The characters accepted in a decoded internationalised label: ASCII lowercase letters,
+/// digits and `-`, and [`IDN_LETTERS`].
+fn is_idn_char(c: char) -> bool {
+    if c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' {
+        return true;
+    }
+    let Ok(code) = u16::try_from(u32::from(c)) else {
+        return false;
+    };
+    IDN_LETTERS
+        .iter()
+        .any(|&(first, last, step)| (first..=last).contains(&code) && (code - first) % step == 0)
+}
+
+// Punycode (RFC 3492) parameters.
+const BASE: u32 = 36;
+const T_MIN: u32 = 1;
+const T_MAX: u32 = 26;
+const SKEW: u32 = 38;
+const DAMP: u32 = 700;
+const INITIAL_BIAS: u32 = 72;
+const INITIAL_N: u32 = 0x80;
+
+/// The bias adaptation of RFC 3492, section 6.1.
+fn adapt(delta: u32, points: u32, first: bool) -> u32 {
+    let mut delta = delta / if first { DAMP } else { 2 };
+    delta += delta / points.max(1);
+    let mut k = 0;
+    while delta > (BASE - T_MIN) * T_MAX / 2 {
+        delta /= BASE - T_MIN;
+        k += BASE;
+    }
+    k + (BASE - T_MIN + 1) * delta / (delta + SKEW)
+}
+
+/// The threshold of RFC 3492 for the digit at position `k`.
+fn threshold(k: u32, bias: u32) -> u32 {
+    k.saturating_sub(bias).clamp(T_MIN, T_MAX)
+}
+
+/// The Punycode decoder of RFC 3492, section 6.2, for lowercase input; `None` when the input
+/// is not Punycode (a bad digit, an unfinished number, an overflow, a code point that is not a
+/// character).
+fn punycode_decode(input: &[u8]) -> Option<Vec<char>> {
+    let (basic, extended) = match input.iter().rposition(|&b| b == b'-') {
+        Some(delimiter) => (input.get(..delimiter)?, input.get(delimiter + 1..)?),
+        None => (&[][..], input),
+    };
+    let mut output: Vec<char> = basic.iter().map(|&b| char::from(b)).collect();
+    let (mut n, mut i, mut bias) = (INITIAL_N, 0u32, INITIAL_BIAS);
+    let mut digits = extended.iter();
+    let mut next = digits.next();
+    while next.is_some() {
+        let old_i = i;
+        let (mut weight, mut k) = (1u32, BASE);
+        loop {
+            let digit = match *next? {
+                b @ b'a'..=b'z' => b - b'a',
+                b @ b'0'..=b'9' => b - b'0' + 26,
+                _ => return None,
+            };
+            let digit = u32::from(digit);
+            next = digits.next();
+            i = i.checked_add(digit.checked_mul(weight)?)?;
+            let t = threshold(k, bias);
+            if digit < t {
+                break;
+            }
+            weight = weight.checked_mul(BASE - t)?;
+            k = k.checked_add(BASE)?;
+        }
+        let length = u32::try_from(output.len()).ok()? + 1;
+        bias = adapt(i - old_i, length, old_i == 0);
+        n = n.checked_add(i / length)?;
+        i %= length;
+        output.insert(usize::try_from(i).ok()?, char::from_u32(n)?);
+        i += 1;
+    }
+    Some(output)
+}
+
+/// The Punycode encoder of RFC 3492, section 6.3; `None` on overflow.
+fn punycode_encode(input: &[char]) -> Option<String> {
+    let digit = |d: u32| {
+        char::from(if d < 26 {
+            b'a' + d as u8
+        } else {
+            b'0' + (d - 26) as u8
+        })
+    };
+    let mut output: String = input.iter().filter(|c| c.is_ascii()).collect();
+    let basic = u32::try_from(output.len()).ok()?;
+    if basic > 0 {
+        output.push('-');
+    }
+    let (mut n, mut delta, mut bias, mut handled) = (INITIAL_N, 0u32, INITIAL_BIAS, basic);
+    while let Some(m) = input
+        .iter()
+        .map(|&c| u32::from(c))
+        .filter(|&c| c >= n)
+        .min()
+    {
+        delta = delta.checked_add((m - n).checked_mul(handled + 1)?)?;
+        n = m;
+        for &c in input {
+            let c = u32::from(c);
+            if c < n {
+                delta = delta.checked_add(1)?;
+            } else if c == n {
+                let (mut q, mut k) = (delta, BASE);
+                loop {
+                    let t = threshold(k, bias);
+                    if q < t {
+                        break;
+                    }
+                    output.push(digit(t + (q - t) % (BASE - t)));
+                    q = (q - t) / (BASE - t);
+                    k += BASE;
+                }
+                output.push(digit(q));
+                bias = adapt(delta, handled + 1, handled == basic);
+                delta = 0;
+                handled += 1;
+            }
+        }
+        delta = delta.checked_add(1)?;
+        n = n.checked_add(1)?;
+    }
+    Some(output)
+}
+
+/// A path prefix (for a proxy in front of Paywall): segments of URL-safe characters with
+/// well-formed %XX escapes, and no `.` or `..` segment, in any spelling that a URL parser
+/// would resolve (`%2e`, `.%2E`, ...).
+fn check_path(path: &str) -> Result<(), &'static str> {
+    for segment in path.split('/').skip(1) {
+        let is_dot = [".", "%2e", "..", ".%2e", "%2e.", "%2e%2e"]
+            .iter()
+            .any(|dots| segment.eq_ignore_ascii_case(dots));
+        if segment.is_empty() || is_dot {
+            return Err("has an empty, . or .. path segment (%2e counts as a dot)");
+        }
+        let bytes = segment.as_bytes();
+        let mut index = 0;
+        while let Some(&byte) = bytes.get(index) {
+            if byte == b'%' {
+                let escape = bytes.get(index + 1..index + 3);
+                if !escape.is_some_and(|pair| pair.iter().all(u8::is_ascii_hexdigit)) {
+                    return Err("has a malformed %-escape in its path");
+                }
+                index += 3;
+                continue;
+            }
+            let allowed = byte.is_ascii_alphanumeric()
+                || matches!(
+                    byte,
+                    b'-' | b'.'
+                        | b'_'
+                        | b'~'
+                        | b'!'
+                        | b'$'
+                        | b'&'
+                        | b'\''
+                        | b'('
+                        | b')'
+                        | b'*'
+                        | b'+'
+                        | b','
+                        | b';'
+                        | b'='
+                        | b':'
+                        | b'@'
+                );
+            if !allowed {
+                return Err("has a character in its path that must be %-escaped");
+            }
+            index += 1;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parsed(text: &str) -> BaseAddress {
+        parse_base_address(text).unwrap_or_else(|error| panic!("{text}: {error}"))
+    }
+
+    fn host(text: &str) -> String {
+        parsed(text).host
+    }
+
+    fn refusal(text: &str) -> String {
+        match parse_base_address(text) {
+            Ok(base) => panic!("{text} was accepted as {base:?}"),
+            Err(error) => error,
+        }
+    }
+
+    fn refused_saying(cases: &[(&str, &str)]) {
+        for (text, says) in cases {
+            let message = refusal(text);
+            assert!(message.contains(says), "{text}: {message}");
+        }
+    }
+
+    #[test]
+    fn serializes_scheme_host_port_and_path_canonically() {
+        assert_eq!(
+            parsed("HTTP://0x7F.1:80/"),
+            BaseAddress {
+                scheme: "http",
+                host: "127.0.0.1".into(),
+                port: None,
+                path: String::new(),
+                is_loopback: true,
+            }
+        );
+        assert_eq!(
+            parsed("hTTpS://Proxy.Example:8443/Paywall/v1//"),
+            BaseAddress {
+                scheme: "https",
+                host: "proxy.example".into(),
+                port: Some(8443),
+                path: "/Paywall/v1".into(),
+                is_loopback: false,
+            }
+        );
+        assert_eq!(host("https://[0:0:0:0:0:ffff:7f00:1]"), "[::ffff:7f00:1]");
+    }
+
+    #[test]
+    fn joins_a_path_below_the_base_address() {
+        assert_eq!(
+            parsed("https://example.com:8443/a%2fb/").join("/api/x"),
+            "https://example.com:8443/a%2fb/api/x"
+        );
+        assert_eq!(parsed("http://[::1]").join("/x"), "http://[::1]/x");
+        assert_eq!(parsed("http://h").join("/"), "http://h/");
+    }
+
+    #[test]
+    fn drops_only_the_default_port_of_the_scheme() {
+        assert_eq!(parsed("http://h:80").port, None);
+        assert_eq!(parsed("http://h:00080").port, None);
+        assert_eq!(parsed("https://h:443").port, None);
+        assert_eq!(parsed("https://h:80").port, Some(80));
+        assert_eq!(parsed("http://h:443").port, Some(443));
+        assert_eq!(parsed("http://h:65535").port, Some(65535));
+        assert_eq!(parsed("http://[::1]:8080").port, Some(8080));
+    }
+
+    #[test]
+    fn refuses_ports_outside_1_to_65535() {
+        for text in [
+            "http://h:0",
+            "http://h:65536",
+            "http://h:",
+            "http://h:+80",
+            "http://h:000080",
+            "http://h:8a",
+            "http://h:1:2",
+            "http://[::1]:",
+            "http://[::1]:0",
+        ] {
+            assert!(refusal(text).contains("port"), "{text}");
+        }
+    }
+
+    #[test]
+    fn keeps_the_rules_of_the_old_checks() {
+        refused_saying(&[
+            ("", "is missing"),
+            ("example.com", "must be an absolute URL"),
+            ("ftp://example.com", "must be an absolute URL"),
+            ("https:example.com", "must be an absolute URL"),
+            ("https:/example.com", "must be an absolute URL"),
+            ("https://", "has no host name"),
+            ("https://:8080", "has no host name"),
+            ("https:///path", "has no host name"),
+            ("https://user:pw@example.com", "user name or password"),
+            ("https://@example.com", "user name or password"),
+            ("https://example.com?x=1", "query"),
+            ("https://example.com/#top", "fragment"),
+            ("https://example.com\\path", "backslash"),
+            ("https://exa mple.com", "without spaces"),
+            ("https://example.com\n", "control characters"),
+            ("https://example.com\u{7f}", "control characters"),
+            ("https://exämple.com", "xn--"),
+            ("https://[::1", "IPv6"),
+            ("https://[::1]x", "IPv6"),
+            ("https://ex_am..ple", "host name"),
+            ("https://a/b//c", "segment"),
+            ("https://example.com/a/../b", "segment"),
+            ("https://example.com/%zz", "%-escape"),
+            ("https://example.com/%2", "%-escape"),
+            ("https://example.com/a\"b", "%-escaped"),
+            ("https://example.com/a^b", "%-escaped"),
+            ("https://example.com/a{b}", "%-escaped"),
+        ]);
+        let long = format!("https://example.com/{}", "a".repeat(2048));
+        assert_eq!(refusal(&long), "is too long");
+    }
+
+    #[test]
+    fn never_quotes_the_input() {
+        for text in [
+            "https://secret-key-0001@example.com",
+            "https://secret-key-0001:99999",
+            "https://secret-key-0001..example",
+            "https://xn--secret-key-0001",
+            "https://example.com/secret-key-0001%",
+            "secret-key-0001",
+        ] {
+            let message = refusal(text);
+            assert!(!message.contains("secret"), "{message}");
+        }
+    }
+
+    #[test]
+    fn reads_every_ipv4_number_form_as_whatwg_does() {
+        for (text, address) in [
+            ("http://127.0.0.1", "127.0.0.1"),
+            ("http://0x7f.1", "127.0.0.1"),
+            ("http://0X7F.0.0.1", "127.0.0.1"),
+            ("http://2130706433", "127.0.0.1"),
+            ("http://0177.0.0.1", "127.0.0.1"),
+            ("http://127.1", "127.0.0.1"),
+            ("http://127.0.1", "127.0.0.1"),
+            ("http://1.2.3.4.", "1.2.3.4"),
+            ("http://0x", "0.0.0.0"),
+            ("http://0", "0.0.0.0"),
+            ("http://00", "0.0.0.0"),
+            ("http://0x.0x.0", "0.0.0.0"),
+            ("http://4294967295", "255.255.255.255"),
+            ("http://0xffffffff", "255.255.255.255"),
+            ("http://1.0xffffff", "1.255.255.255"),
+            ("http://1.2.0xffff", "1.2.255.255"),
+            ("http://255.255.255.0377", "255.255.255.255"),
+            ("http://000000000000000000010.1", "8.0.0.1"),
+        ] {
+            assert_eq!(host(text), address, "{text}");
+        }
+    }
+
+    #[test]
+    fn refuses_hosts_that_end_in_a_number_but_are_not_ipv4_addresses() {
+        refused_saying(&[
+            ("http://256.0.0.1", "a part is over 255"),
+            ("http://1.2.3.4.5", "more than 4 parts"),
+            ("http://999999999999", "last part is too large"),
+            ("http://4294967296", "last part is too large"),
+            ("http://0x100000000", "last part is too large"),
+            ("http://1.0x1000000", "last part is too large"),
+            ("http://1.2.65536", "last part is too large"),
+            ("http://1.2.3.256", "last part is too large"),
+            ("http://09.1.1.1", "not a decimal, octal"),
+            ("http://1.08", "not a decimal, octal"),
+            ("http://0x1g.1", "not a decimal, octal"),
+            ("http://foo.1", "not a decimal, octal"),
+            ("http://example.0x1", "not a decimal, octal"),
+            ("http://1..2", "a part is empty"),
+            ("http://.1", "a part is empty"),
+            ("http://99999999999999999999999.1", "a part is over 255"),
+        ]);
+        for text in ["http://256.0.0.1", "http://1.2.3.4.5", "http://foo.1"] {
+            assert!(refusal(text).contains("IPv4"), "{text}");
+        }
+    }
+
+    #[test]
+    fn reads_names_that_only_look_like_numbers_as_dns_names() {
+        for text in [
+            "http://1.2.3.4a",
+            "http://0x1g",
+            "http://1.example",
+            "http://0x.example",
+            "http://123abc",
+        ] {
+            let lower = text.strip_prefix("http://").unwrap();
+            assert_eq!(host(text), lower, "{text}");
+        }
+    }
+
+    #[test]
+    fn parses_ipv6_as_whatwg_does() {
+        for (text, address) in [
+            ("[::1]", "[::1]"),
+            ("[0:0:0:0:0:0:0:1]", "[::1]"),
+            ("[::]", "[::]"),
+            ("[1::]", "[1::]"),
+            ("[1:0:0:2:0:0:0:3]", "[1:0:0:2::3]"),
+            ("[1:0:0:2:0:0:3:4]", "[1::2:0:0:3:4]"),
+            ("[1:2:3:4:5:6:7::]", "[1:2:3:4:5:6:7:0]"),
+            ("[::1:2:3:4:5:6:7]", "[0:1:2:3:4:5:6:7]"),
+            ("[2001:DB8::0001]", "[2001:db8::1]"),
+            (
+                "[0001:0002:0003:0004:0005:0006:0007:0008]",
+                "[1:2:3:4:5:6:7:8]",
+            ),
+            ("[::ffff:127.0.0.1]", "[::ffff:7f00:1]"),
+            ("[::127.0.0.1]", "[::7f00:1]"),
+            ("[1:2:3:4:5:6:1.2.3.4]", "[1:2:3:4:5:6:102:304]"),
+            ("[::1.2.3.4]", "[::102:304]"),
+            ("[::0.0.0.0]", "[::]"),
+        ] {
+            assert_eq!(host(&format!("http://{text}")), address, "{text}");
+        }
+    }
+
+    #[test]
+    fn refuses_ipv6_addresses_whatwg_refuses() {
+        for text in [
+            "[]",
+            "[1]",
+            "[1.2.3.4]",
+            "[:::]",
+            "[::1::]",
+            "[1:2:3:4:5:6:7:8:9]",
+            "[1:2:3:4:5:6:7:8::]",
+            "[::1:2:3:4:5:6:7:8]",
+            "[1:2:3:4:5:6:7]",
+            "[:1]",
+            "[1:]",
+            "[12345::]",
+            "[g::]",
+            "[::1%25eth0]",
+            "[::ffff:1.2.3]",
+            "[::ffff:1.2.3.4.5]",
+            "[::ffff:1.2.3.256]",
+            "[::ffff:01.2.3.4]",
+            "[::ffff:1.2.3.]",
+            "[::ffff:.1.2.3]",
+            "[::ffff:0x1.2.3.4]",
+            "[1:2:3:4:5:6:7:1.2.3.4]",
+            "[::1.2.3.4:1]",
+            "[::1]]",
+            "[[::1]",
+        ] {
+            let message = refusal(&format!("http://{text}"));
+            assert!(message.contains("IPv6"), "{text}: {message}");
+        }
+    }
+
+    #[test]
+    fn lowercases_dns_names_and_keeps_a_trailing_dot() {
+        assert_eq!(host("https://EXAMPLE.Com"), "example.com");
+        assert_eq!(host("https://example.com."), "example.com.");
+        assert_eq!(host("https://_acme-1.a-b.example"), "_acme-1.a-b.example");
+        assert_eq!(host("https://ab--cd.example"), "ab--cd.example");
+        let label = "a".repeat(63);
+        assert_eq!(host(&format!("https://{label}")), label);
+        let name = format!("{label}.{label}.{label}.{}", "b".repeat(61));
+        assert_eq!(name.len(), 253);
+        assert_eq!(host(&format!("https://{name}.")), format!("{name}."));
+    }
+
+    #[test]
+    fn refuses_dns_names_stricter_than_whatwg() {
+        let label = "a".repeat(64);
+        let long = format!("{0}.{0}.{0}.{1}", "a".repeat(63), "b".repeat(62));
+        refused_saying(&[
+            ("https://a%41.example", "%-escape in its host name"),
+            ("https://%31.1", "%-escape in its host name"),
+            ("https://a..b", "empty label"),
+            ("https://.a", "empty label"),
+            ("https://a..", "empty label"),
+            ("https://.", "empty label"),
+            (&format!("https://{label}"), "longer than 63"),
+            (&format!("https://{long}"), "longer than 253"),
+            ("https://a!b", "character other than"),
+            ("https://a$b.example", "character other than"),
+            ("https://a[b", "character other than"),
+            ("https://-a.example", "starts or ends with '-'"),
+            ("https://a-.example", "starts or ends with '-'"),
+        ]);
+    }
+
+    #[test]
+    fn accepts_canonical_punycode_of_supported_scripts() {
+        for text in ["xn--bcher-kva.example", "xn--nxasmq6b.com"] {
+            assert_eq!(host(&format!("https://{text}")), text);
+        }
+        assert_eq!(
+            host("https://XN--BCHER-KVA.example"),
+            "xn--bcher-kva.example"
+        );
+        for label in [
+            "xn--80akhbyknj4f",   // испытание
+            "xn--hxajbheg2az3al", // παράδειγμα
+            "xn--fsqu00a",        // 例子
+            "xn--r8jz45g",        // 例え
+            "xn--9n2bp8q",        // 실례
+            "xn--ggle-qsa",       // gāgle
+            "xn--tst-qla",        // täst
+            "xn--tda",            // ü
+            "xn--i-eka",          // ıi
+            "xn--cfaa",           // ıı
+        ] {
+            assert_eq!(
+                host(&format!("https://{label}.example")),
+                format!("{label}.example")
+            );
+        }
+    }
+
+    #[test]
+    fn refuses_punycode_that_whatwg_refuses_or_that_is_not_canonical() {
+        refused_saying(&[
+            (
+                "https://xn--",
+                "host name label that starts or ends with '-'",
+            ),
+            (
+                "https://xn--abc-",
+                "host name label that starts or ends with '-'",
+            ),
+            ("https://xn--a", "not supported"),   // U+0080
+            ("https://xn--abc", "not supported"), // U+0082 U+0081 U+0080
+            ("https://xn--zca", "not supported"), // ß
+            ("https://xn--3xa", "not supported"), // ς
+            ("https://xn---abc", "not in its canonical form"),
+            ("https://xn--99999999999", "not valid Punycode"),
+            ("https://xn--a_b", "not valid Punycode"),
+            ("https://xn--bcher-kva9", "not valid Punycode"),
+            ("https://xn--xn--bcher-u9a", "'--'"), // xn--bücher
+            (
+                "https://xn---bcher-4ya",
+                "internationalised host name label",
+            ), // -bücher
+            (
+                "https://xn--bcher--3ya",
+                "internationalised host name label",
+            ), // bücher-
+            ("https://xn--ab---3ra", "'--'"),      // ab--ü
+        ]);
+        assert_eq!(
+            check_idn_label("abc-"),
+            Err("has a host name label that is Punycode (xn--) of plain ASCII")
+        );
+    }
+
+    #[test]
+    fn refuses_right_to_left_internationalised_names() {
+        for label in ["xn--mgbh0fb", "xn--deba0ad"] {
+            let message = refusal(&format!("https://{label}.example"));
+            assert!(message.contains("right-to-left"), "{label}: {message}");
+            assert!(message.contains("host name"), "{label}: {message}");
+        }
+    }
+
+    #[test]
+    fn refuses_characters_outside_the_conservative_idna_rule() {
+        for character in [
+            '_',
+            'É',
+            'ß',
+            'ς',
+            'ĳ',
+            'ſ',
+            'ǆ',
+            'ǅ',
+            'ª',
+            'º',
+            'µ',
+            'ϐ',
+            'ﬀ',
+            'ａ',
+            'ｶ',
+            '\u{F900}',
+            '\u{2F800}',
+            'ㄱ',
+            '\u{1100}',
+            '\u{1161}',
+            '\u{11A8}',
+            '\u{A960}',
+            '\u{D7B0}',
+            '\u{301}',
+            '\u{345}',
+            '\u{93E}',
+            'क',
+            'ก',
+            '٣',
+            '०',
+            '²',
+            '½',
+            'Ⅰ',
+            'ⅰ',
+            '\u{200C}',
+            '\u{200D}',
+            '\u{80}',
+            '\u{FFFD}',
+            '\u{1F600}',
+            '〇',
+            '\u{9FFF}',
+            '\u{4DB6}',
+            'ゟ',
+            'ヿ',
+            '\u{3099}',
+            '\u{1F71}',
+        ] {
+            for label in [vec![character, 'ü'], vec!['a', character, 'ü']] {
+                let label = punycode_encode(&label).unwrap();
+                let message = refusal(&format!("https://xn--{label}.example"));
+                assert!(message.contains("host name"), "{character:?}: {message}");
+            }
+        }
+    }
+
+    #[test]
+    fn idn_letters_are_the_documented_rule() {
+        let blocks = [
+            '\u{E0}'..='\u{2AF}',
+            '\u{390}'..='\u{3CE}',
+            '\u{400}'..='\u{527}',
+            '\u{561}'..='\u{586}',
+            '\u{10D0}'..='\u{10FA}',
+            '\u{1E00}'..='\u{1EFF}',
+            '\u{3041}'..='\u{3096}',
+            '\u{309D}'..='\u{309E}',
+            '\u{30A1}'..='\u{30FA}',
+            '\u{30FC}'..='\u{30FE}',
+            '\u{3400}'..='\u{4DB5}',
+            '\u{4E00}'..='\u{9FA5}',
+            '\u{AC00}'..='\u{D7A3}',
+        ];
+        let excluded = [
+            '\u{133}'..='\u{133}',
+            '\u{140}'..='\u{140}',
+            '\u{149}'..='\u{149}',
+            '\u{17F}'..='\u{17F}',
+            '\u{1C4}'..='\u{1CC}',
+            '\u{1F1}'..='\u{1F3}',
+            '\u{3C2}'..='\u{3C2}',
+            '\u{1E9A}'..='\u{1E9B}',
+        ];
+        let rule = |c: char| {
+            c.is_alphabetic()
+                && !c.is_uppercase()
+                && blocks.iter().any(|block| block.contains(&c))
+                && !excluded.iter().any(|range| range.contains(&c))
+        };
+        let mut count = 0;
+        for c in (0x80..=0x10FFFF).filter_map(char::from_u32) {
+            assert_eq!(is_idn_char(c), rule(c), "U+{:04X}", u32::from(c));
+            count += usize::from(rule(c));
+        }
+        assert_eq!(count, 39_512);
+        assert!(IDN_LETTERS
+            .iter()
+            .all(|&(first, last, step)| first <= last && (last - first) % step == 0));
+    }
+
+    #[test]
+    fn accepts_letters_of_every_supported_script() {
+        for character in [
+            'à', 'ÿ', 'ā', 'ı', 'ĸ', 'ž', 'ƀ', 'ǎ', 'ɐ', 'ʯ', 'ΐ', 'ά', 'ω', 'ώ', 'а', 'я', 'ё',
+            'ԧ', 'ա', 'ֆ', 'ა', 'ჺ', 'ḁ', 'ạ', 'ỹ', 'ぁ', 'ゖ', 'ゝ', 'ァ', 'ヺ', 'ー', 'ヾ', '㐀',
+            '䶵', '一', '龥', '가', '힣',
+        ] {
+            let label = punycode_encode(&['a', character]).unwrap();
+            let text = format!("https://xn--{label}");
+            assert_eq!(host(&text), format!("xn--{label}"), "{character:?}");
+            let label = punycode_encode(&[character]).unwrap();
+            assert!(
+                parse_base_address(&format!("https://xn--{label}")).is_ok(),
+                "{character:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn punycode_round_trips_the_rfc_3492_samples() {
+        for (unicode, punycode) in [
+            ("bücher", "bcher-kva"),
+            ("ü", "tda"),
+            ("他们为什么不说中文", "ihqwcrb4cv8a8dqg056pqjye"),
+            ("3年b組金八先生", "3b-ww4c5e180e575a65lsy2b"),
+            (
+                "почемужеонинеговорятпорусски",
+                "b1abfaaepdrnnbgefbadotcwatmq2g4l",
+            ),
+            ("-> $1.00 <-", "-> $1.00 <--"),
+        ] {
+            let chars: Vec<char> = unicode.chars().collect();
+            assert_eq!(
+                punycode_encode(&chars).as_deref(),
+                Some(punycode),
+                "{unicode}"
+            );
+            assert_eq!(
+                punycode_decode(punycode.as_bytes()),
+                Some(chars),
+                "{punycode}"
+            );
+        }
+        assert_eq!(
+            punycode_decode(b"abc"),
+            Some(vec!['\u{82}', '\u{81}', '\u{80}'])
+        );
+        assert_eq!(punycode_decode(b"a"), Some(vec!['\u{80}']));
+        assert_eq!(punycode_decode(b"zzzzzzzzzzzzzzzzzzzz"), None);
+        assert_eq!(punycode_decode(b"a!"), None);
+    }
+
+    #[test]
+    fn refuses_dot_segments_in_every_spelling() {
+        for segment in [
+            ".", "..", "%2e", "%2E", ".%2e", "%2e.", "%2E%2e", "%2e%2E", ".%2E", "%2E.",
+        ] {
+            for text in [
+                format!("http://host/{segment}"),
+                format!("http://host/x/{segment}/evil"),
+                format!("http://host/x/{segment}/"),
+            ] {
+                assert!(refusal(&text).contains("segment"), "{text}");
+            }
+        }
+        let message = refusal("http://host/x/%2e%2e/%2e%2e/evil");
+        assert!(message.contains("segment"), "{message}");
+        for text in [
+            "http://host/...",
+            "http://host/.a",
+            "http://host/%2e%2e%2e",
+            "http://host/a.",
+        ] {
+            assert!(parse_base_address(text).is_ok(), "{text}");
+        }
+    }
+
+    #[test]
+    fn keeps_path_escapes_as_written() {
+        assert_eq!(parsed("http://h/a%2Fb/%e2%82%ac").path, "/a%2Fb/%e2%82%ac");
+        assert_eq!(
+            parsed("http://h/a:b@c;d=e,f+g*h!i$j&k'l(m)n~o").path,
+            "/a:b@c;d=e,f+g*h!i$j&k'l(m)n~o"
+        );
+        assert_eq!(parsed("http://h/").path, "");
+        assert_eq!(parsed("http://h///").path, "");
+    }
+
+    #[test]
+    fn tells_loopback_hosts_apart() {
+        for text in [
+            "http://localhost",
+            "http://LOCALHOST:3000",
+            "http://localhost.",
+            "http://127.0.0.1",
+            "http://127.255.255.254",
+            "http://127.1",
+            "http://0x7f.1",
+            "http://2130706433",
+            "http://0177.0.0.1",
+            "http://[::1]",
+            "http://[0:0:0:0:0:0:0:1]",
+            "http://[::0:1]",
+        ] {
+            assert!(parsed(text).is_loopback, "{text}");
+        }
+        for text in [
+            "http://localhost.example",
+            "http://my-localhost",
+            "http://128.0.0.1",
+            "http://126.255.255.255",
+            "http://0.0.0.0",
+            "http://[::]",
+            "http://[::ffff:127.0.0.1]",
+            "http://[::2]",
+            "https://example.com",
+        ] {
+            assert!(!parsed(text).is_loopback, "{text}");
+        }
+    }
+
+    #[test]
+    fn every_host_message_names_what_kind_of_host() {
+        for text in [
+            "https://",
+            "https://a%2e",
+            "https://256.0.0.1",
+            "https://1.2.3.4.5",
+            "https://999999999999",
+            "https://[1]",
+            "https://[::1]x",
+            "https://[::1",
+            "https://a..b",
+            "https://a!b",
+            "https://-a",
+            "https://xn--a",
+            "https://xn--abc-",
+            "https://xn--zca",
+            "https://xn--4dbrk0ce",
+            &format!("https://{}", "a".repeat(64)),
+        ] {
+            let message = refusal(text);
+            assert!(
+                ["host name", "IPv6", "IPv4"]
+                    .iter()
+                    .any(|kind| message.contains(kind)),
+                "{text}: {message}"
+            );
+        }
+    }
+}

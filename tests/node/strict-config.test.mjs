@@ -1,0 +1,154 @@
+// A config that cannot be bent: hosts that are not hosts, percent-encoded dot segments and
+// plain http to a host other than this machine are refused with kind "config" before
+// anything is sent; the messages state the ranges the checks use.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { cancelRequests, configFor, createPayment, idOf, loadEsm, rejection, spyFetch, useStandIn } from "./helpers.mjs";
+
+const { cancelPayment, PaywallError } = await loadEsm();
+const ID = idOf("demoPayment1");
+
+/** Asserts that `config` is refused with kind "config" and `says`, a spy fetch never called. */
+async function refused(config, says) {
+  const spy = spyFetch();
+  const error = await rejection(cancelPayment({ ...config, fetch: spy.fetch }, ID), PaywallError);
+  assert.equal(error.kind, "config", error.message);
+  assert.equal(error.retryable, false);
+  assert.equal(error.attempts, 0);
+  assert.equal(spy.calls.length, 0, "fetch was called");
+  if (says) assert.match(error.message, says);
+  return error;
+}
+
+describe("hosts", () => {
+  const standIn = useStandIn({ before, after });
+  const port = () => new URL(standIn().url).port;
+
+  const notHosts = [
+    ["256.0.0.1", /IPv4/],
+    ["1.2.3.4.5", /IPv4/],
+    ["999999999999", /IPv4/],
+    ["0x100000000", /IPv4/],
+    ["[1]", /IPv6/],
+    ["[1.2.3.4]", /IPv6/],
+    ["[:::]", /IPv6/],
+    ["[::1::]", /IPv6/],
+    ["xn--a", /host name/],
+    ["xn--", /host name/],
+    ["a..b", /host name/],
+    ["-a.example", /host name/],
+    ["ex%61mple.com", /host name/],
+  ];
+  for (const [host, says] of notHosts) {
+    it(`refuses https://${host} before sending anything`, async () => {
+      await refused({ ...configFor(standIn()), baseAddress: `https://${host}` }, says);
+    });
+  }
+
+  it("refuses whatever the runtime's own URL parser refuses", async () => {
+    const candidates = [
+      "256.0.0.1", "1.2.3.4.5", "999999999999", "[1]", "[1.2.3.4]", "[:::]", "xn--a", "[fe80::1%25eth0]",
+      "0x1.0x2.0x3.0x4.5", "1.2.3.0400", "[::ffff:1.2.3.256]", "[1:2:3:4:5:6:7:8:9]", "xn--ls8h", "a b",
+    ];
+    for (const host of candidates) {
+      let runtimeRefuses = false;
+      try {
+        new URL(`https://${host}/`);
+      } catch {
+        runtimeRefuses = true;
+      }
+      if (!runtimeRefuses) continue;
+      await refused({ ...configFor(standIn()), baseAddress: `https://${host}` });
+    }
+  });
+
+  it("reads IPv4 number forms as the URL standard does: 0x7f.1 is 127.0.0.1", async () => {
+    standIn().reset();
+    for (const [host, name] of [["0x7f.1", "demoPayment1"], ["2130706433", "demoPayment2"], ["0177.0.0.1", "demoPayment4"]]) {
+      const result = await cancelPayment({ ...configFor(standIn()), baseAddress: `http://${host}:${port()}` }, idOf(name));
+      assert.equal(result.paymentStatus, 4, host);
+    }
+  });
+
+  it("accepts internationalised host names in their xn-- form", async () => {
+    for (const host of ["xn--bcher-kva.example", "xn--nxasmq6b.com"]) {
+      const spy = spyFetch(() => Promise.reject(new Error("recorded")));
+      await cancelPayment({ ...configFor(standIn()), baseAddress: `https://${host}`, maxRetries: 0, fetch: spy.fetch }, ID).catch(() => {});
+      assert.equal(spy.calls.length, 1, host);
+      assert.equal(spy.calls[0].url, `https://${host}/api/payment/async/cancel`);
+    }
+  });
+});
+
+describe("paths", () => {
+  const standIn = useStandIn({ before, after });
+
+  for (const path of ["/x/%2e%2e/%2e%2e/evil", "/x/%2E%2e", "/x/.%2e/y", "/x/%2e./y", "/x/%2e/y", "/a/../b"]) {
+    it(`refuses a dot segment written ${path}`, async () => {
+      await refused({ ...configFor(standIn()), baseAddress: `${standIn().url}${path}` }, /segment/);
+      assert.equal(cancelRequests(standIn()).length, 0);
+    });
+  }
+});
+
+describe("plain http", () => {
+  const standIn = useStandIn({ before, after });
+  const remote = "http://test-physicalpos-api.itspaywall.com";
+
+  it("is refused to a host that is not this machine: both keys would cross the network unencrypted", async () => {
+    const error = await refused({ ...configFor(standIn()), baseAddress: remote }, /https/);
+    assert.match(error.message, /dangerouslyAllowInsecureHttp/);
+  });
+
+  it("is allowed to another host with dangerouslyAllowInsecureHttp: true", async () => {
+    const spy = spyFetch(() => Promise.reject(new Error("recorded")));
+    await cancelPayment(
+      { ...configFor(standIn()), baseAddress: remote, dangerouslyAllowInsecureHttp: true, maxRetries: 0, fetch: spy.fetch },
+      ID,
+    ).catch(() => {});
+    assert.equal(spy.calls.length, 1);
+    assert.equal(spy.calls[0].url, `${remote}/api/payment/async/cancel`);
+  });
+
+  it("is allowed, with no opt-in, to localhost, 127.0.0.0/8 and [::1]", async () => {
+    for (const base of ["http://localhost:1", "http://127.0.0.1:1", "http://127.9.8.7:1", "http://[::1]:1", "http://LOCALHOST.:1"]) {
+      const spy = spyFetch(() => Promise.reject(new Error("recorded")));
+      await cancelPayment({ ...configFor(standIn()), baseAddress: base, maxRetries: 0, fetch: spy.fetch }, ID).catch(() => {});
+      assert.equal(spy.calls.length, 1, base);
+    }
+  });
+
+  it("dangerouslyAllowInsecureHttp must be a boolean", async () => {
+    await refused(
+      { ...configFor(standIn()), baseAddress: remote, dangerouslyAllowInsecureHttp: "yes" },
+      /config\.dangerouslyAllowInsecureHttp must be true or false/,
+    );
+  });
+});
+
+describe("messages state the ranges the checks use", () => {
+  const standIn = useStandIn({ before, after });
+  const cases = [
+    [{ timeoutMs: 0 }, /config\.timeoutMs must be a whole number of milliseconds from 1 to 2147483647, got the number 0/],
+    [{ timeoutMs: 2147483648 }, /from 1 to 2147483647, got the number 2147483648/],
+    [{ timeoutMs: 4294967296 }, /from 1 to 2147483647/],
+    [{ maxRetries: 11 }, /config\.maxRetries must be a whole number from 0 to 10, got the number 11/],
+    [{ maxRetries: 1e300 }, /config\.maxRetries must be a whole number from 0 to 10, got a number larger than/],
+    [{ maxRetries: -1e300 }, /got a number smaller than/],
+    [{ maxRetries: 0.5 }, /got a number with a fractional part/],
+  ];
+  for (const [overrides, says] of cases) {
+    it(`for ${JSON.stringify(overrides)}`, async () => {
+      const error = await refused({ ...configFor(standIn()), ...overrides }, says);
+      assert.doesNotMatch(error.message, /4294967295/);
+    });
+  }
+});
+
+describe("a payment that can be cancelled still is", () => {
+  const standIn = useStandIn({ before, after });
+  it("with every strict rule in place", async () => {
+    const id = await createPayment(standIn().url, { merchantUniqueCode: "STRICT-OK" });
+    assert.equal((await cancelPayment(configFor(standIn()), id)).paymentStatus, 4);
+  });
+});
