@@ -160,8 +160,20 @@ pub(crate) fn js_name(name: &'static str) -> JsValue {
     })
 }
 
-/// Reads `target[key]`; a throwing getter or trap is an `Err`.
+/// Reads `target[key]`; a throwing getter or trap is an `Err`, and so is a target that is
+/// not an object, without asking JS.
+///
+/// The last rule is not only a shortcut. When an import declared with `catch` throws, the
+/// glue stores the exception and the import's own return value (`undefined`) in a slot of
+/// wasm-bindgen's externref table, and nothing ever frees that slot: each throw leaks a
+/// slot and a word of linear memory. `Reflect.get` throws for every primitive target, and
+/// the browser guard reads `navigator.userAgent` where `navigator` is undefined (Node 20)
+/// on every call, which grew the linear memory without bound. Throws are now left to
+/// callers' own hostile getters.
 pub(crate) fn get(target: &JsValue, key: &'static str) -> Result<JsValue, JsValue> {
+    if !target.is_object() && !target.is_function() {
+        return Err(js_name("Cannot read properties of a value that is not an object"));
+    }
     js::get(target, &js_name(key))
 }
 
