@@ -14,6 +14,18 @@ export const STANDIN_KEYS = Object.freeze({
 });
 
 /**
+ * The stand-in's "Physical POS webhook hash key", the key Paywall's merchant panel creates for
+ * signing callbacks (`HashKeyType` 7, PhysicalPosWebhook). A demo value, like STANDIN_KEYS.
+ */
+export const STANDIN_WEBHOOK_KEY = "standin-demo-physical-pos-webhook-key";
+
+/**
+ * The `ConnectionId` the stand-in's callbacks carry: Paywall documents it as the GUID of the
+ * merchant's connection to the physical POS provider; the stand-in has one, this one.
+ */
+export const STANDIN_CONNECTION_ID = "e86323e6-0035-4ab7-96ef-4d08d7c027dc";
+
+/**
  * Paywall's code numbers by name, from the one code table shared with the Rust core and the
  * www page (src/core/paywall-codes.json): PAYMENT_STATUS.SentToDevice === 2,
  * ACTIVITY_TYPE.Cancellation === 2, and so on.
@@ -28,6 +40,20 @@ export const ACTIVITY_TYPE = codesByName(CODES.activityType);
 export const PAYMENT_STATUS_API_NAME = Object.freeze(
   Object.fromEntries(CODES.paymentStatus.map(({ code, apiName }) => [code, apiName])),
 );
+
+/**
+ * The name the inquiry endpoint reports for each payment type (`PaymentType`). Paywall's sample
+ * shows `Sale`; the others are the code table's names, the stand-in's assumption.
+ */
+export const PAYMENT_TYPE_API_NAME = Object.freeze(
+  Object.fromEntries(CODES.activityType.map(({ code, name }) => [code, name])),
+);
+
+/** Paywall's currency table (`CurrencyId`), as its Physical POS system data lists it. */
+export const CURRENCIES = Object.freeze({ 1: "TRY", 2: "USD", 3: "EUR", 4: "BAM", 5: "MKD", 6: "ALL", 7: "GBP" });
+
+/** Paywall's payment channels (`PaymentChannelId`): an async sale is channel 1. */
+export const PAYMENT_CHANNELS = Object.freeze({ 1: "Async", 2: "Socket" });
 
 function codesByName(rows) {
   return Object.freeze(Object.fromEntries(rows.map(({ name, code }) => [name, code])));
@@ -85,9 +111,23 @@ const cancellable = (amount) => payment(ACTIVITY_TYPE.Sale, PAYMENT_STATUS.SentT
  * Every scenario: `payment` is the seeded state (null: Paywall does not know the id);
  * `faults` are applied, one per cancel attempt, to the first attempts for the id, after
  * which the request is handled normally (`repeat: true` on the last fault makes it apply to
- * every later attempt too); `casing` is the spelling of the answers; `refusal` is a
- * Paywall-side condition that makes every cancel fail with that code; `includeErrorCode`
- * adds a numeric `errorCode` to failure envelopes.
+ * every later attempt too); `inquiryFaults` are the same, for the inquiry requests for the
+ * id (counted apart from cancels); `casing` is the spelling of the answers; `refusal` is a
+ * Paywall-side condition that makes every cancel fail with that code; `cancelStatus` is the
+ * status a cancel Paywall accepts leaves the payment in (Successful unless it says);
+ * `includeErrorCode` adds a numeric `errorCode` to failure envelopes.
+ *
+ * Fault types (server.mjs carries them out):
+ *   answer        a raw answer: `status`, `contentType`, `body`, optional `headers`, `retryAfter`
+ *   refuse        a failure envelope with `clientMessage`, in HTTP `status`
+ *   foreignResult a success envelope for another payment
+ *   drop          the connection is closed without an answer; nothing is carried out
+ *   hang          no answer ever comes (until the client gives up); nothing is carried out
+ *   delay         the normal answer, `ms` later (the cancel is carried out then)
+ *   applyThenDrop Paywall carries the request out (a cancel changes the payment and sends
+ *                 its callback), then the connection is closed: the answer is lost
+ *   applyThenHang Paywall carries the request out, then the answer never comes
+ *   echoHeaders, gzipBomb, hugeBody  hostile answers (see each scenario)
  */
 const table = {
   saleOnDevice: {
@@ -378,14 +418,57 @@ const table = {
     payment: cancellable(),
     faults: [{ type: "answer", status: 400, contentType: "text/plain", body: "Bad Request", repeat: true }],
   },
+  cancelAppliedAnswerLost: {
+    paymentRequestId: "77d407a8-ec9e-46ce-8707-5c93b3344f9f",
+    description: "The first cancel is carried out and its answer lost (connection dropped); later attempts meet AlreadyHasRefundOrCancel",
+    payment: cancellable(),
+    faults: [{ type: "applyThenDrop" }],
+  },
+  cancelAppliedAnswerLostAlways: {
+    paymentRequestId: "be3c5b53-1960-4494-a630-313fa2376f33",
+    description: "The first cancel is carried out; every answer, that one's and the later attempts', is lost (connection dropped)",
+    payment: cancellable(),
+    faults: [{ type: "applyThenDrop", repeat: true }],
+  },
+  cancelAppliedThenHang: {
+    paymentRequestId: "84d489c4-e9ed-4252-920c-f2ecdb5dd5f0",
+    description: "The cancel is carried out, then the answer never comes (until the client gives up)",
+    payment: cancellable(),
+    faults: [{ type: "applyThenHang", repeat: true }],
+  },
+  cancelLostNotApplied: {
+    paymentRequestId: "672ea426-d812-4292-a40b-4cacda6dc761",
+    description: "Every cancel's connection is dropped before Paywall carries it out: the payment stays a sale on the device",
+    payment: cancellable(),
+    faults: [{ type: "drop", repeat: true }],
+  },
+  cancelPendingOnDevice: {
+    paymentRequestId: "36502888-ce27-4674-b1b6-80a7f9bbeeec",
+    description: "A cancel accepted but still on its way to the device: activity type 2, status 2 (SentToDevice)",
+    payment: cancellable(),
+    cancelStatus: PAYMENT_STATUS.SentToDevice,
+  },
+  cancelFailedOnDevice: {
+    paymentRequestId: "4dc20ecb-643d-475d-826b-ea2d1bdaa506",
+    description: "A cancel accepted that failed on the device: activity type 2, status 5 (Failed)",
+    payment: cancellable(),
+    cancelStatus: PAYMENT_STATUS.Failed,
+  },
+  inquiryUnavailable: {
+    paymentRequestId: "ff3bb496-df26-46d3-8919-b1351ea3a24f",
+    description: "Every cancel's connection is dropped (not carried out), and every inquiry answers 503 with an HTML page",
+    payment: cancellable(),
+    faults: [{ type: "drop", repeat: true }],
+    inquiryFaults: [{ ...html(503, "Service Unavailable"), repeat: true }],
+  },
 };
 
-/** The scenarios, keyed by name; each with `casing` and `faults` filled in. */
+/** The scenarios, keyed by name; each with `casing`, `faults` and `inquiryFaults` filled in. */
 export const SCENARIOS = Object.freeze(
   Object.fromEntries(
     Object.entries(table).map(([name, scenario]) => [
       name,
-      Object.freeze({ name, casing: "camel", faults: [], ...scenario }),
+      Object.freeze({ name, casing: "camel", faults: [], inquiryFaults: [], ...scenario }),
     ]),
   ),
 );
