@@ -173,7 +173,14 @@ impl<'a> Secrets<'a> {
     /// that is (or holds) a GUID, passed as the payment request id by mistake, would
     /// otherwise be sent and echoed in the error's `paymentRequestId`. Cheap when no
     /// secret holds a run of hex digits as long as a fragment, which is what most keys are.
+    ///
+    /// Also true whenever [`Secrets::redact`] would change the id (it knows more spellings
+    /// of a key: escaped, with its backslashes dropped, ...), so that an id that was sent
+    /// is never shown redacted.
     pub fn shares_fragment_with_guid(&self, id: &str) -> bool {
+        if self.replace_fragments(id).is_some() {
+            return true;
+        }
         let is_guid_char = |byte: &u8| byte.is_ascii_hexdigit() || *byte == b'-';
         let id = id.to_ascii_lowercase();
         self.values
@@ -573,6 +580,15 @@ mod tests {
         assert!(!plain.shares_fragment_with_guid(id));
         let other_guid = Secrets::new("72ec8714-d116-4306-8881-38a43c485da9", "client-key-0001");
         assert!(!other_guid.shares_fragment_with_guid(id));
+        // Found by the cancel fuzz target: a key whose spelling without its backslash is 11
+        // characters of the id. Whatever redact() would cut from the id, the check refuses.
+        let spelled = Secrets::new("14-d116-430\\", "client-key-0001");
+        let sent = "72ec8714-d116-4306-8881-38a43c485da9";
+        assert_eq!(
+            spelled.redact(sent) != sent,
+            spelled.shares_fragment_with_guid(sent)
+        );
+        assert!(spelled.shares_fragment_with_guid(sent));
     }
 
     #[test]
