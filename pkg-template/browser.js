@@ -2,8 +2,8 @@
 // to this file on the first call, through `new URL(..., import.meta.url)`, which bundlers
 // rewrite to the asset they emit. Nothing is loaded at import and there is no top-level
 // await; a failed load is retried on the next call.
-import initWasm, { cancelPayment as rawCancel } from "./glue/web.js";
-import { PaywallError, makeCancelPayment } from "./error.js";
+import initWasm, * as glue from "./glue/web.js";
+import { PaywallError, makeExports } from "./error.js";
 
 let loading;
 
@@ -12,7 +12,7 @@ function load() {
     loading = initWasm({
       module_or_path: new URL("./paywall_edge_bg.wasm", import.meta.url),
     }).then(
-      () => rawCancel,
+      () => glue,
       (error) => {
         loading = undefined;
         throw error;
@@ -24,5 +24,5 @@ function load() {
 
 export { PaywallError };
 
-/** Cancels a Paywall async payment; see the package README. */
-export const cancelPayment = makeCancelPayment(load);
+/** See the package README. */
+export const { cancelPayment, inquirePayment, verifyCallback } = makeExports(load);

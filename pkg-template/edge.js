@@ -6,8 +6,8 @@
 // import would make this entry an async module to Turbopack (WebAssembly imports are), and a
 // CommonJS `require("paywall-edge")` in a Next edge route would then get a promise instead of
 // the package. A failed load is tried again on the next call.
-import initWasm, { cancelPayment as rawCancel } from "./glue/web.js";
-import { PaywallError, makeCancelPayment } from "./error.js";
+import initWasm, * as glue from "./glue/web.js";
+import { PaywallError, makeExports } from "./error.js";
 
 let ready;
 let loading;
@@ -23,7 +23,7 @@ async function instantiate() {
     );
   }
   await initWasm({ module_or_path: wasmModule });
-  ready = rawCancel;
+  ready = glue;
   return ready;
 }
 
@@ -38,5 +38,5 @@ function load() {
 
 export { PaywallError };
 
-/** Cancels a Paywall async payment; see the package README. */
-export const cancelPayment = makeCancelPayment(load);
+/** See the package README. */
+export const { cancelPayment, inquirePayment, verifyCallback } = makeExports(load);

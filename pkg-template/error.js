@@ -3,7 +3,9 @@
 // of the package; scripts/package.mjs derives error.cjs from it for require().
 
 /** The kinds a PaywallError can have; the WebAssembly core never uses any other. */
-const KINDS = ["config", "input", "network", "timeout", "aborted", "http", "decode", "api"];
+const KINDS = [
+  "config", "input", "network", "timeout", "aborted", "http", "decode", "api", "signature",
+];
 
 /**
  * Why a cancel failed. `kind` says what happened; `retryable` says whether the same call,
@@ -74,28 +76,37 @@ function toPaywallError(details) {
 }
 
 /**
- * Builds the public `cancelPayment` from a function that returns (or resolves to) the
- * module's raw export. The PaywallError is created here, in the caller's async call chain,
- * so its stack shows where the caller awaited it.
+ * Builds the package's functions (`cancelPayment`, `inquirePayment`, `verifyCallback`) from
+ * a function that returns, or resolves to, the module's glue with its raw exports. The
+ * PaywallError is created here, in the caller's async call chain, so its stack shows where
+ * the caller awaited it.
  */
-export function makeCancelPayment(loadModule) {
-  return async function cancelPayment(config, paymentRequestId) {
-    let rawCancel;
-    try {
-      rawCancel = loadModule();
-      // The Node entry loads synchronously; the edge and browser entries hand back a
-      // promise until their first load is done.
-      if (typeof rawCancel !== "function") rawCancel = await rawCancel;
-    } catch (cause) {
-      const what = cause instanceof Error ? cause.message : String(cause);
-      throw new PaywallError(`paywall-edge could not load its WebAssembly module: ${what}`, {
-        kind: "config",
-      });
-    }
-    try {
-      return await rawCancel(config, paymentRequestId);
-    } catch (details) {
-      throw toPaywallError(details);
-    }
+export function makeExports(loadModule) {
+  const exported = (name) => {
+    const call = async (...args) => {
+      let glue;
+      try {
+        glue = loadModule();
+        // The Node entry loads synchronously; the edge and browser entries hand back a
+        // promise until their first load is done.
+        if (typeof glue?.then === "function") glue = await glue;
+      } catch (cause) {
+        const what = cause instanceof Error ? cause.message : String(cause);
+        throw new PaywallError(`paywall-edge could not load its WebAssembly module: ${what}`, {
+          kind: "config",
+        });
+      }
+      try {
+        return await glue[name](...args);
+      } catch (details) {
+        throw toPaywallError(details);
+      }
+    };
+    return Object.defineProperty(call, "name", { value: name });
+  };
+  return {
+    cancelPayment: exported("cancelPayment"),
+    inquirePayment: exported("inquirePayment"),
+    verifyCallback: exported("verifyCallback"),
   };
 }

@@ -5,7 +5,7 @@
 // re-exports this same instance, so `import` and `require` in one process share one module
 // and one PaywallError class.
 "use strict";
-const { PaywallError, makeCancelPayment } = require("./error.cjs");
+const { PaywallError, makeExports } = require("./error.cjs");
 const glue = require("./glue/node.cjs");
 const wasmBase64 = require("./wasm-base64.cjs");
 
@@ -18,15 +18,18 @@ function decodeBase64(text) {
   return bytes;
 }
 
-let rawCancel;
+let loaded = false;
 
 function load() {
-  if (!rawCancel) {
+  if (!loaded) {
     glue.initSync(new WebAssembly.Module(decodeBase64(wasmBase64)));
-    rawCancel = glue.cancelPayment;
+    loaded = true;
   }
-  return rawCancel;
+  return glue;
 }
 
+const { cancelPayment, inquirePayment, verifyCallback } = makeExports(load);
 exports.PaywallError = PaywallError;
-exports.cancelPayment = makeCancelPayment(load);
+exports.cancelPayment = cancelPayment;
+exports.inquirePayment = inquirePayment;
+exports.verifyCallback = verifyCallback;

@@ -2,4 +2,4 @@
 // imports and requires paywall-edge never holds two PaywallError classes.
 import paywallEdge from "./node.cjs";
 
-export const { cancelPayment, PaywallError } = paywallEdge;
+export const { cancelPayment, inquirePayment, verifyCallback, PaywallError } = paywallEdge;

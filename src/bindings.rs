@@ -1,10 +1,11 @@
 //! The JavaScript face of the crate: the `#[wasm_bindgen]` exports, and the conversions
 //! between JS values and the core's types.
 //!
-//! The export never throws and never rejects with anything but a plain details object
-//! (`kind`, `message`, `httpStatus`, ...): the package's thin JS entry turns that object
-//! into a `PaywallError` inside the caller's own async call chain, which gives the error a
-//! stack trace that shows where the caller awaited it.
+//! The exports (`cancelPayment`, `inquirePayment`, `verifyCallback`) never throw and never
+//! reject with anything but a plain details object (`kind`, `message`, `httpStatus`, ...):
+//! the package's thin JS entry turns that object into a `PaywallError` inside the caller's
+//! own async call chain, which gives the error a stack trace that shows where the caller
+//! awaited it.
 
 use std::cell::Cell;
 use std::rc::Rc;
@@ -15,6 +16,7 @@ use wasm_bindgen::JsCast;
 
 use crate::core::{
     self, json, ActivityType, Config, Error, FieldValue, PaymentRequestId, PaymentStatus,
+    PhysicalPosCallback, MAX_CALLBACK_BYTES,
 };
 use crate::transport::{self, describe_type, FetchFunction, PreparedConfig, Signal};
 
@@ -37,8 +39,16 @@ const PAYMENT_STATUS_TYPESCRIPT: &str = PaymentStatus::TYPESCRIPT;
 
 #[wasm_bindgen(typescript_custom_section)]
 const CONFIG_AND_ERROR_TYPESCRIPT: &str = r#"
-/** The `config` of {@link cancelPayment}: the settings, plus what only JavaScript has. */
-export interface CancelConfig extends CancelConfigOptions {
+/**
+ * Where Paywall is: the address Paywall gave you (`baseAddress`), or its Physical POS test
+ * environment by name (`environment: "test"`); never both.
+ */
+export type PaywallAddress =
+  | { baseAddress: string; environment?: undefined }
+  | { environment: "test"; baseAddress?: undefined };
+
+/** What only JavaScript adds to the settings of a call. */
+export interface CallOptions {
   /** Aborts the call: the attempt in flight and any wait before a retry. */
   signal?: AbortSignal;
   /**
@@ -47,6 +57,27 @@ export interface CancelConfig extends CancelConfigOptions {
    * `fetch(url, { method, headers, body, signal, redirect: "manual" })`.
    */
   fetch?: (input: string, init: RequestInit) => Promise<Response> | Response;
+}
+
+/**
+ * The `config` of {@link cancelPayment} and {@link inquirePayment}: where Paywall is, the
+ * two private keys, the settings, and what only JavaScript has.
+ */
+export type PaywallConfig = Omit<CancelConfigOptions, "baseAddress" | "environment"> &
+  PaywallAddress &
+  CallOptions;
+
+/** The `config` of {@link cancelPayment}: the same as {@link PaywallConfig}. */
+export type CancelConfig = PaywallConfig;
+
+/** The options of {@link verifyCallback}. */
+export interface VerifyCallbackOptions {
+  /**
+   * Also asks Paywall's inquiry endpoint, with this config, for the payment's activity type
+   * and status, and rejects with kind "signature" unless the callback says the same: the
+   * Hash does not cover the status, so this is the way to act on a callback safely.
+   */
+  confirmWith?: PaywallConfig;
 }
 
 /** The error every paywall-edge call rejects with; its fields are {@link PaywallErrorDetails}. */
@@ -82,6 +113,133 @@ pub async fn cancel_payment(
     match outcome {
         Ok(result) => Ok(to_js(&result)),
         Err(error) => Err(to_js(&error)),
+    }
+}
+
+/// Asks Paywall for a payment's state (its latest activity and status). Resolves with the
+/// payment; rejects with a `PaywallError` whose `kind` says what went wrong. Bad config or
+/// input is rejected before any request is sent.
+#[wasm_bindgen(js_name = inquirePayment, unchecked_return_type = "PaymentInquiry")]
+pub async fn inquire_payment(
+    #[wasm_bindgen(
+        unchecked_param_type = "PaywallConfig",
+        param_description = "Paywall's address, the two private keys, and options"
+    )]
+    config: JsValue,
+    #[wasm_bindgen(
+        js_name = paymentRequestId,
+        unchecked_param_type = "string",
+        param_description = "the GUID Paywall returned for the sale"
+    )]
+    payment_request_id: JsValue,
+) -> Result<JsValue, JsValue> {
+    let outcome = match read_call(&config, &payment_request_id) {
+        Ok(call) => transport::inquire(&call.config, &call.id, call.fetch, call.signal).await,
+        Err(error) => Err(error),
+    };
+    match outcome {
+        Ok(inquiry) => Ok(to_js(&inquiry)),
+        Err(error) => Err(to_js(&error)),
+    }
+}
+
+/// Checks a Physical POS callback's Hash and reads it. Resolves with the callback; rejects
+/// with a `PaywallError` of kind `signature` (not from Paywall, or altered), `decode` (not a
+/// callback), `config` (no hash key) or `input` (a body that is not text or bytes).
+#[wasm_bindgen(js_name = verifyCallback, unchecked_return_type = "PhysicalPosCallback")]
+pub async fn verify_callback(
+    #[wasm_bindgen(
+        js_name = rawBody,
+        unchecked_param_type = "string | Uint8Array | ArrayBuffer",
+        param_description = "the request body exactly as received, before any JSON parsing"
+    )]
+    raw_body: JsValue,
+    #[wasm_bindgen(
+        js_name = hashKey,
+        unchecked_param_type = "string",
+        param_description = "the Physical POS webhook hash key from the merchant panel"
+    )]
+    hash_key: JsValue,
+    #[wasm_bindgen(
+        unchecked_param_type = "VerifyCallbackOptions",
+        param_description = "confirmWith: a config, to confirm the status with an inquiry"
+    )]
+    options: Option<JsValue>,
+) -> Result<JsValue, JsValue> {
+    let options = options.unwrap_or(JsValue::UNDEFINED);
+    match verified_callback(&raw_body, &hash_key, &options).await {
+        Ok(callback) => Ok(to_js(&callback)),
+        Err(error) => Err(to_js(&error)),
+    }
+}
+
+/// The callback in `raw_body`, verified with `hash_key`, and confirmed by an inquiry when the
+/// options ask for it.
+async fn verified_callback(
+    raw_body: &JsValue,
+    hash_key: &JsValue,
+    options: &JsValue,
+) -> Result<PhysicalPosCallback, Error> {
+    let hash_key = match hash_key.dyn_ref::<JsString>() {
+        Some(key) if key.length() <= MAX_FIELD_CHARS => key.as_string().unwrap_or_default(),
+        Some(_) => return Err(Error::config("hashKey is too long to be a hash key")),
+        None if hash_key.is_undefined() || hash_key.is_null() => {
+            return Err(Error::config(
+                "hashKey is missing: pass the Physical POS webhook hash key from your Paywall \
+                 merchant panel (an environment variable or a secret binding; an unset one \
+                 reads as undefined)",
+            ))
+        }
+        None => {
+            return Err(Error::config(format!(
+                "hashKey must be a string, got {}",
+                describe_type(hash_key)
+            )))
+        }
+    };
+    let callback = core::verify_callback(&callback_bytes(raw_body)?, &hash_key)?;
+    let confirm_with = if options.is_undefined() || options.is_null() {
+        JsValue::UNDEFINED
+    } else if options.is_object() {
+        transport::get_own_setting(options, "confirmWith").map_err(|_| {
+            Error::config("reading options.confirmWith threw an exception; pass a plain object")
+        })?
+    } else {
+        return Err(Error::config(format!(
+            "options must be an object such as {{ confirmWith: config }}, got {}",
+            describe_type(options)
+        )));
+    };
+    if confirm_with.is_undefined() || confirm_with.is_null() {
+        return Ok(callback);
+    }
+    let call = read_call(
+        &confirm_with,
+        &JsValue::from_str(&callback.payment_request_id),
+    )?;
+    transport::confirm(&call.config, &callback, &call.id, call.fetch, call.signal).await?;
+    Ok(callback)
+}
+
+/// The bytes of a callback body given as a string (UTF-8), a `Uint8Array` (or another
+/// view) or an `ArrayBuffer`. A body over [`MAX_CALLBACK_BYTES`] is not copied: a stand-in
+/// of that length makes the core refuse it, before parsing, as too large.
+fn callback_bytes(raw_body: &JsValue) -> Result<Vec<u8>, Error> {
+    let too_large = || vec![0; MAX_CALLBACK_BYTES + 1];
+    if let Some(text) = raw_body.dyn_ref::<JsString>() {
+        // A UTF-16 unit is at least one byte of UTF-8.
+        if text.length() as usize > MAX_CALLBACK_BYTES {
+            return Ok(too_large());
+        }
+        return Ok(text.as_string().unwrap_or_default().into_bytes());
+    }
+    match transport::bytes_of(raw_body, MAX_CALLBACK_BYTES) {
+        Some(Ok(bytes)) => Ok(bytes),
+        Some(Err(_length)) => Ok(too_large()),
+        None => Err(Error::input(format!(
+            "rawBody must be the request body as a string, a Uint8Array or an ArrayBuffer, got {}",
+            describe_type(raw_body)
+        ))),
     }
 }
 

@@ -30,8 +30,11 @@ mod bindings;
 pub mod transport;
 
 pub use crate::core::{
-    ActivityType, CancelResult, Config, ConfigOptions, Error, ErrorKind, PaymentRequestId,
-    PaymentStatus, Result, Secret, TEST_BASE_ADDRESS,
+    verify_callback, ActivityType, CancelResult, CancelState, Config, ConfigOptions, ConfirmedBy,
+    Error, ErrorKind, PaymentInquiry, PaymentRequestId, PaymentStatus, PhysicalPosCallback, Result,
+    Secret, TEST_BASE_ADDRESS,
 };
 #[cfg(target_arch = "wasm32")]
-pub use crate::transport::{cancel_payment, cancel_payment_with, CancelOptions};
+pub use crate::transport::{
+    cancel_payment, cancel_payment_with, inquire_payment, inquire_payment_with, CallOptions,
+};

@@ -35,8 +35,8 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 use crate::core::{
-    self, browser_refused, json, CancelResult, Config, Error, Host, HttpRequest, HttpResponse,
-    PaymentRequestId, SendFailure, MAX_BODY_BYTES,
+    self, browser_refused, Action, CancelResult, Config, Error, Host, HttpRequest, HttpResponse,
+    Operation, PaymentInquiry, PaymentRequestId, PhysicalPosCallback, SendFailure, MAX_BODY_BYTES,
 };
 
 /// The imports this module calls. Those that touch a caller's objects are guarded
@@ -119,6 +119,20 @@ mod js {
         #[wasm_bindgen(js_namespace = Uint8Array, js_name = "prototype.set.call", catch)]
         pub fn copy_bytes(bytes: &mut [u8], source: &JsValue) -> Result<(), JsValue>;
 
+        /// `Object.prototype.toString.call(value)`: "[object ArrayBuffer]" for an
+        /// ArrayBuffer of any realm.
+        #[wasm_bindgen(js_namespace = ["Object", "prototype", "toString"], js_name = call, catch)]
+        pub fn object_tag(value: &JsValue) -> Result<String, JsValue>;
+
+        /// `Reflect.construct(target, arguments)`, guarded: a detached buffer or a revoked
+        /// Proxy throws.
+        #[wasm_bindgen(js_namespace = Reflect, js_name = construct, catch)]
+        pub fn construct(target: &JsValue, arguments: &Array) -> Result<JsValue, JsValue>;
+
+        /// The realm's `Uint8Array` constructor.
+        #[wasm_bindgen(thread_local_v2, js_name = Uint8Array)]
+        pub static UINT8_ARRAY: JsValue;
+
         /// `Uint8Array.prototype.subarray`, the realm's own, to call on a chunk.
         #[wasm_bindgen(thread_local_v2, js_namespace = ["Uint8Array", "prototype"], js_name = subarray)]
         pub static SUBARRAY: JsValue;
@@ -172,7 +186,9 @@ pub(crate) fn js_name(name: &'static str) -> JsValue {
 /// callers' own hostile getters.
 pub(crate) fn get(target: &JsValue, key: &'static str) -> Result<JsValue, JsValue> {
     if !target.is_object() && !target.is_function() {
-        return Err(js_name("Cannot read properties of a value that is not an object"));
+        return Err(js_name(
+            "Cannot read properties of a value that is not an object",
+        ));
     }
     js::get(target, &js_name(key))
 }
@@ -386,6 +402,41 @@ impl Drop for Timer {
     }
 }
 
+/// The bytes of `value`, if it is an `ArrayBuffer` or a view of one (a `Uint8Array`, a
+/// `Buffer`, a `DataView`, a `Uint16Array`, ..., over an `ArrayBuffer` or a
+/// `SharedArrayBuffer`), of this realm or another: `Some(Ok(bytes))`, or `Some(Err(length))` when there are more than `max` (they
+/// are not copied). `None` for anything else.
+///
+/// The bytes are read through a fresh `Uint8Array` of this module's realm over the same
+/// memory, never an element-by-element copy: a view's bytes are its bytes whatever its
+/// element type, and a view of many megabytes is measured without being copied. A view that
+/// lies about its buffer, offset or length (an own getter) gets a range the constructor
+/// checks, or reads other bytes of its own buffer: an error or a body that fails its check.
+pub(crate) fn bytes_of(value: &JsValue, max: usize) -> Option<Result<Vec<u8>, usize>> {
+    let tag = js::object_tag(value).ok()?;
+    let arguments = if tag == "[object ArrayBuffer]" {
+        Array::of1(value)
+    } else if js::is_view(value) {
+        Array::of3(
+            &get(value, "buffer").ok()?,
+            &get(value, "byteOffset").ok()?,
+            &get(value, "byteLength").ok()?,
+        )
+    } else {
+        return None;
+    };
+    let bytes = js::UINT8_ARRAY
+        .with(|constructor| js::construct(constructor, &arguments))
+        .ok()?;
+    let length = get(&bytes, "length").ok()?.as_f64()? as usize;
+    if length > max {
+        return Some(Err(length));
+    }
+    let mut copy = vec![0; length];
+    js::copy_bytes(&mut copy, &bytes).ok()?;
+    Some(Ok(copy))
+}
+
 /// Lets `promise` (a stream's `cancel()`) settle with nobody waiting: a rejection that no
 /// handler catches would be reported as unhandled in the caller's process.
 fn settle_quietly(promise: &JsValue) {
@@ -396,9 +447,9 @@ fn settle_quietly(promise: &JsValue) {
     }
 }
 
-/// What the JS world adds to a [`Config`] for one call.
+/// What the JS world adds to a [`Config`] for one call (a cancel or an inquiry).
 #[derive(Clone, Debug, Default)]
-pub struct CancelOptions {
+pub struct CallOptions {
     /// Aborts the call: the attempt in flight and any wait before a retry.
     pub signal: Option<web_sys::AbortSignal>,
     /// A fetch-compatible function to use instead of the global `fetch` (a test double,
@@ -409,51 +460,79 @@ pub struct CancelOptions {
 
 /// Cancels the payment `id` on Paywall with the global `fetch`.
 ///
-/// Retries transient failures as `config` allows; see [`crate::core::is_retried_automatically`].
+/// Retries transient failures as `config` allows (see
+/// [`crate::core::is_retried_automatically`]), and reconciles a lost answer with an inquiry
+/// unless `config` says otherwise (see [`crate::core::cancel_with`]).
 pub async fn cancel_payment(config: &Config, id: &PaymentRequestId) -> Result<CancelResult, Error> {
-    cancel_payment_with(config, id, &CancelOptions::default()).await
+    cancel_payment_with(config, id, &CallOptions::default()).await
 }
 
 /// Cancels the payment `id` on Paywall, with a caller's signal or fetch function.
 pub async fn cancel_payment_with(
     config: &Config,
     id: &PaymentRequestId,
-    options: &CancelOptions,
+    options: &CallOptions,
 ) -> Result<CancelResult, Error> {
-    let signal = match &options.signal {
-        Some(signal) => Some(
-            Signal::from_js(signal.into())
-                .ok_or_else(|| Error::config("config.signal must be an AbortSignal"))?,
-        ),
-        None => None,
-    };
-    let fetch = match &options.fetch {
-        Some(fetch) => FetchFunction::Custom(fetch.into()),
-        None => FetchFunction::global()?,
-    };
+    let (fetch, signal) = options.read()?;
     cancel(&PreparedConfig::new(config.clone()), id, fetch, signal).await
 }
 
-/// A checked [`Config`] with the JS values that every request made from it sends: the URL
-/// and the headers (the private keys among them) become JS strings once per config, on its
-/// first request, instead of once per call. The bindings keep the last one between calls.
-pub(crate) struct PreparedConfig {
-    config: Config,
-    parts: OnceCell<RequestParts>,
+/// Asks Paywall for the state of the payment `id`, with the global `fetch`.
+pub async fn inquire_payment(
+    config: &Config,
+    id: &PaymentRequestId,
+) -> Result<PaymentInquiry, Error> {
+    inquire_payment_with(config, id, &CallOptions::default()).await
 }
 
-/// The parts of a request that depend only on the config.
-struct RequestParts {
-    url: JsValue,
-    /// A template: each request sends its own copy.
-    headers: Object,
+/// Asks Paywall for the state of the payment `id`, with a caller's signal or fetch function.
+pub async fn inquire_payment_with(
+    config: &Config,
+    id: &PaymentRequestId,
+    options: &CallOptions,
+) -> Result<PaymentInquiry, Error> {
+    let (fetch, signal) = options.read()?;
+    inquire(&PreparedConfig::new(config.clone()), id, fetch, signal).await
+}
+
+impl CallOptions {
+    /// The fetch function and signal a call uses.
+    fn read(&self) -> Result<(FetchFunction, Option<Signal>), Error> {
+        let signal = match &self.signal {
+            Some(signal) => Some(
+                Signal::from_js(signal.into())
+                    .ok_or_else(|| Error::config("config.signal must be an AbortSignal"))?,
+            ),
+            None => None,
+        };
+        let fetch = match &self.fetch {
+            Some(fetch) => FetchFunction::Custom(fetch.into()),
+            None => FetchFunction::global()?,
+        };
+        Ok((fetch, signal))
+    }
+}
+
+/// A checked [`Config`] with the JS values that every request made from it sends: the
+/// cancel's URL and the headers (the private keys among them) become JS strings once per
+/// config, on its first request, instead of once per call. The bindings keep the last one
+/// between calls.
+pub(crate) struct PreparedConfig {
+    config: Config,
+    cancel_url: OnceCell<JsValue>,
+    /// The headers of a request with a body (a POST) and of one without (a GET), as
+    /// templates: each request sends its own copy.
+    headers_with_body: OnceCell<Object>,
+    headers_without_body: OnceCell<Object>,
 }
 
 impl PreparedConfig {
     pub(crate) fn new(config: Config) -> Self {
         PreparedConfig {
             config,
-            parts: OnceCell::new(),
+            cancel_url: OnceCell::new(),
+            headers_with_body: OnceCell::new(),
+            headers_without_body: OnceCell::new(),
         }
     }
 
@@ -461,18 +540,33 @@ impl PreparedConfig {
         &self.config
     }
 
-    /// The URL and headers of `request`. They depend only on the config
-    /// ([`HttpRequest::cancel`] builds them from it), so the first request's serve all.
-    fn parts(&self, request: &HttpRequest<'_>) -> &RequestParts {
-        self.parts.get_or_init(|| {
+    /// The URL of `request`: the cancel's, made once; another (an inquiry's, which holds
+    /// the payment's id) each time.
+    fn url(&self, request: &HttpRequest<'_>) -> JsValue {
+        if request.url == self.config.cancel_url() {
+            self.cancel_url
+                .get_or_init(|| JsValue::from_str(&request.url))
+                .clone()
+        } else {
+            JsValue::from_str(&request.url)
+        }
+    }
+
+    /// The headers of `request`, as a template. They depend only on the config and on
+    /// whether the request has a body ([`HttpRequest::new`] builds them from those), so the
+    /// first request of each kind serves all.
+    fn headers(&self, request: &HttpRequest<'_>) -> &Object {
+        let cell = if request.body.is_some() {
+            &self.headers_with_body
+        } else {
+            &self.headers_without_body
+        };
+        cell.get_or_init(|| {
             let headers = bare_object();
-            for (name, value) in request.headers {
+            for (name, value) in &request.headers {
                 js::set(&headers, &js_name(name), &JsValue::from_str(value));
             }
-            RequestParts {
-                url: JsValue::from_str(request.url),
-                headers,
-            }
+            headers
         })
     }
 }
@@ -534,26 +628,63 @@ fn is_browser() -> bool {
     !server && (page || worker)
 }
 
-/// The whole call, after the bindings have read and checked its inputs.
+/// The host for one call of `action`, after the last checks before anything is sent: the
+/// browser guard, and a signal that has already fired.
+fn host_for<'a>(
+    prepared: &'a PreparedConfig,
+    id: &PaymentRequestId,
+    fetch: FetchFunction,
+    signal: Option<Signal>,
+    action: Action,
+) -> Result<FetchHost<'a>, Error> {
+    if !prepared.config.allows_browser() && is_browser() {
+        return Err(browser_refused());
+    }
+    if signal.as_ref().is_some_and(Signal::is_aborted) {
+        return Err(
+            Error::aborted(action, false, "before the call started").finish(0, &id.to_string())
+        );
+    }
+    Ok(FetchHost {
+        config: prepared,
+        fetch,
+        signal,
+    })
+}
+
+/// A cancel, after the bindings have read and checked its inputs.
 pub(crate) async fn cancel(
     prepared: &PreparedConfig,
     id: &PaymentRequestId,
     fetch: FetchFunction,
     signal: Option<Signal>,
 ) -> Result<CancelResult, Error> {
-    let config = &prepared.config;
-    if !config.allows_browser() && is_browser() {
-        return Err(browser_refused());
-    }
-    if signal.as_ref().is_some_and(Signal::is_aborted) {
-        return Err(Error::aborted(false, "before the call started").finish(0, &id.to_string()));
-    }
-    let host = FetchHost {
-        config: prepared,
-        fetch,
-        signal,
-    };
-    core::cancel_with(&host, config, id).await
+    let host = host_for(prepared, id, fetch, signal, core::Cancel::ACTION)?;
+    core::cancel_with(&host, &prepared.config, id).await
+}
+
+/// An inquiry, after the bindings have read and checked its inputs.
+pub(crate) async fn inquire(
+    prepared: &PreparedConfig,
+    id: &PaymentRequestId,
+    fetch: FetchFunction,
+    signal: Option<Signal>,
+) -> Result<PaymentInquiry, Error> {
+    let host = host_for(prepared, id, fetch, signal, core::Inquiry::ACTION)?;
+    core::inquire_with(&host, &prepared.config, id).await
+}
+
+/// Confirms a verified callback with an inquiry of its payment, after the bindings have
+/// read and checked the config.
+pub(crate) async fn confirm(
+    prepared: &PreparedConfig,
+    callback: &PhysicalPosCallback,
+    id: &PaymentRequestId,
+    fetch: FetchFunction,
+    signal: Option<Signal>,
+) -> Result<(), Error> {
+    let host = host_for(prepared, id, fetch, signal, core::Inquiry::ACTION)?;
+    core::confirm_with(&host, &prepared.config, callback).await
 }
 
 /// The [`Host`] over fetch and timers.
@@ -676,16 +807,13 @@ impl FetchHost<'_> {
         request: &HttpRequest<'_>,
         signal: &web_sys::AbortSignal,
     ) -> Result<Object, String> {
-        let parts = self.config.parts(request);
-        let body = json::to_string(&request.body)?;
         let init = bare_object();
-        set(&init, "method", &js_name("POST"));
-        set(
-            &init,
-            "headers",
-            &js::assign(&bare_object(), &parts.headers),
-        );
-        set(&init, "body", &JsValue::from_str(&body));
+        set(&init, "method", &js_name(request.method));
+        let headers = js::assign(&bare_object(), self.config.headers(request));
+        set(&init, "headers", &headers);
+        if let Some(body) = &request.body {
+            set(&init, "body", &JsValue::from_str(body));
+        }
         set(&init, "signal", signal);
         set(&init, "redirect", &js_name("manual"));
         Ok(init)
@@ -863,7 +991,7 @@ impl Host for FetchHost<'_> {
             .request_init(request, deadline.fetch_signal())
             .map_err(SendFailure::Setup)?;
         let (function, this) = self.fetch.function_and_this();
-        let url = &self.config.parts(request).url;
+        let url = &self.config.url(request);
         let returned = call(function, &this, &[url, &init]).map_err(|error| {
             SendFailure::Network(format!(
                 "{} threw {}",

@@ -5,7 +5,7 @@ use serde::de::{self, Deserializer, Visitor};
 use serde::Deserialize;
 use std::fmt;
 
-use super::base_address::parse_base_address;
+use super::base_address::{parse_base_address, BaseAddress};
 use super::error::Error;
 use super::secrets::Secrets;
 
@@ -15,6 +15,12 @@ pub const TEST_BASE_ADDRESS: &str = "https://test-physicalpos-api.itspaywall.com
 
 /// The path of Async Cancel below the base address.
 pub const CANCEL_PATH: &str = "/api/payment/async/cancel";
+
+/// The path of Inquiry below the base address; the payment request id follows it.
+pub const INQUIRY_PATH: &str = "/api/payment/inquiry";
+
+/// The one named environment: Paywall publishes only its test address.
+const TEST_ENVIRONMENT: &str = "test";
 
 /// Per-attempt timeout when the caller sets none: a cancel travels to a POS terminal and
 /// back, so Paywall may take several seconds; thirty leaves room without hanging forever.
@@ -141,6 +147,18 @@ pub struct ConfigOptions {
     #[serde(default)]
     #[cfg_attr(target_arch = "wasm32", tsify(type = "boolean"))]
     pub dangerously_allow_insecure_http: Option<bool>,
+    /// `"test"` instead of `baseAddress`: Paywall's Physical POS test environment,
+    /// `https://test-physicalpos-api.itspaywall.com`. Production's address is given by
+    /// Paywall on request: pass it as `baseAddress`.
+    #[serde(default)]
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "\"test\""))]
+    pub environment: Option<String>,
+    /// When a cancel's outcome is unknown (its answer was lost, or a retry met the cancel an
+    /// earlier attempt made), ask the inquiry endpoint once and resolve if the payment is
+    /// cancelled: default true.
+    #[serde(default)]
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "boolean"))]
+    pub reconcile: Option<bool>,
 }
 
 /// A setting that is a whole number: its name, its unit in messages, and the bounds its
@@ -187,15 +205,17 @@ impl WholeNumber {
     }
 }
 
-/// Checked settings: a cancel built from a `Config` never sends a malformed URL or header.
+/// Checked settings: a request built from a `Config` never sends a malformed URL or header.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Config {
+    base: BaseAddress,
     cancel_url: String,
     api_key_private: Secret,
     api_client_private: Secret,
     timeout_ms: u32,
     max_retries: u32,
     allow_browser: bool,
+    reconcile: bool,
 }
 
 impl Config {
@@ -216,9 +236,31 @@ impl Config {
     /// Checks every setting and returns the first problem as an
     /// [`ErrorKind::Config`](super::ErrorKind::Config) error.
     pub fn from_options(options: ConfigOptions) -> Result<Self, Error> {
-        let base_address = options.base_address.unwrap_or_default();
+        let base_address = match (options.environment.as_deref(), options.base_address) {
+            (None, None) => {
+                return Err(Error::config(format!(
+                    "config.baseAddress is missing: pass the Paywall API address Paywall gave \
+                     you, or environment: \"{TEST_ENVIRONMENT}\" for its test environment \
+                     ({TEST_BASE_ADDRESS})"
+                )))
+            }
+            (None, Some(base_address)) => base_address,
+            (Some(TEST_ENVIRONMENT), None) => String::from(TEST_BASE_ADDRESS),
+            (Some(_), Some(_)) => {
+                return Err(Error::config(
+                    "config.environment and config.baseAddress are both set: pass one of them",
+                ))
+            }
+            (Some(_), None) => {
+                return Err(Error::config(format!(
+                    "config.environment must be \"{TEST_ENVIRONMENT}\", Paywall's Physical POS \
+                     test environment; for production, pass the address Paywall gave you as \
+                     config.baseAddress"
+                )))
+            }
+        };
         let allow_insecure_http = options.dangerously_allow_insecure_http.unwrap_or(false);
-        let cancel_url = cancel_url_for(&base_address, allow_insecure_http)?;
+        let base = checked_base_address(&base_address, allow_insecure_http)?;
         let api_key_private =
             checked_key("apiKeyPrivate", "the Private Key", options.api_key_private)?;
         let api_client_private = checked_key(
@@ -230,13 +272,29 @@ impl Config {
         let max_retries =
             MAX_RETRIES.checked(options.max_retries.unwrap_or(DEFAULT_MAX_RETRIES))?;
         Ok(Config {
-            cancel_url,
+            cancel_url: base.join(CANCEL_PATH),
+            base,
             api_key_private,
             api_client_private,
             timeout_ms,
             max_retries,
             allow_browser: options.dangerously_allow_browser.unwrap_or(false),
+            reconcile: options.reconcile.unwrap_or(true),
         })
+    }
+
+    /// The absolute URL of `path` (which starts with `/`) below the base address.
+    pub fn url(&self, path: &str) -> String {
+        if path == CANCEL_PATH {
+            self.cancel_url.clone()
+        } else {
+            self.base.join(path)
+        }
+    }
+
+    /// Whether a cancel whose outcome is unknown is reconciled with an inquiry.
+    pub fn reconciles(&self) -> bool {
+        self.reconcile
     }
 
     /// The full URL of Async Cancel: the base address plus [`CANCEL_PATH`].
@@ -288,6 +346,7 @@ impl fmt::Debug for Config {
             .field("timeout_ms", &self.timeout_ms)
             .field("max_retries", &self.max_retries)
             .field("allow_browser", &self.allow_browser)
+            .field("reconcile", &self.reconcile)
             .finish()
     }
 }
@@ -351,9 +410,13 @@ fn checked_key(field: &str, what: &str, value: Option<Secret>) -> Result<Secret,
     Ok(secret)
 }
 
-/// Turns a base address into the Async Cancel URL, accepting only what every fetch
-/// implementation reads the same way (see [`parse_base_address`]), in its canonical form.
-fn cancel_url_for(base_address: &str, allow_insecure_http: bool) -> Result<String, Error> {
+/// Checks a base address: only what every fetch implementation reads the same way (see
+/// [`parse_base_address`]), plain http only to this machine unless the caller opts in, and
+/// the API's address rather than an endpoint's.
+fn checked_base_address(
+    base_address: &str,
+    allow_insecure_http: bool,
+) -> Result<BaseAddress, Error> {
     let problem = |text: &str| {
         Error::config(format!(
             "config.baseAddress {text}; use the Paywall API address, such as {TEST_BASE_ADDRESS}"
@@ -373,7 +436,7 @@ fn cancel_url_for(base_address: &str, allow_insecure_http: bool) -> Result<Strin
             "is the address of the API, not of the endpoint: leave out {CANCEL_PATH}"
         )));
     }
-    Ok(base.join(CANCEL_PATH))
+    Ok(base)
 }
 
 #[cfg(test)]
@@ -557,6 +620,56 @@ mod tests {
         let mut none = options(TEST_BASE_ADDRESS);
         none.max_retries = Some(0);
         assert_eq!(Config::from_options(none).unwrap().max_retries(), 0);
+    }
+
+    #[test]
+    fn environment_test_is_the_test_host_and_excludes_base_address() {
+        let mut test = options(TEST_BASE_ADDRESS);
+        test.base_address = None;
+        test.environment = Some(String::from("test"));
+        let config = Config::from_options(test).unwrap();
+        assert_eq!(
+            config.url(INQUIRY_PATH),
+            "https://test-physicalpos-api.itspaywall.com/api/payment/inquiry"
+        );
+        assert_eq!(
+            config.cancel_url(),
+            "https://test-physicalpos-api.itspaywall.com/api/payment/async/cancel"
+        );
+
+        let mut both = options("https://paywall.example");
+        both.environment = Some(String::from("test"));
+        assert!(config_error(both).contains("both set"));
+
+        for other in ["production", "Test", "TEST", "", " test", "prod"] {
+            let mut unknown = options(TEST_BASE_ADDRESS);
+            unknown.base_address = None;
+            unknown.environment = Some(String::from(other));
+            let message = config_error(unknown);
+            assert!(
+                message.starts_with("config.environment must be \"test\""),
+                "{other:?}: {message}"
+            );
+        }
+
+        let mut neither = options(TEST_BASE_ADDRESS);
+        neither.base_address = None;
+        let message = config_error(neither);
+        assert!(
+            message.contains("config.baseAddress is missing"),
+            "{message}"
+        );
+        assert!(message.contains("environment: \"test\""), "{message}");
+    }
+
+    #[test]
+    fn reconcile_is_on_unless_turned_off() {
+        assert!(Config::from_options(options(TEST_BASE_ADDRESS))
+            .unwrap()
+            .reconciles());
+        let mut off = options(TEST_BASE_ADDRESS);
+        off.reconcile = Some(false);
+        assert!(!Config::from_options(off).unwrap().reconciles());
     }
 
     #[test]

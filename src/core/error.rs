@@ -8,11 +8,12 @@ use serde::Serialize;
 use std::fmt;
 
 use super::codes::client_message_hint;
+use super::request::Action;
 use super::retry;
 use super::secrets::{Quoted, Secrets};
 
-/// The closed set of ways a cancel can fail; the JS `PaywallError.kind` carries the same
-/// names in lowercase.
+/// The closed set of ways a cancel (or a callback check) can fail; the JS
+/// `PaywallError.kind` carries the same names in lowercase.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
@@ -29,10 +30,14 @@ pub enum ErrorKind {
     Aborted,
     /// A non-2xx answer that carries no Paywall envelope (a proxy page, a redirect, ...).
     Http,
-    /// A 2xx answer whose body is not a valid cancel envelope.
+    /// A 2xx answer whose body is not a valid cancel envelope, or a callback body that is not
+    /// a valid Paywall callback.
     Decode,
     /// Paywall answered with an envelope that says the cancel did not succeed.
     Api,
+    /// A callback's Hash is missing, malformed or wrong: it is not from Paywall (or was
+    /// altered on the way) and must not be trusted.
+    Signature,
 }
 
 impl ErrorKind {
@@ -47,6 +52,7 @@ impl ErrorKind {
             ErrorKind::Http => "http",
             ErrorKind::Decode => "decode",
             ErrorKind::Api => "api",
+            ErrorKind::Signature => "signature",
         }
     }
 }
@@ -143,28 +149,37 @@ impl Error {
 
     /// An attempt outlived its deadline. Retryable, but not retried automatically: see
     /// [`retry::is_retried_automatically`].
-    pub(crate) fn timeout(url: &str, timeout_ms: u32) -> Self {
+    pub(crate) fn timeout(url: &str, timeout_ms: u32, action: Action) -> Self {
+        let advice = if action.changes_state {
+            "the {name} may still be processed: check the payment before trying again, or \
+             raise timeoutMs"
+        } else {
+            "try again later, or raise timeoutMs"
+        };
+        let advice = advice.replace("{name}", action.name);
         let mut error = Error::new(
             ErrorKind::Timeout,
-            format!(
-                "Paywall did not answer within {timeout_ms} ms at {url}; the cancel may still \
-                 be processed: check the payment before trying again, or raise timeoutMs"
-            ),
+            format!("Paywall did not answer within {timeout_ms} ms at {url}; {advice}"),
         );
         error.0.retryable = true;
         error
     }
 
     /// The caller's signal fired. `request_sent` says whether Paywall may have seen the cancel.
-    pub(crate) fn aborted(request_sent: bool, while_doing: &str) -> Self {
-        let outcome = if request_sent {
-            "a cancel request had been sent, so the payment may or may not be cancelled"
-        } else {
-            "no request was sent"
+    pub(crate) fn aborted(action: Action, request_sent: bool, while_doing: &str) -> Self {
+        let outcome = match (request_sent, action.changes_state) {
+            (true, true) => {
+                "a cancel request had been sent, so the payment may or may not be cancelled"
+            }
+            (true, false) => "a request had been sent, which changes nothing",
+            (false, _) => "no request was sent",
         };
         Error::new(
             ErrorKind::Aborted,
-            format!("The cancel was aborted by config.signal {while_doing}; {outcome}"),
+            format!(
+                "The {} was aborted by config.signal {while_doing}; {outcome}",
+                action.name
+            ),
         )
     }
 
@@ -198,15 +213,64 @@ impl Error {
 
     /// A 2xx answer that is not a valid cancel envelope. Never retryable: the cancel may
     /// have happened, and the same answer would come again.
-    pub(crate) fn decode(status: u16, problem: &str) -> Self {
+    pub(crate) fn decode(status: u16, action: Action, problem: &str) -> Self {
         let mut error = Error::new(
             ErrorKind::Decode,
             format!(
-                "Paywall answered HTTP {status} but not with a valid cancel envelope: {problem}"
+                "Paywall answered HTTP {status} but not with a valid {} envelope: {problem}",
+                action.name
             ),
         );
         error.0.http_status = Some(status);
         error
+    }
+
+    /// A callback body that cannot be read as a Paywall callback. Never retryable: the same
+    /// body would fail the same way.
+    pub(crate) fn callback_decode(problem: &str) -> Self {
+        Error::new(
+            ErrorKind::Decode,
+            format!("The body is not a valid Paywall callback: {problem}"),
+        )
+    }
+
+    /// A verified callback whose type or status Paywall's inquiry contradicts: the Hash
+    /// does not cover them, so a genuine callback replayed with another status verifies too.
+    /// When the inquiry's latest activity is another one, the callback may just be out of
+    /// date (a "sent to device" notice that arrived after the outcome): the message says so,
+    /// since only the caller can tell a late genuine callback from a replayed one.
+    pub(crate) fn unconfirmed_callback(
+        says: &str,
+        paywall_says: &str,
+        same_activity: bool,
+    ) -> Self {
+        let why = if same_activity {
+            "the Hash does not cover the status, so a genuine callback replayed with another \
+             status verifies too"
+        } else {
+            "its latest activity is not the one the callback reports, so the callback is out \
+             of date or replayed"
+        };
+        Error::new(
+            ErrorKind::Signature,
+            format!(
+                "The callback says {says}, but Paywall's inquiry of the payment says \
+                 {paywall_says}: {why}; act on the inquiry's state, not on the callback's"
+            ),
+        )
+    }
+
+    /// A callback whose Hash does not prove it came from Paywall. Never retryable.
+    pub(crate) fn signature(problem: &str) -> Self {
+        Error::new(
+            ErrorKind::Signature,
+            format!(
+                "The callback's Hash {problem}: the callback is not from Paywall, or was altered \
+                 on the way, and must not be trusted; check the payment with Paywall's inquiry \
+                 endpoint if in doubt, and that the hash key is the panel's Physical POS webhook \
+                 hash key"
+            ),
+        )
     }
 
     /// The runtime could not prepare a request, or a caller's object threw when used:
@@ -218,6 +282,7 @@ impl Error {
     /// Paywall's own refusal, with its message and text error code.
     pub(crate) fn api(
         status: u16,
+        action: Action,
         error_code: Option<i64>,
         paywall_message: Option<&Quoted>,
         client_message: Option<&Quoted>,
@@ -228,7 +293,7 @@ impl Error {
         let client_message = client_message
             .map(Quoted::as_str)
             .filter(|text| !text.is_empty());
-        let mut message = String::from("Paywall refused the cancel");
+        let mut message = format!("Paywall refused the {}", action.name);
         if let Some(text) = paywall_message {
             message.push_str(": ");
             message.push_str(text);
@@ -267,6 +332,14 @@ impl Error {
                 .message
                 .push_str(&format!(" [after {attempts} attempts]"));
         }
+        self
+    }
+
+    /// Adds what a later step found out about the failure (an inquiry after a lost answer)
+    /// to the message, for the person reading it. The caller seals the error again.
+    pub(crate) fn with_note(mut self, note: &str) -> Self {
+        self.0.message.push_str("; ");
+        self.0.message.push_str(note);
         self
     }
 
@@ -346,6 +419,11 @@ mod tests {
     use super::*;
     use crate::core::secrets::quoted;
 
+    const CANCEL: Action = Action {
+        name: "cancel",
+        changes_state: true,
+    };
+
     #[test]
     fn kinds_are_spelled_as_in_javascript() {
         let all = [
@@ -357,6 +435,7 @@ mod tests {
             (ErrorKind::Http, "http"),
             (ErrorKind::Decode, "decode"),
             (ErrorKind::Api, "api"),
+            (ErrorKind::Signature, "signature"),
         ];
         for (kind, name) in all {
             assert_eq!(kind.as_str(), name);
@@ -368,6 +447,7 @@ mod tests {
     fn api_error_names_paywall_message_code_status_and_a_hint() {
         let error = Error::api(
             200,
+            CANCEL,
             Some(1001),
             Some(&quoted("Payment was already cancelled.")),
             Some(&quoted("Payment.Async.AlreadyHasRefundOrCancel")),
@@ -393,7 +473,7 @@ mod tests {
 
     #[test]
     fn api_error_on_a_retried_status_is_retryable() {
-        let error = Error::api(503, None, None, Some(&quoted("System.ServerError")));
+        let error = Error::api(503, CANCEL, None, None, Some(&quoted("System.ServerError")));
         assert!(error.retryable());
         assert_eq!(
             error.message(),
@@ -408,6 +488,7 @@ mod tests {
         let secrets = Secrets::new(key, "ab");
         let error = Error::api(
             401,
+            CANCEL,
             None,
             Some(&quoted("key sk-live-1234567890abcdef is not valid")),
             Some(&quoted("echo sk-live-1234567890")),
@@ -431,6 +512,7 @@ mod tests {
         let secrets = Secrets::new("", "");
         let error = Error::api(
             200,
+            CANCEL,
             None,
             Some(&secrets.quote(&flood, 300)),
             Some(&secrets.quote("System.Auth\nError", 120)),

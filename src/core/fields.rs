@@ -96,6 +96,8 @@ where
         max_retries: whole_number(&mut read, &MAX_RETRIES)?,
         dangerously_allow_browser: flag(&mut read, "dangerouslyAllowBrowser")?,
         dangerously_allow_insecure_http: flag(&mut read, "dangerouslyAllowInsecureHttp")?,
+        environment: text(&mut read, "environment")?,
+        reconcile: flag(&mut read, "reconcile")?,
     })
 }
 
@@ -184,6 +186,8 @@ mod tests {
                 "maxRetries",
                 "dangerouslyAllowBrowser",
                 "dangerouslyAllowInsecureHttp",
+                "environment",
+                "reconcile",
             ]
         );
         // The same names, read by serde (which the TypeScript declaration comes from), give
@@ -191,7 +195,7 @@ mod tests {
         let json = serde_json::json!({
             "baseAddress": "https://a.example", "apiKeyPrivate": "k-1", "apiClientPrivate": "c-1",
             "timeoutMs": 1500, "maxRetries": 3, "dangerouslyAllowBrowser": true,
-            "dangerouslyAllowInsecureHttp": true,
+            "dangerouslyAllowInsecureHttp": true, "environment": "test", "reconcile": false,
         });
         let by_serde: ConfigOptions = serde_json::from_value(json.clone()).unwrap();
         let by_fields = read_config_options(|name| {

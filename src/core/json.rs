@@ -6,26 +6,96 @@
 //! WebAssembly module, and walking a `JSON.parse` result from Rust costs a JS call per field.
 //! An envelope needs little of JSON: objects, strings, integers, booleans and null. Anything
 //! else (arrays, fractions, exponents) is accepted only where it is skipped, in fields this
-//! client does not read. The reader is strict (RFC 8259 syntax, no trailing commas or
-//! comments), bounded (nesting depth, no recursion the input controls beyond it) and never
-//! panics; issue #6's fuzzing checks that.
+//! client does not read, or read as a [`RawNumber`]: a number's text, kept exactly as written
+//! and never turned into a float (float parsing and formatting would cost the module
+//! kilobytes, and a callback's Hash covers the text, not the value). The reader is strict
+//! (RFC 8259 syntax, no trailing commas or comments), bounded (nesting depth, no recursion
+//! the input controls beyond it) and never panics; issue #6's fuzzing checks that.
 
 use serde::de::{self, DeserializeOwned, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde::ser::{self, Impossible, Serialize};
+use serde::{Deserialize, Deserializer, Serializer};
 use std::borrow::Cow;
+use std::fmt;
 
 use super::decode_error::DecodeProblem;
 
 /// Deeper nesting than this is refused: an envelope is two levels deep.
 const MAX_DEPTH: u32 = 32;
 
+/// The newtype name by which [`RawNumber`] asks this reader for a number's text, and this
+/// writer to write its text unquoted (as serde_json's `RawValue` does). No other type uses it.
+const RAW_NUMBER: &str = "$paywall_edge::json::RawNumber";
+
+/// A JSON number's text exactly as the document wrote it ("1.50", "-0.5e3", "125"),
+/// checked against RFC 8259's number grammar and never converted to a float.
+///
+/// Read and written by this module's reader and writer only: the writer writes it as a
+/// number, unquoted, so that `JSON.parse` makes a JS number of it. Other serde formats
+/// refuse to read it (serde_json among them) and write it as a string.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RawNumber(String);
+
+impl RawNumber {
+    /// `text` if it is one JSON number and nothing else (no white space, no sign `+`, no
+    /// leading zeros, digits on both sides of a decimal point).
+    pub fn parse(text: &str) -> Option<RawNumber> {
+        let mut reader = Reader::new(text);
+        match reader.number() {
+            Ok((number, _)) if number.len() == text.len() => Some(RawNumber(number.into())),
+            _ => None,
+        }
+    }
+
+    /// The number as written.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Whether the number is an amount as Paywall writes one: a .NET `decimal` in plain
+    /// notation, so no exponent, at most 29 digits before the point and 28 after it. Such a
+    /// number is always finite in JavaScript, where `1E+400` or 400 digits would read as
+    /// `Infinity`.
+    pub fn is_decimal_amount(&self) -> bool {
+        let digits = self.0.strip_prefix('-').unwrap_or(&self.0);
+        let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+        let plain = |part: &str| part.bytes().all(|byte| byte.is_ascii_digit());
+        plain(whole) && plain(fraction) && whole.len() <= 29 && fraction.len() <= 28
+    }
+}
+
+impl<'de> Deserialize<'de> for RawNumber {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        /// Takes the text this module's reader hands over, checking it once more in case
+        /// another deserializer hands over something else.
+        struct NumberText;
+
+        impl Visitor<'_> for NumberText {
+            type Value = RawNumber;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a number")
+            }
+
+            fn visit_str<E: de::Error>(self, text: &str) -> Result<RawNumber, E> {
+                RawNumber::parse(text)
+                    .ok_or_else(|| E::invalid_type(de::Unexpected::Other("a string"), &self))
+            }
+        }
+
+        deserializer.deserialize_newtype_struct(RAW_NUMBER, NumberText)
+    }
+}
+
+impl Serialize for RawNumber {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_newtype_struct(RAW_NUMBER, self.as_str())
+    }
+}
+
 /// Reads a `T` from JSON text. The error says what was wrong and where.
 pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, String> {
-    let mut reader = Reader {
-        bytes: text.as_bytes(),
-        position: 0,
-        depth: 0,
-    };
+    let mut reader = Reader::new(text);
     let outcome = T::deserialize(&mut reader).and_then(|value| {
         reader.skip_whitespace();
         if reader.position < reader.bytes.len() {
@@ -44,12 +114,15 @@ pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, String> {
 }
 
 /// Writes `value` as compact JSON. Only what the wire types use is supported (structs,
-/// strings, integers, booleans, options and unit enum variants); anything else is an error
-/// the tests would catch, never a panic.
+/// strings, integers, [`RawNumber`]s, booleans, options and unit enum variants); anything
+/// else is an error the tests would catch, never a panic.
 pub fn to_string<T: Serialize>(value: &T) -> Result<String, String> {
     let mut out = String::new();
     value
-        .serialize(&mut Writer { out: &mut out })
+        .serialize(&mut Writer {
+            out: &mut out,
+            raw: false,
+        })
         .map(|()| out)
         .map_err(|DecodeProblem(problem)| problem)
 }
@@ -61,6 +134,14 @@ struct Reader<'de> {
 }
 
 impl<'de> Reader<'de> {
+    fn new(text: &'de str) -> Self {
+        Reader {
+            bytes: text.as_bytes(),
+            position: 0,
+            depth: 0,
+        }
+    }
+
     fn problem(&self, what: &str) -> DecodeProblem {
         DecodeProblem(format!("{what} (at byte {})", self.position))
     }
@@ -267,10 +348,14 @@ impl<'de> Reader<'de> {
 
     /// What kind of value starts at the cursor, for a message.
     fn kind_here(&mut self) -> &'static str {
-        match self.next_token() {
+        let token = self.next_token();
+        let rest = self.bytes.get(self.position..).unwrap_or_default();
+        match token {
             Ok(b'"') => "a string",
-            Ok(b't' | b'f') => "a boolean",
-            Ok(b'n') => "null",
+            Ok(b't' | b'f') if rest.starts_with(b"true") || rest.starts_with(b"false") => {
+                "a boolean"
+            }
+            Ok(b'n') if rest.starts_with(b"null") => "null",
             Ok(b'{') => "an object",
             Ok(b'[') => "an array",
             Ok(b'-' | b'0'..=b'9') => "a number",
@@ -453,6 +538,22 @@ impl<'de> de::Deserializer<'de> for &mut Reader<'de> {
         visitor.visit_unit()
     }
 
+    /// A [`RawNumber`] gets the number's text as written; any other newtype its content.
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, DecodeProblem> {
+        if name != RAW_NUMBER {
+            return visitor.visit_newtype_struct(self);
+        }
+        if !matches!(self.next_token()?, b'-' | b'0'..=b'9') {
+            let found = self.kind_here();
+            return Err(self.problem(&format!("must be a number, got {found}")));
+        }
+        visitor.visit_borrowed_str(self.number()?.0)
+    }
+
     integer_methods! {
         deserialize_i8 visit_i8 i8;
         deserialize_i16 visit_i16 i16;
@@ -465,8 +566,7 @@ impl<'de> de::Deserializer<'de> for &mut Reader<'de> {
     }
 
     serde::forward_to_deserialize_any! {
-        i128 u128 f32 f64 char bytes byte_buf unit unit_struct newtype_struct seq tuple
-        tuple_struct enum
+        i128 u128 f32 f64 char bytes byte_buf unit unit_struct seq tuple tuple_struct enum
     }
 }
 
@@ -529,6 +629,8 @@ impl<'de> SeqAccess<'de> for Elements<'_, 'de> {
 
 struct Writer<'a> {
     out: &'a mut String,
+    /// Set while a [`RawNumber`] is written: its text goes out unquoted.
+    raw: bool,
 }
 
 impl Writer<'_> {
@@ -617,7 +719,12 @@ impl<'a, 'b> ser::Serializer for &'a mut Writer<'b> {
     }
 
     fn serialize_str(self, value: &str) -> Result<(), DecodeProblem> {
-        self.string(value);
+        if self.raw {
+            // A RawNumber's text, checked against the number grammar when it was made.
+            self.out.push_str(value);
+        } else {
+            self.string(value);
+        }
         Ok(())
     }
 
@@ -653,10 +760,16 @@ impl<'a, 'b> ser::Serializer for &'a mut Writer<'b> {
 
     fn serialize_newtype_struct<T: ?Sized + Serialize>(
         self,
-        _: &'static str,
+        name: &'static str,
         value: &T,
     ) -> Result<(), DecodeProblem> {
-        value.serialize(self)
+        if name != RAW_NUMBER {
+            return value.serialize(self);
+        }
+        self.raw = true;
+        let written = value.serialize(&mut *self);
+        self.raw = false;
+        written
     }
 
     fn serialize_newtype_variant<T: ?Sized + Serialize>(

@@ -6,10 +6,12 @@
 //! likely to be transient and says nothing about the payment: no connection, or a status
 //! that means "not now" (429) or "the gateway in front of Paywall failed" (502, 503, 504).
 //! A 500 is not retried: it is Paywall's own answer about this request, and repeating it
-//! would most likely repeat the failure. A timeout is not retried either: the attempt may
-//! still be running at Paywall, and its wait has already used the caller's time.
+//! would most likely repeat the failure. A timed-out cancel is not retried either: the
+//! attempt may still be running at Paywall, and its wait has already used the caller's time.
+//! A timed-out request that changes nothing (an inquiry) is retried.
 
 use super::error::{Error, ErrorKind};
+use super::request::Action;
 
 /// The first backoff, in milliseconds; each retry doubles it.
 pub const BASE_DELAY_MS: u32 = 500;
@@ -26,16 +28,17 @@ pub fn is_retryable_status(status: u16) -> bool {
     matches!(status, 429 | 502 | 503 | 504)
 }
 
-/// Whether the library itself retries after `error` (when retries remain).
-pub fn is_retried_automatically(error: &Error) -> bool {
+/// Whether the library itself retries `action` after `error` (when retries remain).
+pub fn is_retried_automatically(error: &Error, action: Action) -> bool {
     match error.kind() {
         ErrorKind::Network => error.retryable(),
         ErrorKind::Http | ErrorKind::Api => error.http_status().is_some_and(is_retryable_status),
+        ErrorKind::Timeout => !action.changes_state,
         ErrorKind::Config
         | ErrorKind::Input
-        | ErrorKind::Timeout
         | ErrorKind::Aborted
-        | ErrorKind::Decode => false,
+        | ErrorKind::Decode
+        | ErrorKind::Signature => false,
     }
 }
 
@@ -175,6 +178,15 @@ mod tests {
     use super::*;
     use crate::core::secrets::quoted;
 
+    const CANCEL: Action = Action {
+        name: "cancel",
+        changes_state: true,
+    };
+    const INQUIRY: Action = Action {
+        name: "inquiry",
+        changes_state: false,
+    };
+
     /// 1994-11-06T08:49:37Z, the RFC's example date.
     const RFC_EXAMPLE_SECONDS: i64 = 784_111_777;
 
@@ -190,25 +202,41 @@ mod tests {
 
     #[test]
     fn which_errors_are_retried_automatically() {
-        assert!(is_retried_automatically(&Error::network(
-            "u",
-            &quoted("reset"),
-            true
-        )));
-        assert!(!is_retried_automatically(&Error::network(
-            "u",
-            &quoted("not a Response"),
-            false
-        )));
-        assert!(is_retried_automatically(&Error::http(503, "x")));
-        assert!(!is_retried_automatically(&Error::http(500, "x")));
-        assert!(is_retried_automatically(&Error::api(429, None, None, None)));
-        assert!(!is_retried_automatically(&Error::api(
-            200, None, None, None
-        )));
-        assert!(!is_retried_automatically(&Error::timeout("u", 10)));
-        assert!(!is_retried_automatically(&Error::decode(200, "x")));
-        assert!(!is_retried_automatically(&Error::aborted(true, "x")));
+        assert!(is_retried_automatically(
+            &Error::network("u", &quoted("reset"), true),
+            CANCEL
+        ));
+        assert!(!is_retried_automatically(
+            &Error::network("u", &quoted("not a Response"), false),
+            CANCEL
+        ));
+        assert!(is_retried_automatically(&Error::http(503, "x"), CANCEL));
+        assert!(!is_retried_automatically(&Error::http(500, "x"), CANCEL));
+        assert!(is_retried_automatically(
+            &Error::api(429, CANCEL, None, None, None),
+            CANCEL
+        ));
+        assert!(!is_retried_automatically(
+            &Error::api(200, CANCEL, None, None, None),
+            CANCEL
+        ));
+        assert!(!is_retried_automatically(
+            &Error::timeout("u", 10, CANCEL),
+            CANCEL
+        ));
+        assert!(!is_retried_automatically(
+            &Error::decode(200, CANCEL, "x"),
+            CANCEL
+        ));
+        assert!(!is_retried_automatically(
+            &Error::aborted(CANCEL, true, "x"),
+            CANCEL
+        ));
+        // A timed-out request that changes nothing is safe to send again.
+        assert!(is_retried_automatically(
+            &Error::timeout("u", 10, INQUIRY),
+            INQUIRY
+        ));
     }
 
     #[test]

@@ -8,10 +8,9 @@ use std::future::Future;
 use std::pin::pin;
 use std::task::{Context, Poll, Waker};
 
-use super::cancel::{Host, HttpRequest, HttpResponse, SendFailure, MAX_BODY_BYTES};
 use super::config::{Config, ConfigOptions, Secret};
 use super::error::Error;
-use super::json;
+use super::request::{Host, HttpRequest, HttpResponse, SendFailure, MAX_BODY_BYTES};
 
 /// Header names and values of a scripted answer.
 pub type Headers = Vec<(&'static str, String)>;
@@ -23,7 +22,7 @@ pub type Outcome = Result<HttpResponse<Headers>, SendFailure>;
 #[derive(Default)]
 pub struct ScriptedHost {
     answers: RefCell<VecDeque<Outcome>>,
-    /// The JSON body of every request sent.
+    /// Every request sent: its method, URL and body, as `"POST https://... {...}"`.
     pub sent: RefCell<Vec<String>>,
     /// Every wait before a retry, in milliseconds.
     pub sleeps: RefCell<Vec<u32>>,
@@ -51,20 +50,36 @@ impl ScriptedHost {
     pub fn attempts(&self) -> usize {
         self.sent.borrow().len()
     }
+
+    /// How many requests were sent with `method` (`"POST"` for cancels, `"GET"` for
+    /// inquiries).
+    pub fn sent_with(&self, method: &str) -> usize {
+        let prefix = format!("{method} ");
+        self.sent
+            .borrow()
+            .iter()
+            .filter(|sent| sent.starts_with(&prefix))
+            .count()
+    }
 }
 
-/// A config for the scripted host: its keys, a 1 s timeout and `max_retries`, addressed to a
-/// Paywall the script stands in for. An error when the keys are not valid header values.
-pub fn config(key: &str, client: &str, max_retries: u32) -> Result<Config, Error> {
-    Config::from_options(ConfigOptions {
+/// The options of a config for the scripted host: its keys, a 1 s timeout and
+/// `max_retries`, addressed to a Paywall the script stands in for.
+pub fn options(key: &str, client: &str, max_retries: u32) -> ConfigOptions {
+    ConfigOptions {
         base_address: Some("https://paywall.example/".into()),
         api_key_private: Some(Secret::new(key)),
         api_client_private: Some(Secret::new(client)),
         timeout_ms: Some(1_000),
         max_retries: Some(max_retries),
-        dangerously_allow_browser: None,
-        dangerously_allow_insecure_http: None,
-    })
+        ..ConfigOptions::default()
+    }
+}
+
+/// A config for the scripted host (see [`options`]). An error when the keys are not valid
+/// header values.
+pub fn config(key: &str, client: &str, max_retries: u32) -> Result<Config, Error> {
+    Config::from_options(options(key, client, max_retries))
 }
 
 /// A scripted answer with a status, headers and body. A body longer than
@@ -99,8 +114,13 @@ impl Host for ScriptedHost {
     type Headers = Headers;
 
     async fn send(&self, request: &HttpRequest<'_>) -> Outcome {
-        let body = json::to_string(&request.body).unwrap_or_default();
-        self.sent.borrow_mut().push(body);
+        let sent = format!(
+            "{} {} {}",
+            request.method,
+            request.url,
+            request.body.as_deref().unwrap_or_default()
+        );
+        self.sent.borrow_mut().push(sent);
         self.answers.borrow_mut().pop_front().unwrap_or_else(|| {
             Err(SendFailure::Network(
                 "the script has no more answers".into(),

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use js_sys::{Function, Promise, Reflect};
 use paywall_edge::core::ConfigOptions;
 use paywall_edge::{
-    cancel_payment, cancel_payment_with, ActivityType, CancelOptions, Config, ErrorKind,
+    cancel_payment, cancel_payment_with, ActivityType, CallOptions, Config, ErrorKind,
     PaymentRequestId, PaymentStatus, Secret,
 };
 use wasm_bindgen::prelude::*;
@@ -173,8 +173,8 @@ fn fake_fetch(body: impl FnMut(JsValue, JsValue) -> JsValue + 'static) -> FetchC
     Closure::wrap(Box::new(body) as Box<dyn FnMut(JsValue, JsValue) -> JsValue>)
 }
 
-fn with_fetch(closure: &FetchClosure) -> CancelOptions {
-    CancelOptions {
+fn with_fetch(closure: &FetchClosure) -> CallOptions {
+    CallOptions {
         fetch: Some(closure.as_ref().unchecked_ref::<Function>().clone()),
         signal: None,
     }
@@ -300,7 +300,7 @@ async fn the_callers_signal_aborts_an_attempt_in_flight() {
     reset_standin().await;
     let id = scenario("hang");
     let (fetch, signals) = recording_fetch();
-    let options = CancelOptions {
+    let options = CallOptions {
         signal: Some(controller.signal()),
         ..with_fetch(&fetch)
     };
@@ -324,7 +324,7 @@ async fn an_already_aborted_signal_sends_nothing() {
     let id = scenario("demoPayment2");
     let controller = web_sys::AbortController::new().unwrap();
     controller.abort();
-    let options = CancelOptions {
+    let options = CallOptions {
         signal: Some(controller.signal()),
         fetch: None,
     };

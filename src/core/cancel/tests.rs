@@ -1,12 +1,15 @@
-//! The cancel procedure against a scripted host: every answer and failure the retry and
-//! decoding rules distinguish, without a network.
+//! The request pipeline, through the cancel, against a scripted host: every answer and
+//! failure the retry and decoding rules distinguish, without a network; and the
+//! reconciliation of a cancel whose outcome is unknown.
 
 use super::*;
+use crate::core::request::{HttpRequest, HttpResponse, SendFailure, MAX_BODY_BYTES};
 use crate::core::scripted_host::{
-    answer as scripted, config as scripted_config, run as run_scripted, Headers, Outcome,
-    ScriptedHost,
+    answer as scripted, config as scripted_config, options as scripted_options,
+    run as run_scripted, Headers, Outcome, ScriptedHost,
 };
-use crate::ErrorKind;
+use crate::core::CancelState;
+use crate::{ConfigOptions, ErrorKind};
 
 const ID: &str = "72ec8714-d116-4306-8881-38a43c485da9";
 const KEY: &str = "private-key-0001";
@@ -38,8 +41,13 @@ fn answer_with_retry_after(status: u16, retry_after: &str) -> Outcome {
     )
 }
 
+/// The pipeline's rules, without the reconciliation (tested on its own below).
 fn config(max_retries: u32) -> Config {
-    scripted_config(KEY, CLIENT, max_retries).unwrap()
+    Config::from_options(ConfigOptions {
+        reconcile: Some(false),
+        ..scripted_options(KEY, CLIENT, max_retries)
+    })
+    .unwrap()
 }
 
 fn cancel(host: &ScriptedHost, max_retries: u32) -> Result<CancelResult, Error> {
@@ -55,7 +63,7 @@ fn cancel_error(host: &ScriptedHost, max_retries: u32) -> Error {
 fn the_request_is_exactly_what_paywall_documents() {
     let config = config(2);
     let id = PaymentRequestId::parse(ID).unwrap();
-    let request = HttpRequest::cancel(&config, &id);
+    let request = HttpRequest::new(&config, &Cancel { id: &id });
     assert_eq!(
         request.url,
         "https://paywall.example/api/payment/async/cancel"
@@ -69,9 +77,10 @@ fn the_request_is_exactly_what_paywall_documents() {
             ("apiclientprivate", CLIENT),
         ]
     );
+    assert_eq!(request.method, "POST");
     assert_eq!(
-        serde_json::to_string(&request.body).unwrap(),
-        format!(r#"{{"PaymentRequestId":"{ID}"}}"#)
+        request.body.as_deref(),
+        Some(format!(r#"{{"PaymentRequestId":"{ID}"}}"#).as_str())
     );
     assert_eq!(request.timeout_ms, 1_000);
     let printed = format!("{request:?}");
@@ -499,4 +508,180 @@ fn paywalls_message_cannot_forge_log_lines_or_flood_them() {
         .paywall_message()
         .unwrap()
         .starts_with("Refused. 2026-11-26T10:00:00Z INFO payment cancelled[0m spam"));
+}
+
+// --- The reconciliation of a cancel whose outcome is unknown -----------------------------
+
+/// An inquiry answer: the payment's latest activity `activity_type` in `status`.
+fn inquiry_answer(activity_type: i32, status: i32) -> Outcome {
+    answer(
+        200,
+        &format!(
+            r#"{{"Result":{{"PaymentRequestId":"{ID}",
+            "PaymentRequestActivityId":"9b2f3c1e-0d4a-4f6b-8c7d-1e2f3a4b5c6d",
+            "PaymentTypeId":{activity_type},"PaymentStatusId":{status},"Amount":12.50}},
+            "Succeeded":true,"Failed":false}}"#
+        ),
+    )
+}
+
+/// Cancels with reconciliation on (the default), `max_retries` retries.
+fn reconciled(host: &ScriptedHost, max_retries: u32) -> Result<CancelResult, Error> {
+    let id = PaymentRequestId::parse(ID).unwrap();
+    run(cancel_with(
+        host,
+        &scripted_config(KEY, CLIENT, max_retries).unwrap(),
+        &id,
+    ))
+}
+
+fn dropped() -> Outcome {
+    Err(SendFailure::Network("fetch failed (socket hang up)".into()))
+}
+
+#[test]
+fn a_lost_answer_is_resolved_by_an_inquiry_that_shows_the_cancellation() {
+    let host = ScriptedHost::new(vec![dropped(), inquiry_answer(2, 4)]);
+    let result = reconciled(&host, 0).unwrap();
+    assert_eq!(result.confirmed_by, ConfirmedBy::Inquiry);
+    assert_eq!(result.state, CancelState::Cancelled);
+    assert_eq!(result.payment_request_id, ID);
+    assert_eq!(result.payment_request_activity_type_id, 2);
+    assert_eq!(result.payment_status, 4);
+    assert_eq!(
+        result.payment_request_activity_id,
+        "9b2f3c1e-0d4a-4f6b-8c7d-1e2f3a4b5c6d"
+    );
+    assert_eq!((host.sent_with("POST"), host.sent_with("GET")), (1, 1));
+    assert!(host.sent.borrow()[1].starts_with(
+        "GET https://paywall.example/api/payment/inquiry/72ec8714-d116-4306-8881-38a43c485da9 "
+    ));
+}
+
+#[test]
+fn a_timed_out_cancel_that_an_inquiry_shows_pending_resolves_pending() {
+    let host = ScriptedHost::new(vec![Err(SendFailure::Timeout), inquiry_answer(2, 2)]);
+    let result = reconciled(&host, 2).unwrap();
+    assert_eq!(result.state, CancelState::Pending);
+    assert_eq!(result.confirmed_by, ConfirmedBy::Inquiry);
+    assert_eq!(
+        host.sent_with("POST"),
+        1,
+        "a timed-out cancel is not retried"
+    );
+}
+
+#[test]
+fn a_retry_that_meets_the_earlier_attempts_cancel_is_confirmed_by_an_inquiry() {
+    let host = ScriptedHost::new(vec![
+        dropped(),
+        answer(200, ALREADY_CANCELLED),
+        inquiry_answer(2, 4),
+    ]);
+    let result = reconciled(&host, 2).unwrap();
+    assert_eq!(result.confirmed_by, ConfirmedBy::Inquiry);
+    assert_eq!((host.sent_with("POST"), host.sent_with("GET")), (2, 1));
+}
+
+#[test]
+fn a_lost_answer_of_a_cancel_that_did_not_happen_stays_an_error_and_says_what_was_found() {
+    let host = ScriptedHost::new(vec![Err(SendFailure::Timeout), inquiry_answer(1, 2)]);
+    let error = reconciled(&host, 0).unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Timeout);
+    assert_eq!(error.attempts(), 1);
+    assert!(
+        error.message().ends_with(
+            "; an inquiry found the payment not cancelled: its latest activity is Sale (1) in \
+             status Sent to device (2)"
+        ),
+        "{}",
+        error.message()
+    );
+}
+
+#[test]
+fn a_failed_inquiry_keeps_the_original_error_and_says_so() {
+    let host = ScriptedHost::new(vec![dropped(), answer(503, "<html>busy</html>")]);
+    let error = reconciled(&host, 0).unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Network);
+    assert!(
+        error
+            .message()
+            .ends_with("; an inquiry to find out failed too (http error, HTTP 503)"),
+        "{}",
+        error.message()
+    );
+    assert_eq!(
+        host.sent_with("GET"),
+        1,
+        "the inquiry is asked once, not retried"
+    );
+}
+
+#[test]
+fn what_is_known_is_not_reconciled() {
+    // Cancelled before this call: the first attempt's refusal stays Paywall's refusal.
+    let host = ScriptedHost::new(vec![answer(200, ALREADY_CANCELLED), inquiry_answer(2, 4)]);
+    assert_eq!(reconciled(&host, 2).unwrap_err().kind(), ErrorKind::Api);
+    assert_eq!(host.sent_with("GET"), 0);
+    // The caller's abort.
+    let host = ScriptedHost::new(vec![Err(SendFailure::Aborted), inquiry_answer(2, 4)]);
+    assert_eq!(reconciled(&host, 2).unwrap_err().kind(), ErrorKind::Aborted);
+    assert_eq!(host.sent_with("GET"), 0);
+    // Any other refusal or failure the answer made plain.
+    let host = ScriptedHost::new(vec![answer(500, "<html>x</html>"), inquiry_answer(2, 4)]);
+    assert_eq!(reconciled(&host, 2).unwrap_err().kind(), ErrorKind::Http);
+    assert_eq!(host.sent_with("GET"), 0);
+}
+
+#[test]
+fn reconcile_false_keeps_the_lost_answer_an_error_with_no_inquiry() {
+    let host = ScriptedHost::new(vec![dropped(), inquiry_answer(2, 4)]);
+    let error = cancel_error(&host, 0);
+    assert_eq!(error.kind(), ErrorKind::Network);
+    assert_eq!(host.sent_with("GET"), 0);
+}
+
+// --- The inquiry -------------------------------------------------------------------------
+
+#[test]
+fn an_inquiry_is_a_get_without_a_body_and_retries_a_timeout() {
+    let config = scripted_config(KEY, CLIENT, 2).unwrap();
+    let id = PaymentRequestId::parse(ID).unwrap();
+    let request = HttpRequest::new(&config, &crate::core::Inquiry { id: &id });
+    assert_eq!(request.method, "GET");
+    assert_eq!(
+        request.url,
+        "https://paywall.example/api/payment/inquiry/72ec8714-d116-4306-8881-38a43c485da9"
+    );
+    assert_eq!(request.body, None);
+    assert_eq!(
+        request.headers,
+        [
+            ("accept", "application/json"),
+            ("apikeyprivate", KEY),
+            ("apiclientprivate", CLIENT),
+        ]
+    );
+    let host = ScriptedHost::new(vec![Err(SendFailure::Timeout), inquiry_answer(1, 2)]);
+    let inquiry = run(crate::core::inquire_with(&host, &config, &id)).unwrap();
+    assert_eq!((inquiry.payment_type_id, inquiry.payment_status_id), (1, 2));
+    assert_eq!(host.sent_with("GET"), 2, "a GET that timed out is retried");
+}
+
+#[test]
+fn an_inquirys_refusal_names_the_inquiry() {
+    let config = scripted_config(KEY, CLIENT, 2).unwrap();
+    let id = PaymentRequestId::parse(ID).unwrap();
+    let host = ScriptedHost::new(vec![answer(
+        200,
+        r#"{"Succeeded":false,"Failed":true,"ClientMessage":"Payment.Request.RequestNotFound"}"#,
+    )]);
+    let error = run(crate::core::inquire_with(&host, &config, &id)).unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Api);
+    assert!(
+        error.message().starts_with("Paywall refused the inquiry"),
+        "{}",
+        error.message()
+    );
 }

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 use super::*;
-use crate::core::{CancelResult, Envelope};
+use crate::core::{CancelEnvelope, CancelResult};
 
 /// A value of any shape, as both readers see it (no floats: this reader refuses them).
 #[derive(Debug, PartialEq, Deserialize)]
@@ -84,14 +84,14 @@ fn reads_minus_zero_as_zero() {
 
 #[test]
 fn reads_the_envelope_in_both_casings() {
-    let camel: Envelope = from_str(
+    let camel: CancelEnvelope = from_str(
         r#"{"result":{"paymentRequestId":"72ec8714-d116-4306-8881-38a43c485da9",
             "paymentRequestActivityId":"3a7deace-d437-4d3f-8ef8-1cba82f18e8f",
             "paymentRequestActivityTypeId":2,"paymentStatus":4},
             "failed":false,"message":null,"clientMessage":null,"succeeded":true}"#,
     )
     .unwrap();
-    let pascal: Envelope = from_str(
+    let pascal: CancelEnvelope = from_str(
         r#"{"Result":{"PaymentRequestId":"72ec8714-d116-4306-8881-38a43c485da9",
             "PaymentRequestActivityId":"3a7deace-d437-4d3f-8ef8-1cba82f18e8f",
             "PaymentRequestActivityTypeId":2,"PaymentStatus":4},
@@ -101,7 +101,7 @@ fn reads_the_envelope_in_both_casings() {
     assert_eq!(camel, pascal);
     assert_eq!(
         camel,
-        serde_json::from_str::<Envelope>(
+        serde_json::from_str::<CancelEnvelope>(
             &serde_json::to_string(&serde_json::json!({
                 "result": {"paymentRequestId": "72ec8714-d116-4306-8881-38a43c485da9",
                     "paymentRequestActivityId": "3a7deace-d437-4d3f-8ef8-1cba82f18e8f",
@@ -116,7 +116,7 @@ fn reads_the_envelope_in_both_casings() {
 
 #[test]
 fn skips_unknown_fields_of_any_shape_including_fractions() {
-    let envelope: Envelope = from_str(
+    let envelope: CancelEnvelope = from_str(
         r#"{"succeeded":false,"extra":[1.5e-3,{"deep":[null,true,"x"]}],"ratio":-0.25,
             "message":"Reddedildi: \u00f6deme iptal edilemez"}"#,
     )
@@ -157,7 +157,7 @@ fn refuses_wrong_types_without_quoting_values() {
         ),
     ];
     for (text, says) in cases {
-        let problem = from_str::<Envelope>(text).unwrap_err();
+        let problem = from_str::<CancelEnvelope>(text).unwrap_err();
         assert!(problem.contains(says), "{text}: {problem}");
         assert!(!problem.contains("sk-secret"), "{problem}");
     }
@@ -165,15 +165,26 @@ fn refuses_wrong_types_without_quoting_values() {
 
 #[test]
 fn says_where_the_text_went_wrong() {
-    let problem = from_str::<Envelope>("{\"succeeded\": tru}").unwrap_err();
+    let problem = from_str::<CancelEnvelope>("{\"succeeded\": tru}").unwrap_err();
     assert_eq!(problem, "not a JSON value (at byte 14)");
     assert_eq!(
-        from_str::<Envelope>("").unwrap_err(),
+        from_str::<CancelEnvelope>("").unwrap_err(),
         "the body is empty, not JSON"
     );
-    assert!(from_str::<Envelope>("{\"succeeded\":true} x")
+    assert!(from_str::<CancelEnvelope>("{\"succeeded\":true} x")
         .unwrap_err()
         .contains("text after the end"));
+    // A word that only starts like a literal is not taken for one.
+    for (text, says) in [
+        ("nope", "got text that is not JSON"),
+        ("n", "got text that is not JSON"),
+        ("tru", "got text that is not JSON"),
+        ("null", "got null"),
+        ("false", "got a boolean"),
+    ] {
+        let problem = from_str::<CancelEnvelope>(text).unwrap_err();
+        assert!(problem.contains(says), "{text}: {problem}");
+    }
 }
 
 #[test]
@@ -187,7 +198,7 @@ fn refuses_nesting_deeper_than_the_limit_without_recursing_on_it() {
         "{\"a\":".repeat(10_000),
         "}".repeat(10_000)
     );
-    assert!(from_str::<Envelope>(&deep_unknown)
+    assert!(from_str::<CancelEnvelope>(&deep_unknown)
         .unwrap_err()
         .contains("nested too deeply"));
     let allowed = format!("{}{}", "[".repeat(20), "]".repeat(20));
@@ -229,12 +240,13 @@ fn writes_compact_json_that_serde_json_reads_back() {
     let back: serde_json::Value = serde_json::from_str(&written).unwrap();
     assert_eq!(back["text"], "quote \" backslash \\ newline \n nul \u{0} ç");
 
-    let result = CancelResult {
-        payment_request_id: "72ec8714-d116-4306-8881-38a43c485da9".into(),
-        payment_request_activity_id: "3a7deace-d437-4d3f-8ef8-1cba82f18e8f".into(),
-        payment_request_activity_type_id: 2,
-        payment_status: 4,
-    };
+    let result = CancelResult::new(
+        "72ec8714-d116-4306-8881-38a43c485da9".into(),
+        "3a7deace-d437-4d3f-8ef8-1cba82f18e8f".into(),
+        2,
+        4,
+        crate::core::ConfirmedBy::Response,
+    );
     assert_eq!(
         to_string(&result).unwrap(),
         serde_json::to_string(&result).unwrap()
@@ -245,4 +257,119 @@ fn writes_compact_json_that_serde_json_reads_back() {
 fn refuses_to_write_what_the_wire_types_never_hold() {
     assert!(to_string(&1.5_f64).unwrap_err().contains("fractional"));
     assert!(to_string(&vec![1]).unwrap_err().contains("sequence"));
+}
+
+#[test]
+fn a_raw_number_keeps_its_text_exactly() {
+    for text in [
+        "1.50",
+        "1e3",
+        "-0",
+        "0",
+        "125",
+        "-0.5e3",
+        "1E+2",
+        "2.000e-10",
+        "0.0",
+        "123456789012345678901234567890.123456789",
+    ] {
+        let read: RawNumber = from_str(text).unwrap();
+        assert_eq!(read.as_str(), text);
+        assert_eq!(RawNumber::parse(text).as_ref(), Some(&read));
+        assert_eq!(to_string(&read).unwrap(), text);
+        let spaced: RawNumber = from_str(&format!(" \n{text}\t")).unwrap();
+        assert_eq!(spaced.as_str(), text);
+    }
+}
+
+#[test]
+fn a_raw_number_follows_the_json_grammar() {
+    for text in [
+        "01",
+        "1.",
+        ".5",
+        "+1",
+        "1e",
+        "1e+",
+        "-",
+        "--1",
+        "NaN",
+        "Infinity",
+        "-Infinity",
+        "0x10",
+        "1.5.2",
+        "1_000",
+        "",
+        " ",
+        "١",
+    ] {
+        assert!(from_str::<RawNumber>(text).is_err(), "{text:?}");
+        assert_eq!(RawNumber::parse(text), None, "{text:?}");
+    }
+    // parse takes the number alone, without white space around it.
+    assert_eq!(RawNumber::parse(" 1"), None);
+    assert_eq!(RawNumber::parse("1 "), None);
+    // Any other kind of value is named, never quoted.
+    for (text, found) in [
+        (r#""1.50""#, "a string"),
+        ("null", "null"),
+        ("true", "a boolean"),
+        ("[1]", "an array"),
+        ("{}", "an object"),
+    ] {
+        let problem = from_str::<RawNumber>(text).unwrap_err();
+        assert_eq!(
+            problem,
+            format!("must be a number, got {found} (at byte 0)")
+        );
+    }
+}
+
+#[test]
+fn a_raw_number_in_a_struct_reads_in_both_casings_and_writes_unquoted() {
+    #[derive(Debug, PartialEq, Deserialize, Serialize)]
+    struct Sale {
+        #[serde(rename = "amount", alias = "Amount")]
+        amount: RawNumber,
+        #[serde(rename = "fee", alias = "Fee", default)]
+        fee: Option<RawNumber>,
+        #[serde(rename = "code", alias = "Code")]
+        code: String,
+    }
+    let camel: Sale = from_str(r#"{"amount": 1.50, "fee": null, "code": "A"}"#).unwrap();
+    let pascal: Sale = from_str(r#"{"Amount":1.50,"Code":"A"}"#).unwrap();
+    assert_eq!(camel, pascal);
+    assert_eq!(camel.amount.as_str(), "1.50");
+    let written = to_string(&camel).unwrap();
+    assert_eq!(written, r#"{"amount":1.50,"fee":null,"code":"A"}"#);
+    assert_eq!(from_str::<Sale>(&written), Ok(camel));
+    let with_fee: Sale = from_str(r#"{"Amount":-2e-1,"Fee":0.10,"Code":"B"}"#).unwrap();
+    assert_eq!(
+        to_string(&with_fee).unwrap(),
+        r#"{"amount":-2e-1,"fee":0.10,"code":"B"}"#
+    );
+    // What the writer makes is JSON with real numbers, as JSON.parse will read it.
+    let value: serde_json::Value = serde_json::from_str(&to_string(&with_fee).unwrap()).unwrap();
+    assert_eq!(value["fee"].as_f64(), Some(0.1));
+    assert!(from_str::<Sale>(r#"{"Amount":"1.50","Code":"A"}"#)
+        .unwrap_err()
+        .contains("must be a number, got a string"));
+}
+
+#[test]
+fn other_newtypes_still_read_their_content() {
+    #[derive(Debug, PartialEq, Deserialize)]
+    struct Cents(i64);
+    assert_eq!(from_str::<Cents>("150"), Ok(Cents(150)));
+}
+
+#[test]
+fn a_decimal_amount_is_plain_notation_that_a_dotnet_decimal_can_hold() {
+    let amount = |text: &str| RawNumber::parse(text).expect(text).is_decimal_amount();
+    for ok in ["0", "1.50", "-3", "125.50", &"9".repeat(29), &format!("0.{}", "1".repeat(28))] {
+        assert!(amount(ok), "{ok}");
+    }
+    for refused in ["1.5e2", "1E+400", "1e-3", &"9".repeat(30), &format!("0.{}", "1".repeat(29))] {
+        assert!(!amount(refused), "{refused}");
+    }
 }

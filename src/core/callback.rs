@@ -1,0 +1,788 @@
+//! Checking the callbacks Paywall POSTs to a sale's `CallbackAddress`.
+//!
+//! Paywall signs a callback with a `Hash`: the lowercase hex SHA-256 of
+//! `{hashKey}###{PaymentRequestId}###{MerchantUniqueCode}###{Amount}`, the key being the
+//! merchant panel's "Physical POS webhook hash key". `Amount` enters the Hash as the C#
+//! decimal's text, which keeps its scale ("1.50"), and the body carries the same text; so the
+//! check hashes the number exactly as the body wrote it (a [`RawNumber`]), never a value
+//! parsed and formatted again, which would turn "1.50" into "1.5" and fail.
+
+use serde::{Deserialize, Serialize};
+
+use super::codes::{ActivityType, PaymentStatus};
+use super::config::Config;
+use super::error::Error;
+use super::inquiry::Inquiry;
+use super::json::{self, RawNumber};
+use super::payment_request_id::PaymentRequestId;
+use super::request::{perform_counted, Host};
+use super::secrets::Secrets;
+use super::sha256::sha256;
+use super::wire::PaymentInquiry;
+
+/// The largest callback body read, in bytes: a callback is a few hundred bytes, and a
+/// larger body is refused before it is parsed.
+pub const MAX_CALLBACK_BYTES: usize = 64 * 1024;
+
+/// What a verified callback says: Paywall's fields in camelCase, ids and texts as the body
+/// wrote them.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+// A field the body leaves out is written as `null`: so the declaration says.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
+pub struct PhysicalPosCallback {
+    /// The merchant's connection (a GUID in Paywall's table), or null when the body has none.
+    /// Not covered by the Hash.
+    pub connection_id: Option<String>,
+    /// The POS terminal (a GUID in Paywall's table; a terminal code in some set-ups), or
+    /// null when the body has none. Not covered by the Hash.
+    pub terminal_id: Option<String>,
+    /// GUID of the async payment, as the sale returned it. Covered by the Hash.
+    pub payment_request_id: String,
+    /// GUID of the activity the callback reports. Not covered by the Hash.
+    pub payment_request_activity_id: String,
+    /// The activity's type: 1 sale, 2 cancellation, ... Not covered by the Hash.
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "ActivityTypeCode"))]
+    pub payment_type_id: i32,
+    /// The payment's status. Not covered by the Hash: ask the inquiry endpoint for the
+    /// authoritative state.
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "PaymentStatusCode"))]
+    pub payment_status_id: i32,
+    /// The merchant's own code for the sale, as sent with it. Covered by the Hash.
+    pub merchant_unique_code: String,
+    /// The code shown on the terminal, when there is one.
+    pub display_code: Option<String>,
+    /// The amount, as the body wrote it ("1.50"); a number in JavaScript. Covered by the
+    /// Hash.
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "number"))]
+    pub amount: RawNumber,
+    /// Paywall's message (the failure message, when the payment failed), or null.
+    pub message: Option<String>,
+}
+
+impl PhysicalPosCallback {
+    /// The payment type in words, if Paywall documents the code.
+    pub fn payment_type(&self) -> ActivityType {
+        ActivityType::from_code(self.payment_type_id)
+    }
+
+    /// The payment status in words, if Paywall documents the code.
+    pub fn status(&self) -> PaymentStatus {
+        PaymentStatus::from_code(self.payment_status_id)
+    }
+}
+
+/// The body as sent: every field optional here, so that what is missing is named.
+/// `HashFormat`, `HashKeyType` and any other field are ignored; a field sent twice (in both
+/// casings, say) is refused.
+#[derive(Deserialize)]
+struct Body {
+    #[serde(rename = "ConnectionId", alias = "connectionId", default)]
+    connection_id: Option<String>,
+    #[serde(rename = "TerminalId", alias = "terminalId", default)]
+    terminal_id: Option<String>,
+    #[serde(rename = "PaymentRequestId", alias = "paymentRequestId", default)]
+    payment_request_id: Option<String>,
+    #[serde(
+        rename = "PaymentRequestActivityId",
+        alias = "paymentRequestActivityId",
+        default
+    )]
+    payment_request_activity_id: Option<String>,
+    #[serde(rename = "PaymentTypeId", alias = "paymentTypeId", default)]
+    payment_type_id: Option<i32>,
+    #[serde(rename = "PaymentStatusId", alias = "paymentStatusId", default)]
+    payment_status_id: Option<i32>,
+    #[serde(rename = "MerchantUniqueCode", alias = "merchantUniqueCode", default)]
+    merchant_unique_code: Option<String>,
+    #[serde(rename = "DisplayCode", alias = "displayCode", default)]
+    display_code: Option<String>,
+    #[serde(rename = "Amount", alias = "amount", default)]
+    amount: Option<RawNumber>,
+    #[serde(rename = "Message", alias = "message", default)]
+    message: Option<String>,
+    #[serde(rename = "Hash", alias = "hash", default)]
+    hash: Option<String>,
+}
+
+/// Checks and reads a callback body exactly as received (the raw bytes of the POST, before
+/// any JSON parsing: a body parsed and written again no longer matches its Hash).
+///
+/// Keys are read in PascalCase or camelCase. Required, or the body is refused:
+/// `PaymentRequestId` and `PaymentRequestActivityId` (GUID strings), `MerchantUniqueCode`
+/// (any non-empty string: a merchant's order code need not be a GUID), `Amount` (a JSON
+/// number), `PaymentTypeId` and `PaymentStatusId` (whole numbers that fit an i32), and
+/// `Hash`. `ConnectionId`, `TerminalId`, `DisplayCode` and `Message` may be missing or null
+/// (`None`): none is covered by the Hash, and a callback that lacks one is still Paywall's.
+///
+/// The Hash is checked over the key, the `PaymentRequestId` and `MerchantUniqueCode` strings
+/// as the body holds them (JSON escapes undone, nothing else: no trimming, no change of
+/// letter case) and the `Amount` number's text exactly as written. It is read in either
+/// letter case (Paywall writes lowercase hex; the case carries no information) and compared
+/// in constant time: the expected digest is spelled in hex without branches or table
+/// look-ups, and all 64 characters are compared with an accumulated XOR.
+///
+/// **What the Hash does not cover**: the status, the type, the activity id, the connection,
+/// the terminal, the display code and the message. A genuine callback replayed with another
+/// `PaymentStatusId` still verifies. Treat a verified callback as a signal to act on, and ask
+/// the inquiry endpoint for the payment's authoritative state before releasing goods or money.
+///
+/// Errors, none of which quotes a value from the body, and none of which holds a fragment of
+/// the hash key (every error is sealed with it):
+/// - [`ErrorKind::Config`](super::ErrorKind::Config): `hash_key` is empty.
+/// - [`ErrorKind::Decode`](super::ErrorKind::Decode): the body is over [`MAX_CALLBACK_BYTES`]
+///   (refused before parsing), not UTF-8, not JSON, not an object, or a required field is
+///   missing or of the wrong kind.
+/// - [`ErrorKind::Signature`](super::ErrorKind::Signature): the Hash is missing, not 64 hex
+///   digits, or does not match: the callback is not from Paywall, or was altered, and must
+///   not be trusted.
+///
+/// The body is read first, then its Hash checked, so a body that is not a callback at all is
+/// a Decode error even when it has no Hash.
+pub fn verify_callback(raw_body: &[u8], hash_key: &str) -> Result<PhysicalPosCallback, Error> {
+    verify(raw_body, hash_key).map_err(|error| error.seal(&Secrets::one(hash_key)))
+}
+
+fn verify(raw_body: &[u8], hash_key: &str) -> Result<PhysicalPosCallback, Error> {
+    if hash_key.is_empty() {
+        return Err(Error::config(
+            "hashKey is empty: pass the Physical POS webhook hash key from your Paywall \
+             merchant panel",
+        ));
+    }
+    if raw_body.len() > MAX_CALLBACK_BYTES {
+        return Err(Error::callback_decode(&format!(
+            "the body is over {MAX_CALLBACK_BYTES} bytes, far more than a callback holds; it \
+             was refused before parsing"
+        )));
+    }
+    let text = std::str::from_utf8(raw_body)
+        .map_err(|_| Error::callback_decode("the body is not UTF-8 text"))?;
+    let body: Body = json::from_str(text.strip_prefix('\u{feff}').unwrap_or(text))
+        .map_err(|problem| Error::callback_decode(&problem))?;
+
+    let missing = |field: &str| Error::callback_decode(&format!("{field} is missing or null"));
+    let guid = |field: &'static str, value: Option<String>| match value {
+        Some(id) if PaymentRequestId::is_guid(&id) => Ok(id),
+        Some(_) => Err(Error::callback_decode(&format!("{field} is not a GUID"))),
+        None => Err(missing(field)),
+    };
+    let payment_request_id = guid("PaymentRequestId", body.payment_request_id)?;
+    let payment_request_activity_id =
+        guid("PaymentRequestActivityId", body.payment_request_activity_id)?;
+    let merchant_unique_code = body
+        .merchant_unique_code
+        .ok_or_else(|| missing("MerchantUniqueCode"))?;
+    if merchant_unique_code.is_empty() {
+        return Err(Error::callback_decode("MerchantUniqueCode is empty"));
+    }
+    let amount = body.amount.ok_or_else(|| missing("Amount"))?;
+    if !amount.is_decimal_amount() {
+        return Err(Error::callback_decode(
+            "Amount is not a decimal amount as Paywall writes one (no exponent, at most 29 \
+             digits before the point and 28 after)",
+        ));
+    }
+    let payment_type_id = body
+        .payment_type_id
+        .ok_or_else(|| missing("PaymentTypeId"))?;
+    let payment_status_id = body
+        .payment_status_id
+        .ok_or_else(|| missing("PaymentStatusId"))?;
+
+    let Some(hash) = body.hash else {
+        return Err(Error::signature("is missing"));
+    };
+    if hash.len() != 64 || !hash.bytes().all(|byte| byte.is_ascii_hexdigit()) {
+        return Err(Error::signature("is not 64 hex digits"));
+    }
+    let mut signed = String::from(hash_key);
+    for part in [&payment_request_id, &merchant_unique_code, amount.as_str()] {
+        signed.push_str("###");
+        signed.push_str(part);
+    }
+    if !matches_in_constant_time(&sha256(signed.as_bytes()), hash.as_bytes()) {
+        return Err(Error::signature("does not match"));
+    }
+
+    Ok(PhysicalPosCallback {
+        connection_id: body.connection_id,
+        terminal_id: body.terminal_id,
+        payment_request_id,
+        payment_request_activity_id,
+        payment_type_id,
+        payment_status_id,
+        merchant_unique_code,
+        display_code: body.display_code,
+        amount,
+        message: body.message,
+    })
+}
+
+/// Checks a verified callback against Paywall's inquiry of the same payment: the activity
+/// type and the status, which the Hash does not cover, must be what Paywall says now. The
+/// error is a [`ErrorKind::Signature`](super::ErrorKind::Signature) one that says both.
+pub fn confirm_callback(
+    callback: &PhysicalPosCallback,
+    inquiry: &PaymentInquiry,
+) -> Result<(), Error> {
+    let says = |activity: i32, status: i32| {
+        let activity = ActivityType::from_code(activity);
+        let status = PaymentStatus::from_code(status);
+        format!(
+            "{} in status {}",
+            activity.label().unwrap_or("an undocumented activity type"),
+            status.label().unwrap_or("undocumented")
+        ) + &format!(" ({}/{})", activity.code(), status.code())
+    };
+    if (callback.payment_type_id, callback.payment_status_id)
+        == (inquiry.payment_type_id, inquiry.payment_status_id)
+    {
+        Ok(())
+    } else {
+        Err(Error::unconfirmed_callback(
+            &says(callback.payment_type_id, callback.payment_status_id),
+            &says(inquiry.payment_type_id, inquiry.payment_status_id),
+            callback.payment_request_activity_id == inquiry.payment_request_activity_id,
+        ))
+    }
+}
+
+/// Asks Paywall's inquiry endpoint, through `host`, for the payment of a verified callback,
+/// and checks the callback against it (see [`confirm_callback`]). The inquiry retries as
+/// `config` allows; an error counts its requests and names the payment.
+pub async fn confirm_with<H: Host>(
+    host: &H,
+    config: &Config,
+    callback: &PhysicalPosCallback,
+) -> Result<(), Error> {
+    let id = PaymentRequestId::parse(&callback.payment_request_id)?;
+    let inquiry = Inquiry { id: &id };
+    let (answer, attempts) = perform_counted(host, config, &inquiry, config.max_retries()).await?;
+    confirm_callback(callback, &answer)
+        .map_err(|error| error.finish(attempts, &callback.payment_request_id))
+}
+
+/// Whether `hex` (64 hex digits, checked by the caller) spells `digest`, in either letter
+/// case. Takes the same time wherever the first difference is: each expected digit is made
+/// with arithmetic, not a table or a branch, and every digit is compared.
+fn matches_in_constant_time(digest: &[u8; 32], hex: &[u8]) -> bool {
+    let expected = digest
+        .iter()
+        .flat_map(|byte| [byte >> 4, byte & 0xf])
+        .map(|nibble| {
+            // '0' + n for n < 10, 'a' + n - 10 otherwise: 39 more when 9 - n is negative.
+            let above_nine = (9i16 - i16::from(nibble)) >> 8;
+            (i16::from(nibble) + 48 + (above_nine & 39)) as u8
+        });
+    // For a hex digit, `| 0x20` lowers the case of a letter and leaves a digit as it is.
+    let difference = expected.zip(hex).fold(0u8, |difference, (want, got)| {
+        difference | (want ^ (got | 0x20))
+    });
+    hex.len() == 64 && std::hint::black_box(difference) == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::ErrorKind;
+
+    const KEY: &str = "pp-webhook-key-3f9a2c7e81d4";
+    const PAYMENT: &str = "72ec8714-d116-4306-8881-38a43c485da9";
+    const MERCHANT: &str = "order-2024-000123";
+
+    /// The lowercase hex SHA-256 of the documented formula.
+    fn hash(key: &str, payment: &str, merchant: &str, amount: &str) -> String {
+        sha256(format!("{key}###{payment}###{merchant}###{amount}").as_bytes())
+            .iter()
+            .map(|byte| format!("{byte:02x}"))
+            .collect()
+    }
+
+    /// A genuine callback's fields, PascalCase name and JSON value text, signed with `key`.
+    fn genuine(key: &str, amount: &str) -> Vec<(&'static str, String)> {
+        vec![
+            (
+                "ConnectionId",
+                r#""0f8fad5b-d9cb-469f-a165-70867728950e""#.into(),
+            ),
+            (
+                "TerminalId",
+                r#""7c9e6679-7425-40de-944b-e07fc1f90ae7""#.into(),
+            ),
+            ("PaymentRequestId", format!("\"{PAYMENT}\"")),
+            (
+                "PaymentRequestActivityId",
+                r#""3a7deace-d437-4d3f-8ef8-1cba82f18e8f""#.into(),
+            ),
+            ("PaymentTypeId", "1".into()),
+            ("PaymentStatusId", "4".into()),
+            ("MerchantUniqueCode", format!("\"{MERCHANT}\"")),
+            ("DisplayCode", r#""A1B2""#.into()),
+            ("Amount", amount.into()),
+            ("Message", "null".into()),
+            ("HashFormat", r#""{0}###{1}###{2}###{3}""#.into()),
+            ("HashKeyType", "7".into()),
+            (
+                "Hash",
+                format!("\"{}\"", hash(key, PAYMENT, MERCHANT, amount)),
+            ),
+        ]
+    }
+
+    /// The body of `fields`, its keys in PascalCase or camelCase.
+    fn body(fields: &[(&str, String)], camel: bool) -> String {
+        let members: Vec<String> = fields
+            .iter()
+            .map(|(name, value)| {
+                let name = if camel {
+                    name[..1].to_lowercase() + &name[1..]
+                } else {
+                    (*name).to_owned()
+                };
+                format!("\"{name}\": {value}")
+            })
+            .collect();
+        format!("{{{}}}", members.join(", "))
+    }
+
+    /// `fields` with `name` set to `value`, or removed when `value` is None.
+    fn with(fields: &[(&'static str, String)], name: &str, value: Option<&str>) -> String {
+        let mut fields = fields.to_vec();
+        match value {
+            Some(value) => {
+                let field = fields.iter_mut().find(|(field, _)| *field == name).unwrap();
+                field.1 = value.into();
+            }
+            None => fields.retain(|(field, _)| *field != name),
+        }
+        body(&fields, false)
+    }
+
+    fn error_of(body: &str, key: &str) -> Error {
+        verify_callback(body.as_bytes(), key).unwrap_err()
+    }
+
+    #[test]
+    fn a_genuine_callback_verifies_in_both_casings() {
+        for camel in [false, true] {
+            let text = body(&genuine(KEY, "1.50"), camel);
+            let callback = verify_callback(text.as_bytes(), KEY).unwrap();
+            assert_eq!(
+                callback,
+                PhysicalPosCallback {
+                    connection_id: Some("0f8fad5b-d9cb-469f-a165-70867728950e".into()),
+                    terminal_id: Some("7c9e6679-7425-40de-944b-e07fc1f90ae7".into()),
+                    payment_request_id: PAYMENT.into(),
+                    payment_request_activity_id: "3a7deace-d437-4d3f-8ef8-1cba82f18e8f".into(),
+                    payment_type_id: 1,
+                    payment_status_id: 4,
+                    merchant_unique_code: MERCHANT.into(),
+                    display_code: Some("A1B2".into()),
+                    amount: RawNumber::parse("1.50").unwrap(),
+                    message: None,
+                }
+            );
+            assert_eq!(callback.payment_type(), ActivityType::Sale);
+            assert_eq!(callback.status(), PaymentStatus::Successful);
+        }
+    }
+
+    #[test]
+    fn a_verified_callback_writes_its_amount_as_a_number() {
+        let text = body(&genuine(KEY, "1.50"), false);
+        let callback = verify_callback(text.as_bytes(), KEY).unwrap();
+        let written = json::to_string(&callback).unwrap();
+        assert_eq!(
+            written,
+            r#"{"connectionId":"0f8fad5b-d9cb-469f-a165-70867728950e","terminalId":"7c9e6679-7425-40de-944b-e07fc1f90ae7","paymentRequestId":"72ec8714-d116-4306-8881-38a43c485da9","paymentRequestActivityId":"3a7deace-d437-4d3f-8ef8-1cba82f18e8f","paymentTypeId":1,"paymentStatusId":4,"merchantUniqueCode":"order-2024-000123","displayCode":"A1B2","amount":1.50,"message":null}"#
+        );
+        let value: serde_json::Value = serde_json::from_str(&written).unwrap();
+        assert_eq!(value["amount"].as_f64(), Some(1.5));
+    }
+
+    #[test]
+    fn the_amount_is_hashed_exactly_as_written() {
+        let fields = genuine(KEY, "1.50");
+        // The same value reformatted no longer matches the Hash made over "1.50".
+        for reformatted in ["1.5", "1.500", "1.50000"] {
+            let error = error_of(&with(&fields, "Amount", Some(reformatted)), KEY);
+            assert_eq!(error.kind(), ErrorKind::Signature, "{reformatted}");
+        }
+        for amount in ["125", "0", "-0.5", "99999999999999999999.99"] {
+            let text = body(&genuine(KEY, amount), true);
+            let callback = verify_callback(text.as_bytes(), KEY).unwrap();
+            assert_eq!(callback.amount.as_str(), amount);
+        }
+        // Paywall writes a .NET decimal, never an exponent; `1E+400` would be Infinity in
+        // JavaScript. Such an Amount is not Paywall's, even signed over its own text.
+        for amount in ["150e-2", "1.5e0", "1E+400", &"9".repeat(400)] {
+            let error = error_of(&body(&genuine(KEY, amount), true), KEY);
+            assert_eq!(error.kind(), ErrorKind::Decode, "{amount}");
+            assert!(error.message().contains("not a decimal amount"), "{error}");
+        }
+    }
+
+    #[test]
+    fn a_tampered_covered_field_fails_the_signature() {
+        let fields = genuine(KEY, "10.00");
+        for (name, value) in [
+            ("Amount", "1000.00"),
+            (
+                "PaymentRequestId",
+                r#""72ec8714-d116-4306-8881-38a43c485da8""#,
+            ),
+            (
+                "PaymentRequestId",
+                r#""72EC8714-D116-4306-8881-38A43C485DA9""#,
+            ),
+            ("MerchantUniqueCode", r#""order-2024-000124""#),
+            ("MerchantUniqueCode", r#"" order-2024-000123""#),
+        ] {
+            let error = error_of(&with(&fields, name, Some(value)), KEY);
+            assert_eq!(error.kind(), ErrorKind::Signature, "{name} {value}");
+            assert!(!error.retryable());
+            assert!(
+                error.message().contains("does not match")
+                    && error.message().contains("must not be trusted"),
+                "{error}"
+            );
+        }
+        let error = error_of(&body(&fields, false), "another-key-entirely");
+        assert_eq!(error.kind(), ErrorKind::Signature);
+    }
+
+    #[test]
+    fn escapes_in_covered_strings_are_undone_before_hashing() {
+        // A serializer may escape any character; the Hash covers the string, not its escapes.
+        let mut fields = genuine(KEY, "5");
+        let merchant = &mut fields
+            .iter_mut()
+            .find(|(name, _)| *name == "MerchantUniqueCode");
+        merchant.as_mut().unwrap().1 = r#""order\u002d2024-000123""#.into();
+        assert!(verify_callback(body(&fields, false).as_bytes(), KEY).is_ok());
+    }
+
+    #[test]
+    fn fields_the_hash_does_not_cover_can_be_changed_undetected() {
+        // The documented limit: a replayed genuine callback with another status verifies.
+        let fields = genuine(KEY, "10.00");
+        for (name, value) in [
+            ("PaymentStatusId", "5"),
+            ("PaymentTypeId", "2"),
+            (
+                "PaymentRequestActivityId",
+                r#""11111111-d437-4d3f-8ef8-1cba82f18e8f""#,
+            ),
+            ("TerminalId", r#""11111111-7425-40de-944b-e07fc1f90ae7""#),
+            ("Message", r#""forged""#),
+        ] {
+            let text = with(&fields, name, Some(value));
+            assert!(verify_callback(text.as_bytes(), KEY).is_ok(), "{name}");
+        }
+    }
+
+    #[test]
+    fn a_missing_or_malformed_hash_fails_the_signature() {
+        let fields = genuine(KEY, "1.50");
+        let good = hash(KEY, PAYMENT, MERCHANT, "1.50");
+        for (value, says) in [
+            (None, "is missing"),
+            (Some("null".to_owned()), "is missing"),
+            (Some(r#""""#.to_owned()), "is not 64 hex digits"),
+            (Some(format!("\"{}\"", &good[..63])), "is not 64 hex digits"),
+            (Some(format!("\"{good}0\"")), "is not 64 hex digits"),
+            (
+                Some(format!("\"{}g\"", &good[..63])),
+                "is not 64 hex digits",
+            ),
+            (Some(format!("\" {}\"", &good[1..])), "is not 64 hex digits"),
+            (Some(format!("\"{}\"", "0".repeat(64))), "does not match"),
+        ] {
+            let error = error_of(&with(&fields, "Hash", value.as_deref()), KEY);
+            assert_eq!(error.kind(), ErrorKind::Signature, "{value:?}");
+            assert!(error.message().contains(says), "{value:?}: {error}");
+        }
+        // A Hash that is not even a string is a body that is not a callback.
+        let error = error_of(&with(&fields, "Hash", Some("12")), KEY);
+        assert_eq!(error.kind(), ErrorKind::Decode);
+    }
+
+    #[test]
+    fn the_hash_is_read_in_either_letter_case() {
+        // Paywall writes lowercase ("x2"); the case carries no information, so uppercase
+        // (a sender writing "X2") is accepted too.
+        let fields = genuine(KEY, "1.50");
+        let good = hash(KEY, PAYMENT, MERCHANT, "1.50");
+        assert!(good.bytes().any(|byte| byte.is_ascii_alphabetic()));
+        let upper = format!("\"{}\"", good.to_uppercase());
+        assert!(verify_callback(with(&fields, "Hash", Some(&upper)).as_bytes(), KEY).is_ok());
+    }
+
+    #[test]
+    fn a_body_that_is_not_a_callback_is_a_decode_error() {
+        let fields = genuine(KEY, "1.50");
+        let mut cases: Vec<(String, &str)> = vec![
+            ("".into(), "empty"),
+            (
+                "<html>".into(),
+                "must be an object, got text that is not JSON",
+            ),
+            ("{\"Hash\" \"x\"}".into(), "expected : after an object key"),
+            ("[]".into(), "must be an object, got an array"),
+            ("\"text\"".into(), "must be an object"),
+            (body(&fields, false) + " x", "text after the end"),
+            (
+                with(&fields, "Amount", Some(r#""1.50""#)),
+                "must be a number, got a string",
+            ),
+            (with(&fields, "Amount", Some("01.5")), "at byte"),
+            (with(&fields, "Amount", Some("null")), "Amount is missing"),
+            (
+                with(&fields, "PaymentStatusId", Some("4.0")),
+                "must be a whole number",
+            ),
+            (
+                with(&fields, "PaymentTypeId", Some("\"1\"")),
+                "must be a whole number",
+            ),
+            (
+                with(&fields, "PaymentStatusId", Some("4294967296")),
+                "out of range",
+            ),
+            (
+                with(&fields, "PaymentRequestId", Some("\"order-1\"")),
+                "PaymentRequestId is not a GUID",
+            ),
+            (with(&fields, "TerminalId", Some("7")), "must be a string"),
+            (
+                with(&fields, "MerchantUniqueCode", Some("\"\"")),
+                "MerchantUniqueCode is empty",
+            ),
+            (
+                body(&fields, false).replacen("{", r#"{"amount": 1.50, "#, 1),
+                "duplicate field `Amount`",
+            ),
+        ];
+        for name in [
+            "PaymentRequestId",
+            "PaymentRequestActivityId",
+            "PaymentTypeId",
+            "PaymentStatusId",
+            "MerchantUniqueCode",
+            "Amount",
+        ] {
+            cases.push((with(&fields, name, None), name));
+        }
+        for (text, says) in cases {
+            let error = error_of(&text, KEY);
+            assert_eq!(error.kind(), ErrorKind::Decode, "{text}: {error}");
+            assert!(error.message().contains(says), "{text}: {error}");
+            assert!(!error.retryable());
+        }
+        let not_utf8 = error_of_bytes(b"{\"Hash\": \"\xff\"}");
+        assert!(not_utf8.message().contains("not UTF-8"), "{not_utf8}");
+    }
+
+    fn error_of_bytes(bytes: &[u8]) -> Error {
+        let error = verify_callback(bytes, KEY).unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::Decode);
+        error
+    }
+
+    #[test]
+    fn optional_fields_may_be_missing_or_null() {
+        let fields = genuine(KEY, "1.50");
+        let text = with(&fields, "DisplayCode", Some("null"));
+        let callback = verify_callback(text.as_bytes(), KEY).unwrap();
+        assert_eq!(callback.display_code, None);
+        let mut fields = fields;
+        fields.retain(|(name, _)| {
+            !["DisplayCode", "Message", "HashFormat", "HashKeyType"].contains(name)
+        });
+        let callback = verify_callback(body(&fields, true).as_bytes(), KEY).unwrap();
+        assert_eq!((callback.display_code, callback.message), (None, None));
+    }
+
+    #[test]
+    fn a_body_over_the_limit_is_refused_before_parsing() {
+        let fields = genuine(KEY, "1.50");
+        let text = body(&fields, false);
+        // A genuine callback padded with white space to the limit still verifies...
+        let padded = text.clone() + &" ".repeat(MAX_CALLBACK_BYTES - text.len());
+        assert_eq!(padded.len(), MAX_CALLBACK_BYTES);
+        assert!(verify_callback(padded.as_bytes(), KEY).is_ok());
+        // ...and one byte more is refused, even though it is valid JSON.
+        let over = padded + " ";
+        let error = error_of_bytes(over.as_bytes());
+        assert!(
+            error.message().contains("refused before parsing"),
+            "{error}"
+        );
+        assert!(error.message().contains("65536"), "{error}");
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_ignored() {
+        let text = format!("\u{feff}{}", body(&genuine(KEY, "1.50"), false));
+        assert!(verify_callback(text.as_bytes(), KEY).is_ok());
+    }
+
+    #[test]
+    fn an_empty_key_is_a_config_error() {
+        let text = body(&genuine("", "1.50"), false);
+        let error = verify_callback(text.as_bytes(), "").unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::Config);
+        assert!(error.message().contains("hashKey is empty"), "{error}");
+    }
+
+    #[test]
+    fn connection_and_terminal_may_be_missing_and_need_not_be_guids() {
+        let fields = genuine(KEY, "1.50");
+        for body in [
+            with(&fields, "TerminalId", None),
+            with(&fields, "TerminalId", Some("\"T-0001\"")),
+            with(&fields, "ConnectionId", Some("null")),
+        ] {
+            assert!(verify_callback(body.as_bytes(), KEY).is_ok(), "{body}");
+        }
+    }
+
+    #[test]
+    fn no_error_text_holds_a_fragment_of_the_key() {
+        // A key with quotes and spaces, holding words of the messages themselves, echoed in
+        // every string field an attacker controls.
+        let keys = [
+            r#"k "quoted" key  The callback's Hash does not match 0123"#,
+            "The body is not a valid Paywall callback: MerchantUniqueCode is empty",
+            "  spaced\tkey\\with \"escapes\" is missing or null  ",
+        ];
+        for key in keys {
+            let escaped = serde_json::to_string(key).unwrap();
+            let mut fields = genuine(key, "1.50");
+            for (name, value) in &mut fields {
+                if ["DisplayCode", "Message", "HashFormat"].contains(name) {
+                    *value = escaped.clone();
+                }
+            }
+            let mut bodies = vec![
+                with(&fields, "Hash", Some(&escaped)),
+                with(&fields, "Hash", Some(&format!("\"{}\"", "a".repeat(64)))),
+                with(&fields, "Hash", None),
+                with(&fields, "Amount", Some(&escaped)),
+                with(&fields, "PaymentRequestId", Some(&escaped)),
+                with(&fields, "MerchantUniqueCode", Some("\"\"")),
+                with(&fields, "Hash", None).replacen('{', &format!("{{{escaped}: 1, "), 1),
+                format!("{escaped} {escaped}"),
+                format!("[{escaped}"),
+            ];
+            bodies.push("x".repeat(MAX_CALLBACK_BYTES + 1));
+            for text in bodies {
+                let error = error_of(&text, key);
+                let everything = format!(
+                    "{error} {error:?} {}",
+                    serde_json::to_string(&error).unwrap()
+                );
+                for window in key.as_bytes().windows(crate::core::FRAGMENT_BYTES) {
+                    let window = String::from_utf8_lossy(window);
+                    assert!(!everything.contains(&*window), "{window:?} in {everything}");
+                }
+            }
+            let error = verify_callback(body(&fields, false).as_bytes(), key);
+            assert!(error.is_ok(), "{error:?}");
+        }
+    }
+
+    #[test]
+    fn the_comparison_reads_every_digit_in_either_case() {
+        let digest = sha256(b"abc");
+        let hex = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+        assert!(matches_in_constant_time(&digest, hex.as_bytes()));
+        assert!(matches_in_constant_time(
+            &digest,
+            hex.to_uppercase().as_bytes()
+        ));
+        for at in 0..64 {
+            let mut wrong = hex.as_bytes().to_vec();
+            wrong[at] = if wrong[at] == b'0' { b'1' } else { b'0' };
+            assert!(!matches_in_constant_time(&digest, &wrong), "{at}");
+        }
+        assert!(!matches_in_constant_time(&digest, &hex.as_bytes()[..63]));
+    }
+
+    #[test]
+    fn a_callback_is_confirmed_only_by_an_inquiry_that_agrees_on_type_and_status() {
+        let callback = verify_callback(body(&genuine(KEY, "1.50"), false).as_bytes(), KEY).unwrap();
+        let inquiry = |payment_type_id, payment_status_id| crate::core::PaymentInquiry {
+            payment_request_id: PAYMENT.into(),
+            payment_request_activity_id: "3a7deace-d437-4d3f-8ef8-1cba82f18e8f".into(),
+            terminal_id: None,
+            merchant_unique_code: None,
+            display_code: None,
+            callback_address: None,
+            amount: None,
+            currency_id: None,
+            payment_channel_id: None,
+            payment_type_id,
+            payment_status_id,
+            created_date: None,
+            modified_date: None,
+        };
+        assert!(confirm_callback(&callback, &inquiry(1, 4)).is_ok());
+        let error = confirm_callback(&callback, &inquiry(1, 2)).unwrap_err();
+        assert_eq!(error.kind(), crate::ErrorKind::Signature);
+        assert!(
+            error.message().starts_with(
+                "The callback says Sale in status Successful (1/4), but Paywall's inquiry of the \
+                 payment says Sale in status Sent to device (1/2)"
+            ),
+            "{}",
+            error.message()
+        );
+    }
+
+    #[test]
+    fn confirm_with_asks_the_inquiry_once_and_counts_it_in_a_refusal() {
+        use crate::core::scripted_host::{answer, config, run, ScriptedHost};
+        let callback = verify_callback(body(&genuine(KEY, "1.50"), false).as_bytes(), KEY).unwrap();
+        let config = config("private-key-0001", "private-client-0001", 2).unwrap();
+        let inquiry = |status: i32| {
+            format!(
+                r#"{{"Result":{{"PaymentRequestId":"{PAYMENT}",
+                "PaymentRequestActivityId":"3a7deace-d437-4d3f-8ef8-1cba82f18e8f",
+                "PaymentTypeId":1,"PaymentStatusId":{status}}},"Succeeded":true}}"#
+            )
+        };
+
+        let agrees = ScriptedHost::new(vec![answer(200, Vec::new(), &inquiry(4))]);
+        assert!(run(confirm_with(&agrees, &config, &callback))
+            .unwrap()
+            .is_ok());
+        assert_eq!(agrees.sent_with("GET"), 1);
+
+        let busy_then_disagrees = ScriptedHost::new(vec![
+            answer(503, Vec::new(), "<html>busy</html>"),
+            answer(200, Vec::new(), &inquiry(5)),
+        ]);
+        let error = run(confirm_with(&busy_then_disagrees, &config, &callback))
+            .unwrap()
+            .unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::Signature);
+        assert_eq!(
+            error.attempts(),
+            2,
+            "the inquiry's requests, the retry included"
+        );
+        assert_eq!(error.payment_request_id(), Some(PAYMENT));
+
+        let unavailable = ScriptedHost::new(vec![answer(500, Vec::new(), "<html>down</html>")]);
+        let error = run(confirm_with(&unavailable, &config, &callback))
+            .unwrap()
+            .unwrap_err();
+        assert_eq!(
+            error.kind(),
+            ErrorKind::Http,
+            "the inquiry's own failure, not a verdict"
+        );
+    }
+}
