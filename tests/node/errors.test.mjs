@@ -1,4 +1,4 @@
-// Every rejection is a PaywallError with one of the eight kinds, and the facts Paywall gave.
+// Every rejection is a PaywallError with one of the nine kinds, and the facts Paywall gave.
 import assert from "node:assert/strict";
 import http from "node:http";
 import { after, before, beforeEach, describe, it } from "node:test";
@@ -13,7 +13,7 @@ import {
   useStandIn,
 } from "./helpers.mjs";
 
-const { cancelPayment, PaywallError } = await loadEsm();
+const { cancelPayment, verifyCallback, PaywallError } = await loadEsm();
 
 /** A 127.0.0.1 port with nothing listening on it. */
 async function closedPort() {
@@ -166,6 +166,25 @@ describe("error kinds", () => {
     const error = await fail("numericErrorCode");
     assert.equal(error.errorCode, 1001);
     assert.match(error.message, /error code 1001/);
+  });
+
+  it('"signature": a callback whose Hash does not match its fields is refused', async () => {
+    const body = JSON.stringify({
+      PaymentRequestId: idOf("saleOnDevice"),
+      PaymentRequestActivityId: "3a7deace-d437-4d3f-8ef8-1cba82f18e8f",
+      PaymentTypeId: 2,
+      PaymentStatusId: 4,
+      MerchantUniqueCode: "ORDER-1001",
+      Amount: 125.5,
+      Hash: "0".repeat(64),
+    });
+    const error = await rejection(verifyCallback(body, "physical-pos-webhook-key"), PaywallError);
+    assert.equal(error.kind, "signature");
+    assert.equal(error.retryable, false);
+    assert.equal(error.attempts, 0);
+    assert.equal(error.httpStatus, undefined);
+    assert.match(error.message, /Hash does not match/);
+    assert.match(error.message, /must not be trusted/);
   });
 
   it('"api": wrong keys are answered 401 with System.AuthError, httpStatus set', async () => {

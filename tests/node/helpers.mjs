@@ -5,6 +5,7 @@ import { execFile } from "node:child_process";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+import util from "node:util";
 import { createPayment, startStandIn } from "../../standin/server.mjs";
 import { SCENARIOS, STANDIN_KEYS } from "../../standin/scenarios.mjs";
 import { root } from "../../scripts/tarball.mjs";
@@ -59,6 +60,18 @@ export function cancelRequests(standIn) {
   return standIn.requests.filter((request) => request.path === "/api/payment/async/cancel");
 }
 
+/** The inquiry requests (`GET /api/payment/inquiry/{id}`) the stand-in has received. */
+export function inquiryRequests(standIn) {
+  return standIn.requests.filter((request) => request.path.startsWith("/api/payment/inquiry/"));
+}
+
+/** Waits until `condition()` holds (up to `ms`), for what a server sees after the fact. */
+export async function eventually(condition, ms = 2000) {
+  const deadline = Date.now() + ms;
+  while (!condition() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+  return condition();
+}
+
 /**
  * Awaits `promise`, asserts it rejected with a PaywallError (checked against the package's
  * own class), and returns the error.
@@ -91,6 +104,20 @@ export function spyFetch(answer = () => assert.fail("fetch must not be called"))
   return { fetch, calls };
 }
 
+/**
+ * Runs `run()` with `globalThis.fetch` replaced by `fetch` (called with the original fetch as
+ * its third argument), and puts the original back however `run` ends.
+ */
+export async function withGlobalFetch(fetch, run) {
+  const original = globalThis.fetch;
+  globalThis.fetch = (input, init) => fetch(input, init, original);
+  try {
+    return await run();
+  } finally {
+    globalThis.fetch = original;
+  }
+}
+
 /** Paywall's documented success envelope for `id`. */
 export function successBody(id) {
   return JSON.stringify({
@@ -105,6 +132,73 @@ export function successBody(id) {
     clientMessage: null,
     succeeded: true,
   });
+}
+
+/** Paywall's documented inquiry envelope (PascalCase, as its sample) for `id`, with `result` fields replaced or added. */
+export function inquiryBody(id, result = {}) {
+  return JSON.stringify({
+    Result: {
+      PaymentRequestId: id,
+      PaymentRequestActivityId: "3a7deace-d437-4d3f-8ef8-1cba82f18e8f",
+      PaymentTypeId: 2,
+      PaymentStatusId: 4,
+      ...result,
+    },
+    Failed: false,
+    Message: null,
+    ClientMessage: null,
+    Succeeded: true,
+  });
+}
+
+/** How long a window of a secret counts as a leak of it. */
+export const SECRET_FRAGMENT = 12;
+
+const fragmentSets = new Map();
+
+/**
+ * Every SECRET_FRAGMENT-character window of the secrets: as sent, JSON-escaped, and with runs
+ * of white space collapsed.
+ */
+function fragmentsOf(secrets) {
+  const cacheKey = JSON.stringify(secrets);
+  if (!fragmentSets.has(cacheKey)) {
+    const fragments = new Set();
+    for (const secret of secrets) {
+      for (const spelling of [secret, JSON.stringify(secret).slice(1, -1), secret.replace(/\s+/g, " ")]) {
+        for (let at = 0; at + SECRET_FRAGMENT <= spelling.length; at++) {
+          fragments.add(spelling.slice(at, at + SECRET_FRAGMENT));
+        }
+      }
+    }
+    fragmentSets.set(cacheKey, fragments);
+  }
+  return fragmentSets.get(cacheKey);
+}
+
+/** Every way an error is commonly printed or shipped to a log. */
+export function everyForm(error) {
+  return [
+    error.message,
+    error.stack,
+    JSON.stringify(error),
+    util.inspect(error, { depth: 10, showHidden: true }),
+    String(error),
+    JSON.stringify(Object.entries(error)),
+    JSON.stringify(error.toJSON()),
+  ].join("\u0000");
+}
+
+/** Asserts that no fragment of any of `secrets` is in any form of `error`. */
+export function assertNoFragment(error, secrets, what = "") {
+  const printed = everyForm(error);
+  const fragments = fragmentsOf(secrets);
+  for (let at = 0; at + SECRET_FRAGMENT <= printed.length; at++) {
+    const window = printed.slice(at, at + SECRET_FRAGMENT);
+    if (fragments.has(window)) {
+      assert.fail(`${what}: ${JSON.stringify(window)} of a secret leaked into:\n${printed}`);
+    }
+  }
 }
 
 /** Starts a stand-in before the tests of a file and closes it after. */

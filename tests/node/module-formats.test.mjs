@@ -4,11 +4,41 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { describe, it } from "node:test";
-import { consumerDir, loadCjs, loadEsm, successBody } from "./helpers.mjs";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { consumerDir, inquiryBody, loadCjs, loadEsm, successBody, withGlobalFetch } from "./helpers.mjs";
 
 const ID = "72ec8714-d116-4306-8881-38a43c485da9";
 const fetch = async () => new Response(successBody(ID));
 const config = { baseAddress: "https://paywall.example", apiKeyPrivate: "k-123", apiClientPrivate: "c-123", fetch };
+const inquiryConfig = { ...config, fetch: async () => new Response(inquiryBody(ID)) };
+
+/** What every entry of the package exports, and nothing else. */
+const EXPORTS = ["PaywallError", "cancelPayment", "inquirePayment", "verifyCallback"];
+
+/** A complete callback body whose Hash matches no key: verifyCallback must reject it as "signature". */
+const FORGED_CALLBACK = JSON.stringify({
+  PaymentRequestId: ID,
+  PaymentRequestActivityId: "3a7deace-d437-4d3f-8ef8-1cba82f18e8f",
+  PaymentTypeId: 2,
+  PaymentStatusId: 4,
+  MerchantUniqueCode: "ORDER-1",
+  Amount: 1.5,
+  Hash: "0".repeat(64),
+});
+
+/** Checks one entry's exports: the four names, each working, and a "signature" kind from its own PaywallError. */
+async function assertEntryWorks(entry, what) {
+  assert.deepEqual(Object.keys(entry).filter((name) => name !== "default").sort(), EXPORTS, what);
+  for (const name of EXPORTS) assert.equal(typeof entry[name], "function", `${what}: ${name}`);
+  assert.equal((await entry.cancelPayment(config, ID)).paymentStatus, 4, what);
+  assert.equal((await entry.inquirePayment(inquiryConfig, ID)).paymentRequestId, ID, what);
+  const error = await entry.verifyCallback(FORGED_CALLBACK, "hash-key").then(
+    () => assert.fail(`${what}: a forged callback verified`),
+    (caught) => caught,
+  );
+  assert.ok(error instanceof entry.PaywallError, `${what}: ${error}`);
+  assert.equal(error.kind, "signature", `${what}: ${error.message}`);
+}
 
 describe("module formats", () => {
   it("import { cancelPayment, PaywallError } works with no init call", async () => {
@@ -24,27 +54,61 @@ describe("module formats", () => {
     await assert.rejects(cancelPayment(config, "x"), PaywallError);
   });
 
+  it("import and require each export cancelPayment, inquirePayment, verifyCallback and PaywallError, all working", async () => {
+    await assertEntryWorks(await loadEsm(), "import");
+    await assertEntryWorks(loadCjs(), "require");
+  });
+
+  it("the browser and edge entries export the same four names", async () => {
+    const dir = path.join(consumerDir, "node_modules", "paywall-edge");
+    for (const file of ["browser.js", "edge.js"]) {
+      // Importing loads nothing: the module is fetched (browser) or imported (edge) on the first call.
+      const entry = await import(pathToFileURL(path.join(dir, file)).href);
+      assert.deepEqual(Object.keys(entry).sort(), EXPORTS, file);
+    }
+  });
+
+  it("the browser entry works here when its module is fetched, and reports the signature kind", async () => {
+    const dir = path.join(consumerDir, "node_modules", "paywall-edge");
+    const fetched = [];
+    // The entry fetches paywall_edge_bg.wasm from beside itself, as a page would from its server.
+    const serveFiles = async (input, init, original) => {
+      const url = String(input instanceof Request ? input.url : input);
+      if (!url.startsWith("file:")) return original(input, init);
+      fetched.push(path.basename(fileURLToPath(url)));
+      return new Response(fs.readFileSync(fileURLToPath(url)), { headers: { "content-type": "application/wasm" } });
+    };
+    await withGlobalFetch(serveFiles, async () =>
+      assertEntryWorks(await import(pathToFileURL(path.join(dir, "browser.js")).href), "browser.js"),
+    );
+    assert.deepEqual(fetched, ["paywall_edge_bg.wasm"]);
+  });
+
   it("import and require share one instance and one PaywallError class", async () => {
     const esm = await loadEsm();
     const cjs = loadCjs();
     assert.equal(esm.PaywallError, cjs.PaywallError);
     assert.equal(esm.cancelPayment, cjs.cancelPayment);
+    assert.equal(esm.inquirePayment, cjs.inquirePayment);
+    assert.equal(esm.verifyCallback, cjs.verifyCallback);
     const error = await cjs.cancelPayment(config, "x").catch((e) => e);
     assert.ok(error instanceof esm.PaywallError);
   });
 
   it("require() works in a fresh process without require(esm), as on Node 18", () => {
     const script = `
-      const { cancelPayment, PaywallError } = require("paywall-edge");
+      const { cancelPayment, inquirePayment, verifyCallback, PaywallError } = require("paywall-edge");
       cancelPayment({ baseAddress: "https://p.example", apiKeyPrivate: "k-1", apiClientPrivate: "c-1",
         fetch: async () => new Response(${JSON.stringify(successBody(ID))}) }, "${ID}")
-        .then((r) => cancelPayment({}, "${ID}").catch((e) => console.log(r.paymentStatus, e instanceof PaywallError, e.kind)));
+        .then((r) => cancelPayment({}, "${ID}").catch((e) => console.log(r.paymentStatus, e instanceof PaywallError, e.kind)))
+        .then(() => verifyCallback(${JSON.stringify(FORGED_CALLBACK)}, "hash-key"))
+        .catch((e) => console.log(typeof inquirePayment, e instanceof PaywallError, e.kind));
     `;
     const out = execFileSync(process.execPath, ["--no-experimental-require-module", "-e", script], {
       cwd: consumerDir,
       encoding: "utf8",
     });
-    assert.equal(out.trim(), "4 true config");
+    assert.equal(out.trim(), "4 true config\nfunction true signature");
   });
 
   it("the package manifest is importable and declares its entry points", async () => {

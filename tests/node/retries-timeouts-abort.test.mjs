@@ -6,6 +6,7 @@ import {
   assertDroppedRequestsSeen,
   cancelRequests,
   configFor,
+  eventually,
   idOf,
   loadEsm,
   rejection,
@@ -14,18 +15,15 @@ import {
 
 const { cancelPayment, PaywallError } = await loadEsm();
 
-/** Waits until `condition()` holds (up to 2 s), for what the stand-in sees after the fact. */
-async function eventually(condition) {
-  const deadline = Date.now() + 2000;
-  while (!condition() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
-  return condition();
-}
-
-/** A fetch that passes every request to the global fetch and keeps each `init.signal`. */
+/**
+ * A fetch that passes every request to the global fetch and keeps each cancel request's
+ * `init.signal` (a cancel whose outcome is unknown is followed by an inquiry, which has a
+ * signal of its own and is left out).
+ */
 function recordingFetch() {
   const signals = [];
   const fetch = (url, init) => {
-    signals.push(init.signal);
+    if (url.endsWith("/api/payment/async/cancel")) signals.push(init.signal);
     return globalThis.fetch(url, init);
   };
   return { fetch, signals };
@@ -174,24 +172,54 @@ describe("timeouts", () => {
   });
 
   it("holds even when a custom fetch ignores its signal", async () => {
+    const urls = [];
     const { error, ms } = await timed(
       cancelPayment(
-        { ...configFor(standIn(), { timeoutMs: 500 }), fetch: () => new Promise(() => {}) },
+        {
+          ...configFor(standIn(), { timeoutMs: 500, reconcile: false }),
+          fetch: (url) => {
+            urls.push(url);
+            return new Promise(() => {});
+          },
+        },
         idOf("demoPayment1"),
       ),
     );
     assert.equal(error.kind, "timeout");
+    assert.equal(urls.length, 1, "the cancel only: reconcile is off");
     assert.ok(ms >= 490 && ms < 750, `took ${ms} ms for a 500 ms timeout`);
   });
 
+  it("holds for the reconciling inquiry too: one timeout for the cancel, one for the inquiry", async () => {
+    const urls = [];
+    const { error, ms } = await timed(
+      cancelPayment(
+        {
+          ...configFor(standIn(), { timeoutMs: 500 }),
+          fetch: (url) => {
+            urls.push(new URL(url).pathname);
+            return new Promise(() => {});
+          },
+        },
+        idOf("demoPayment1"),
+      ),
+    );
+    assert.ok(error instanceof PaywallError);
+    assert.equal(error.kind, "timeout", "the cancel's own kind");
+    assert.equal(error.attempts, 1);
+    assert.deepEqual(urls, ["/api/payment/async/cancel", `/api/payment/inquiry/${idOf("demoPayment1")}`]);
+    assert.match(error.message, /inquiry/);
+    assert.ok(ms >= 990 && ms < 1500, `took ${ms} ms for two 500 ms timeouts`);
+  });
+
   it("aborts the fetch of a timed-out attempt through its signal", async () => {
-    let signal;
+    const signals = [];
     const error = await rejection(
       cancelPayment(
         {
           ...configFor(standIn(), { timeoutMs: 100 }),
           fetch: (url, init) => {
-            signal = init.signal;
+            signals.push(init.signal);
             return new Promise(() => {});
           },
         },
@@ -200,7 +228,9 @@ describe("timeouts", () => {
       PaywallError,
     );
     assert.equal(error.kind, "timeout");
-    assert.equal(signal.aborted, true);
+    assert.equal(signals.length, 2, "the cancel, then the reconciling inquiry");
+    assert.equal(signals[0].aborted, true, "the timed-out cancel's fetch was aborted");
+    assert.equal(signals[1].aborted, true, "the timed-out inquiry's fetch was aborted too");
   });
 });
 

@@ -10,15 +10,18 @@ import {
   spyFetch,
   successBody,
   useStandIn,
+  withGlobalFetch,
 } from "./helpers.mjs";
 
 const { cancelPayment } = await loadEsm();
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const RESULT_FIELDS = [
+  "confirmedBy",
   "paymentRequestActivityId",
   "paymentRequestActivityTypeId",
   "paymentRequestId",
   "paymentStatus",
+  "state",
 ];
 
 describe("a successful cancel", () => {
@@ -34,6 +37,8 @@ describe("a successful cancel", () => {
     assert.notEqual(result.paymentRequestActivityId, id);
     assert.equal(result.paymentRequestActivityTypeId, 2, "a cancellation");
     assert.equal(result.paymentStatus, 4, "successful");
+    assert.equal(result.state, "cancelled", "type 2 with status 4 reads as cancelled");
+    assert.equal(result.confirmedBy, "response", "Paywall's answer to the cancel said so");
     const stored = standIn().payments().find((p) => p.paymentRequestId === id);
     assert.equal(stored.paymentStatus, 4);
     assert.equal(stored.paymentRequestActivityTypeId, 2);
@@ -46,6 +51,8 @@ describe("a successful cancel", () => {
     assert.equal(result.paymentRequestId, id);
     assert.equal(result.paymentRequestActivityTypeId, 2);
     assert.equal(result.paymentStatus, 4);
+    assert.equal(result.state, "cancelled");
+    assert.equal(result.confirmedBy, "response");
   });
 
   it("returns the ids as Paywall wrote them, even in another letter case", async () => {
@@ -116,19 +123,10 @@ describe("a custom fetch", () => {
   });
 
   it("is used instead of the global fetch, which is never touched", async () => {
-    const original = globalThis.fetch;
-    let globalCalls = 0;
-    globalThis.fetch = async () => {
-      globalCalls += 1;
-      throw new Error("the global fetch must not be used");
-    };
-    try {
-      const { fetch } = spyFetch(() => new Response(successBody(id)));
-      await cancelPayment({ ...config, fetch }, id);
-    } finally {
-      globalThis.fetch = original;
-    }
-    assert.equal(globalCalls, 0);
+    const global = spyFetch(() => Promise.reject(new Error("the global fetch must not be used")));
+    const { fetch } = spyFetch(() => new Response(successBody(id)));
+    await withGlobalFetch(global.fetch, () => cancelPayment({ ...config, fetch }, id));
+    assert.equal(global.calls.length, 0);
   });
 
   it("may be a function that returns a plain Response synchronously", async () => {
@@ -137,17 +135,8 @@ describe("a custom fetch", () => {
   });
 
   it("the global fetch is looked up per call, so instrumentation installed later is honoured", async () => {
-    const original = globalThis.fetch;
-    const seen = [];
-    globalThis.fetch = async (url, init) => {
-      seen.push(url);
-      return new Response(successBody(id));
-    };
-    try {
-      await cancelPayment(config, id);
-    } finally {
-      globalThis.fetch = original;
-    }
-    assert.deepEqual(seen, ["https://proxy.example/paywall/api/payment/async/cancel"]);
+    const global = spyFetch(() => new Response(successBody(id)));
+    await withGlobalFetch(global.fetch, () => cancelPayment(config, id));
+    assert.deepEqual(global.calls.map((call) => call.url), ["https://proxy.example/paywall/api/payment/async/cancel"]);
   });
 });

@@ -1,0 +1,476 @@
+// verifyCallback (issue 13, section 4): the check an edge function at the sale's
+// CallbackAddress runs on Paywall's POST. Genuine callbacks come from the stand-in, which signs
+// them as Paywall does and posts them to a receiver this file starts; crafted ones are signed
+// with the stand-in's own `callbackHash`. The Hash covers the key, PaymentRequestId,
+// MerchantUniqueCode and the Amount's text exactly as written, and nothing else.
+import assert from "node:assert/strict";
+import http from "node:http";
+import { after, before, beforeEach, describe, it } from "node:test";
+import { callbackHash } from "../../standin/server.mjs";
+import { STANDIN_CONNECTION_ID, STANDIN_WEBHOOK_KEY } from "../../standin/scenarios.mjs";
+import {
+  STANDIN_KEYS,
+  assertNoFragment,
+  configFor,
+  createPayment,
+  eventually,
+  idOf,
+  loadEsm,
+  rejection,
+  startStandIn,
+} from "./helpers.mjs";
+
+const { cancelPayment, verifyCallback, PaywallError } = await loadEsm();
+
+/** The fields of a verified callback, sorted. */
+const CALLBACK_FIELDS = [
+  "amount",
+  "connectionId",
+  "displayCode",
+  "merchantUniqueCode",
+  "message",
+  "paymentRequestActivityId",
+  "paymentRequestId",
+  "paymentStatusId",
+  "paymentTypeId",
+  "terminalId",
+];
+
+const KEY = "pp-webhook-key-3f9a2c7e81d4-for-tests";
+const PAYMENT = "72ec8714-d116-4306-8881-38a43c485da9";
+const ACTIVITY = "3a7deace-d437-4d3f-8ef8-1cba82f18e8f";
+const MERCHANT = "b0c3e2a4-6f1d-4c55-9a8e-2d7f3b1c9e00";
+
+/**
+ * A callback body as Paywall writes it: the documented fields in order, `amount` as the
+ * number's text, signed with `key` over the fields as given. `fields` replaces or (with
+ * undefined) removes fields after signing; `camel` lowers the first letter of every key.
+ */
+function craft({ key = KEY, amount = "1.50", camel = false, fields = {} } = {}) {
+  const signed = {
+    ConnectionId: "0f8fad5b-d9cb-469f-a165-70867728950e",
+    TerminalId: "7c9e6679-7425-40de-944b-e07fc1f90ae7",
+    PaymentRequestId: PAYMENT,
+    PaymentRequestActivityId: ACTIVITY,
+    PaymentTypeId: 2,
+    PaymentStatusId: 4,
+    MerchantUniqueCode: MERCHANT,
+    DisplayCode: "AB12",
+    Amount: "AMOUNT",
+    Message: null,
+  };
+  const hash = callbackHash(key, signed.PaymentRequestId, signed.MerchantUniqueCode, amount);
+  const body = { ...signed, Hash: hash, HashFormat: 9, HashKeyType: 7, ...fields };
+  for (const [name, value] of Object.entries(fields)) if (value === undefined) delete body[name];
+  const spelled = camel
+    ? Object.fromEntries(Object.entries(body).map(([name, value]) => [name[0].toLowerCase() + name.slice(1), value]))
+    : body;
+  return JSON.stringify(spelled).replace('"AMOUNT"', amount);
+}
+
+/** What verifyCallback resolves with for `craft()`. */
+const CRAFTED = {
+  connectionId: "0f8fad5b-d9cb-469f-a165-70867728950e",
+  terminalId: "7c9e6679-7425-40de-944b-e07fc1f90ae7",
+  paymentRequestId: PAYMENT,
+  paymentRequestActivityId: ACTIVITY,
+  paymentTypeId: 2,
+  paymentStatusId: 4,
+  merchantUniqueCode: MERCHANT,
+  displayCode: "AB12",
+  amount: 1.5,
+  message: null,
+};
+
+/** A tiny HTTP server on 127.0.0.1 that keeps the raw bytes of every POST it receives. */
+async function startReceiver() {
+  const bodies = [];
+  const server = http.createServer((request, response) => {
+    const chunks = [];
+    request.on("data", (chunk) => chunks.push(chunk));
+    request.on("end", () => {
+      bodies.push(new Uint8Array(Buffer.concat(chunks)));
+      response.writeHead(200, { connection: "close" });
+      response.end();
+    });
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${server.address().port}/paywall/callback`,
+    bodies,
+    close() {
+      const closed = new Promise((resolve) => server.close(resolve));
+      server.closeAllConnections?.();
+      return closed;
+    },
+  };
+}
+
+describe("a genuine callback, as the stand-in posts it", () => {
+  let receiver;
+  let standIn;
+  before(async () => {
+    receiver = await startReceiver();
+    standIn = await startStandIn({ callbackAddress: receiver.url });
+  });
+  after(async () => {
+    await standIn.close();
+    await receiver.close();
+  });
+  beforeEach(() => {
+    standIn.reset();
+    receiver.bodies.length = 0;
+  });
+
+  /** Cancels a scenario's payment and resolves to the cancel's result and its callback's raw bytes. */
+  async function cancelAndReceive(name) {
+    const result = await cancelPayment(configFor(standIn), idOf(name));
+    assert.ok(await eventually(() => receiver.bodies.length === 1, 5000), "no callback arrived");
+    return { result, raw: receiver.bodies[0] };
+  }
+
+  /** What verifyCallback must resolve with for the callback of a cancel of a seeded payment. */
+  const expected = (result, overrides = {}) => ({
+    connectionId: STANDIN_CONNECTION_ID,
+    terminalId: "T-0001",
+    paymentRequestId: result.paymentRequestId,
+    paymentRequestActivityId: result.paymentRequestActivityId,
+    paymentTypeId: 2,
+    paymentStatusId: 4,
+    merchantUniqueCode: "ORDER-1001",
+    displayCode: result.paymentRequestId.slice(0, 8).toUpperCase(),
+    amount: 125.5,
+    message: null,
+    ...overrides,
+  });
+
+  it("verifies as a string, with every field of the callback, each of its type", async () => {
+    const { result, raw } = await cancelAndReceive("saleOnDevice");
+    const text = new TextDecoder().decode(raw);
+    assert.match(text, /"Amount":125\.50,/, "the amount is written with its scale, as Paywall's decimal is");
+    const callback = await verifyCallback(text, STANDIN_WEBHOOK_KEY);
+    assert.deepEqual(Object.keys(callback).sort(), CALLBACK_FIELDS);
+    assert.deepEqual(callback, expected(result));
+    assert.equal(typeof callback.amount, "number");
+    assert.equal(typeof callback.paymentTypeId, "number");
+    assert.equal(typeof callback.paymentStatusId, "number");
+  });
+
+  it("verifies as a Uint8Array, an ArrayBuffer, a Node Buffer, and a Uint8Array that views part of a larger buffer", async () => {
+    const { result, raw } = await cancelAndReceive("demoPayment1");
+    const want = expected(result, { amount: 7.5 });
+    const buffer = raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength);
+    assert.ok(buffer instanceof ArrayBuffer);
+    // The view's neighbours are a whole other callback body: reading past the view would break it.
+    const larger = new Uint8Array(raw.byteLength + 64).fill(0x7b);
+    larger.set(raw, 32);
+    const view = new Uint8Array(larger.buffer, 32, raw.byteLength);
+    for (const [what, body] of [
+      ["Uint8Array", new Uint8Array(raw)],
+      ["ArrayBuffer", buffer],
+      ["Buffer", Buffer.from(raw)],
+      ["a view at offset 32", view],
+      ["a subarray", larger.subarray(32, 32 + raw.byteLength)],
+    ]) {
+      assert.deepEqual(await verifyCallback(body, STANDIN_WEBHOOK_KEY), want, what);
+    }
+  });
+
+  it("a cancel that failed on the device: status 5, and Paywall's failure message", async () => {
+    const { result, raw } = await cancelAndReceive("cancelFailedOnDevice");
+    const callback = await verifyCallback(raw, STANDIN_WEBHOOK_KEY);
+    assert.equal(callback.paymentStatusId, 5);
+    assert.equal(typeof callback.message, "string");
+    assert.ok(callback.message.length > 0);
+    assert.equal(callback.paymentRequestActivityId, result.paymentRequestActivityId);
+  });
+
+  it("a fresh sale's own CallbackAddress, merchant code and whole amount (24.00)", async () => {
+    const id = await createPayment(standIn.url, { merchantUniqueCode: "CB-ORDER-7", amount: 24, callbackAddress: receiver.url });
+    await cancelPayment(configFor(standIn), id);
+    assert.ok(await eventually(() => receiver.bodies.length === 1, 5000), "no callback arrived");
+    assert.match(new TextDecoder().decode(receiver.bodies[0]), /"Amount":24\.00,/);
+    const callback = await verifyCallback(receiver.bodies[0], STANDIN_WEBHOOK_KEY);
+    assert.equal(callback.paymentRequestId, id);
+    assert.equal(callback.merchantUniqueCode, "CB-ORDER-7");
+    assert.equal(callback.amount, 24);
+  });
+
+  it("fails with another key: kind signature", async () => {
+    const { raw } = await cancelAndReceive("saleOnDevice");
+    for (const key of ["another-webhook-key", `${STANDIN_WEBHOOK_KEY} `, STANDIN_WEBHOOK_KEY.toUpperCase()]) {
+      const error = await rejection(verifyCallback(raw, key), PaywallError);
+      assert.equal(error.kind, "signature");
+      assert.equal(error.retryable, false);
+      assert.equal(error.attempts, 0);
+    }
+  });
+
+  it("fails once re-serialised by JSON.stringify(JSON.parse()), which writes 125.50 as 125.5", async () => {
+    const { raw } = await cancelAndReceive("saleOnDevice");
+    const reformatted = JSON.stringify(JSON.parse(new TextDecoder().decode(raw)));
+    assert.match(reformatted, /"Amount":125\.5,/);
+    const error = await rejection(verifyCallback(reformatted, STANDIN_WEBHOOK_KEY), PaywallError);
+    assert.equal(error.kind, "signature");
+  });
+
+  it("LIMITATION: a genuine callback replayed with another PaymentStatusId still verifies (the Hash does not cover the status)", async () => {
+    const id = idOf("saleOnDevice");
+    await cancelAndReceive("saleOnDevice");
+    const replay = await standIn.sendCallback(id, { paymentStatusId: 5, to: receiver.url });
+    assert.match(replay.body, /"PaymentStatusId":5,/);
+    const callback = await verifyCallback(replay.body, STANDIN_WEBHOOK_KEY);
+    assert.equal(callback.paymentStatusId, 5, "verified, although the payment is cancelled successfully (status 4)");
+    assert.equal(standIn.payments().find((payment) => payment.paymentRequestId === id).paymentStatus, 4);
+  });
+
+  it("confirmWith: a config rejects that replay with kind signature, after one inquiry", async () => {
+    const id = idOf("saleOnDevice");
+    await cancelAndReceive("saleOnDevice");
+    const replay = await standIn.sendCallback(id, { paymentStatusId: 5, to: receiver.url });
+    const error = await rejection(
+      verifyCallback(replay.body, STANDIN_WEBHOOK_KEY, { confirmWith: configFor(standIn) }),
+      PaywallError,
+    );
+    assert.equal(error.kind, "signature");
+    assert.match(error.message, /inquiry/);
+    assert.match(error.message, /\(2\/5\)/, "what the callback says");
+    assert.match(error.message, /\(2\/4\)/, "what Paywall says");
+    assert.equal(standIn.inquiries(id), 1);
+  });
+
+  it("confirmWith: a genuine callback that agrees with the inquiry passes, after one inquiry", async () => {
+    const { result, raw } = await cancelAndReceive("saleOnDevice");
+    const callback = await verifyCallback(raw, STANDIN_WEBHOOK_KEY, { confirmWith: configFor(standIn) });
+    assert.deepEqual(callback, expected(result));
+    assert.equal(standIn.inquiries(result.paymentRequestId), 1);
+  });
+
+  it("confirmWith: a callback that fails its Hash is refused without asking Paywall", async () => {
+    const { raw } = await cancelAndReceive("saleOnDevice");
+    const error = await rejection(verifyCallback(raw, "another-key", { confirmWith: configFor(standIn) }), PaywallError);
+    assert.equal(error.kind, "signature");
+    assert.equal(standIn.inquiries(idOf("saleOnDevice")), 0);
+  });
+
+  it("confirmWith: an inquiry that cannot be made rejects the callback rather than passing it", async () => {
+    const { raw } = await cancelAndReceive("saleOnDevice");
+    const down = { ...configFor(standIn), maxRetries: 0, fetch: () => Promise.reject(new TypeError("fetch failed")) };
+    const error = await rejection(verifyCallback(raw, STANDIN_WEBHOOK_KEY, { confirmWith: down }), PaywallError);
+    assert.equal(error.kind, "network");
+    const refused = await rejection(verifyCallback(raw, STANDIN_WEBHOOK_KEY, { confirmWith: {} }), PaywallError);
+    assert.equal(refused.kind, "config");
+  });
+});
+
+describe("crafted callbacks", () => {
+  it("PascalCase and camelCase bodies both verify, to the same result", async () => {
+    assert.deepEqual(await verifyCallback(craft(), KEY), CRAFTED);
+    assert.deepEqual(await verifyCallback(craft({ camel: true }), KEY), CRAFTED);
+  });
+
+  it("ConnectionId, TerminalId, DisplayCode and Message may be missing: null", async () => {
+    const body = craft({ fields: { ConnectionId: undefined, TerminalId: undefined, DisplayCode: undefined, Message: undefined } });
+    assert.deepEqual(await verifyCallback(body, KEY), {
+      ...CRAFTED,
+      connectionId: null,
+      terminalId: null,
+      displayCode: null,
+      message: null,
+    });
+  });
+
+  it('"1.50" exactly as written verifies; the same callback re-serialised (1.5) does not', async () => {
+    const body = craft({ amount: "1.50" });
+    assert.match(body, /"Amount":1\.50,/);
+    assert.equal((await verifyCallback(body, KEY)).amount, 1.5);
+    const reserialised = JSON.stringify(JSON.parse(body));
+    assert.match(reserialised, /"Amount":1\.5,/);
+    const error = await rejection(verifyCallback(reserialised, KEY), PaywallError);
+    assert.equal(error.kind, "signature");
+    // The text, not the value, is signed: a callback whose Amount is signed as "1.5" verifies as 1.5.
+    assert.equal((await verifyCallback(craft({ amount: "1.5" }), KEY)).amount, 1.5);
+  });
+
+  it("every decimal spelling of a number is hashed as written, and an exponent is not Paywall's", async () => {
+    for (const amount of ["125", "0.10", "-0.5", "99999.990"]) {
+      assert.equal((await verifyCallback(craft({ amount }), KEY)).amount, Number(amount), amount);
+    }
+    for (const amount of ["1E+2", "1.5e0", "1e400"]) {
+      const error = await verifyCallback(craft({ amount }), KEY).then(
+        () => assert.fail(`${amount} verified`),
+        (error) => error,
+      );
+      assert.equal(error.kind, "decode", amount);
+      assert.match(error.message, /not a decimal amount/);
+    }
+  });
+
+  for (const [field, value] of [
+    ["PaymentRequestId", "72ec8714-d116-4306-8881-38a43c485da8"],
+    ["PaymentRequestId", PAYMENT.toUpperCase()],
+    ["MerchantUniqueCode", "b0c3e2a4-6f1d-4c55-9a8e-2d7f3b1c9e01"],
+    ["MerchantUniqueCode", ` ${MERCHANT}`],
+  ]) {
+    it(`a tampered ${field} (${JSON.stringify(value)}): kind signature`, async () => {
+      const error = await rejection(verifyCallback(craft({ fields: { [field]: value } }), KEY), PaywallError);
+      assert.equal(error.kind, "signature");
+      assert.match(error.message, /does not match/);
+    });
+  }
+
+  for (const amount of ["1.51", "1.5", "1.500", "150e-2", "-1.50"]) {
+    it(`an Amount tampered to ${amount}: kind signature`, async () => {
+      const body = craft({ amount: "1.50" }).replace('"Amount":1.50', `"Amount":${amount}`);
+      const error = await rejection(verifyCallback(body, KEY), PaywallError);
+      assert.equal(error.kind, "signature");
+    });
+  }
+
+  it("fields the Hash does not cover may change and still verify: status, type, activity, terminal, message", async () => {
+    const body = craft({
+      fields: { PaymentStatusId: 5, PaymentTypeId: 1, PaymentRequestActivityId: PAYMENT, TerminalId: "T-9", Message: "forged" },
+    });
+    const callback = await verifyCallback(body, KEY);
+    assert.equal(callback.paymentStatusId, 5);
+    assert.equal(callback.paymentTypeId, 1);
+    assert.equal(callback.message, "forged");
+  });
+
+  for (const [what, hash] of [
+    ["missing", undefined],
+    ["null", null],
+    ["empty", ""],
+    ["one digit short", callbackHash(KEY, PAYMENT, MERCHANT, "1.50").slice(1)],
+    ["not hex", "z".repeat(64)],
+  ]) {
+    it(`a Hash that is ${what}: kind signature`, async () => {
+      const error = await rejection(verifyCallback(craft({ fields: { Hash: hash } }), KEY), PaywallError);
+      assert.equal(error.kind, "signature", error.message);
+    });
+  }
+
+  for (const [what, hashKey] of [["missing", undefined], ["empty", ""], ["null", null], ["a number", 42], ["an object", {}], ["a Uint8Array", new TextEncoder().encode(KEY)]]) {
+    it(`a hashKey that is ${what}: kind config`, async () => {
+      const error = await rejection(verifyCallback(craft(), hashKey), PaywallError);
+      assert.equal(error.kind, "config", error.message);
+      assert.match(error.message, /hashKey/);
+      assert.equal(error.retryable, false);
+    });
+  }
+
+  const notCallbacks = [
+    ["not JSON", "Hash=abc&PaymentRequestId=1"],
+    ["empty", ""],
+    ["a JSON array", `[${craft()}]`],
+    ["JSON null", "null"],
+    ["a JSON string", JSON.stringify(craft())],
+    ["truncated", craft().slice(0, -1)],
+    ["a PaymentRequestId that is not a GUID", craft({ fields: { PaymentRequestId: "order-1" } })],
+    ["an Amount written as a string", craft().replace('"Amount":1.50', '"Amount":"1.50"')],
+    ["a Hash that is a number, not text", craft({ fields: { Hash: 12345 } })],
+  ];
+  for (const [what, body] of notCallbacks) {
+    it(`a body that is ${what}: kind decode`, async () => {
+      const error = await rejection(verifyCallback(body, KEY), PaywallError);
+      assert.equal(error.kind, "decode", error.message);
+      assert.equal(error.retryable, false);
+    });
+  }
+
+  for (const field of ["PaymentRequestId", "PaymentRequestActivityId", "PaymentTypeId", "PaymentStatusId", "MerchantUniqueCode", "Amount"]) {
+    it(`a body without ${field}: kind decode, naming it`, async () => {
+      const body = craft({ fields: { [field]: undefined } });
+      assert.ok(!body.includes(`"${field}"`));
+      const error = await rejection(verifyCallback(body, KEY), PaywallError);
+      assert.equal(error.kind, "decode");
+      assert.match(error.message, new RegExp(field));
+    });
+  }
+
+  it("a body over 64 KiB is refused before parsing; one of exactly 64 KiB is read", async () => {
+    const genuine = craft();
+    const exactly = genuine + " ".repeat(64 * 1024 - genuine.length);
+    assert.deepEqual(await verifyCallback(exactly, KEY), CRAFTED, "64 KiB of a genuine callback (trailing spaces) verifies");
+    const over = `${exactly} `;
+    for (const body of [over, new TextEncoder().encode(over), new TextEncoder().encode(over).buffer]) {
+      const error = await rejection(verifyCallback(body, KEY), PaywallError);
+      assert.equal(error.kind, "decode");
+      assert.match(error.message, /over 65536 bytes/);
+      assert.match(error.message, /before parsing/);
+    }
+  });
+
+  it("counts bytes, not characters: 40 000 two-byte characters are over the limit", async () => {
+    const body = craft({ fields: { DisplayCode: "é".repeat(40_000) } });
+    assert.ok(body.length < 64 * 1024);
+    const error = await rejection(verifyCallback(body, KEY), PaywallError);
+    assert.equal(error.kind, "decode");
+    assert.match(error.message, /over 65536 bytes/);
+  });
+
+  it("refuses a 32 MB body at once, without reading it", async () => {
+    const huge = `{"Hash":"${"a".repeat(32 * 1024 * 1024)}"}`;
+    const started = performance.now();
+    const error = await rejection(verifyCallback(huge, KEY), PaywallError);
+    const ms = performance.now() - started;
+    assert.equal(error.kind, "decode");
+    assert.match(error.message, /before parsing/);
+    assert.ok(ms < 1000, `took ${ms} ms`);
+  });
+
+  for (const [what, rawBody] of [
+    ["a number", 42],
+    ["an object", { Hash: "x" }],
+    ["null", null],
+    ["undefined", undefined],
+    ["a boolean", true],
+    ["an array of bytes", [123, 125]],
+  ]) {
+    it(`a rawBody that is ${what}: kind input`, async () => {
+      const error = await rejection(verifyCallback(rawBody, KEY), PaywallError);
+      assert.equal(error.kind, "input", error.message);
+      assert.match(error.message, /rawBody/);
+    });
+  }
+});
+
+describe("the hash key appears in no error", () => {
+  const SECRET = `whk_"quoted" back\\slash  spaced ${"W".repeat(24)}_HASH_KEY_DO_NOT_LEAK`;
+  const cases = [
+    ["signature: another key", "signature", () => verifyCallback(craft({ key: "another" }), SECRET)],
+    ["signature: the key as the MerchantUniqueCode", "signature", () => verifyCallback(craft({ key: "another", fields: { MerchantUniqueCode: SECRET } }), SECRET)],
+    ["signature: the key as the Hash", "signature", () => verifyCallback(craft({ fields: { Hash: SECRET } }), SECRET)],
+    ["decode: a body that is the key", "decode", () => verifyCallback(SECRET, SECRET)],
+    ["decode: the key in a field of a broken body", "decode", () => verifyCallback(`{"PaymentRequestId":"${SECRET}"`, SECRET)],
+    ["decode: the key at the start of a body over 64 KiB", "decode", () => verifyCallback(SECRET + " ".repeat(70_000), SECRET)],
+    ["config: a key too long to be one", "config", () => verifyCallback(craft(), SECRET.repeat(200))],
+    ["input: a rawBody that is not text or bytes", "input", () => verifyCallback({ key: SECRET }, SECRET)],
+    [
+      "signature: confirmWith finds another status",
+      "signature",
+      () =>
+        verifyCallback(craft({ key: SECRET, fields: { PaymentStatusId: 5 } }), SECRET, {
+          confirmWith: {
+            baseAddress: "https://paywall.example",
+            ...STANDIN_KEYS,
+            fetch: () =>
+              new Response(
+                JSON.stringify({
+                  Result: { PaymentRequestId: PAYMENT, PaymentRequestActivityId: ACTIVITY, PaymentTypeId: 2, PaymentStatusId: 4, MerchantUniqueCode: SECRET },
+                  Succeeded: true,
+                  Message: SECRET,
+                }),
+              ),
+          },
+        }),
+    ],
+  ];
+  for (const [what, kind, call] of cases) {
+    it(what, async () => {
+      const error = await rejection(call(), PaywallError);
+      assert.equal(error.kind, kind, error.message);
+      assertNoFragment(error, [SECRET], what);
+    });
+  }
+});
