@@ -1,5 +1,6 @@
 # paywall-edge. The README's two commands:
-#   make demo   cancel a payment end to end through the packed npm package
+#   make demo   cancel a payment end to end through the packed npm package (on the stand-in,
+#               also a lost answer settled by inquiry and a callback verified, then replayed)
 #   make test   every test: the core natively, the wasm in Node and Chromium, the packed
 #               package in Node, Bun, Deno, workerd (wrangler), a Vite page, and tsc
 # Each target installs what it needs first (scripts/install-tools.sh skips what is there).
@@ -15,7 +16,8 @@ SHELL := bash
 help:
 	@echo "make demo    cancel a payment through the packed package (local stand-in, or a real"
 	@echo "             Paywall with PAYWALL_BASE_ADDRESS, PAYWALL_API_KEY_PRIVATE,"
-	@echo "             PAYWALL_API_CLIENT_PRIVATE and PAYMENT_REQUEST_ID set)"
+	@echo "             PAYWALL_API_CLIENT_PRIVATE and PAYMENT_REQUEST_ID set); on the stand-in,"
+	@echo "             also a lost answer settled by inquiry and a verified callback"
 	@echo "make www     the demo page on http://127.0.0.1:\$$PORT/ (default 8080)"
 	@echo "make test    run every test"
 	@echo "make package build target/npm/paywall-edge-<version>.tgz"

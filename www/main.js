@@ -1,6 +1,7 @@
 // The demo page: lists the stand-in's payments and cancels them through paywall-edge,
-// announcing each outcome. Plain DOM, no framework: the page is small.
-import { cancelPayment, PaywallError } from "paywall-edge";
+// announcing each outcome by the result's `state`, then shows what Paywall's inquiry says of
+// the payment. Plain DOM, no framework: the page is small.
+import { cancelPayment, inquirePayment, PaywallError } from "paywall-edge";
 import CODES from "../src/core/paywall-codes.json";
 
 const EXAMPLE_ID = "7cc7c8e8-9d92-41b6-9378-e9ecef5a7812";
@@ -10,6 +11,14 @@ const activityWords = new Map(CODES.activityType.map(({ code, words }) => [code,
 /** A status in words; a code the shared table does not know is shown as its number. */
 const statusInWords = (code) => statusWords.get(code) ?? `Status ${code}`;
 const activityInWords = (code) => activityWords.get(code) ?? `Activity ${code}`;
+/** A status in words with its code, "Successful (4)"; an undocumented one as "Status 13". */
+const statusWithCode = (code) => (statusWords.has(code) ? `${statusWords.get(code)} (${code})` : `Status ${code}`);
+
+/** What each `confirmedBy` means, for a person. */
+const CONFIRMED_BY = {
+  response: "response: Paywall's answer to the cancel",
+  inquiry: "inquiry: the answer was lost, and Paywall's inquiry showed the payment cancelled",
+};
 
 const elements = {
   address: document.querySelector("#standin-address"),
@@ -20,6 +29,11 @@ const elements = {
   form: document.querySelector("#cancel-form"),
   idField: document.querySelector("#payment-request-id"),
   reset: document.querySelector("#reset"),
+  lastCancel: document.querySelector("#last-cancel"),
+  lastPayment: document.querySelector("#last-payment"),
+  lastState: document.querySelector("#last-state"),
+  lastConfirmedBy: document.querySelector("#last-confirmed-by"),
+  lastInquiry: document.querySelector("#last-inquiry"),
 };
 
 /** Where the stand-in listens and its demo keys, from the server that serves this page. */
@@ -43,30 +57,95 @@ function describeFailure(error) {
   return `The cancel failed: ${error.kind} error. ${error.message}`;
 }
 
+/**
+ * The config for both calls. The keys are the stand-in's demo keys, served by `make www`:
+ * dangerouslyAllowBrowser is the package's explicit opt-in to holding keys in a page, which
+ * is safe only because these keys open nothing but the local stand-in.
+ */
+function paywallConfig() {
+  return {
+    baseAddress: standIn.url,
+    apiKeyPrivate: standIn.keys.apiKeyPrivate,
+    apiClientPrivate: standIn.keys.apiClientPrivate,
+    timeoutMs: 10_000,
+    dangerouslyAllowBrowser: true,
+  };
+}
+
+/** The outcome of a resolved cancel, by its `state`: a success or a failure to announce. */
+function describeResult(result) {
+  const id = result.paymentRequestId;
+  const status = statusInWords(result.paymentStatus);
+  const activity = activityInWords(result.paymentRequestActivityTypeId);
+  switch (result.state) {
+    case "cancelled":
+      return { success: `Payment ${id} cancelled. Its status is now ${status} (last activity: ${activity}).` };
+    case "pending":
+      return {
+        success:
+          `Payment ${id}: Paywall accepted the cancel, which is on its way to the terminal ` +
+          `(status: ${status}). Paywall's callback will say how it ends.`,
+      };
+    case "failed":
+      return { failure: `Payment ${id} was not cancelled: the terminal could not cancel it (status: ${status}).` };
+    default:
+      return {
+        failure:
+          `Paywall accepted the cancel of payment ${id}, with codes this page does not know ` +
+          `(${activity}, ${status}): it is not shown as cancelled.`,
+      };
+  }
+}
+
+/** What Paywall's inquiry says of a payment: "Cancellation · Successful (4)". */
+async function describeInquiry(paymentRequestId) {
+  try {
+    const payment = await inquirePayment(paywallConfig(), paymentRequestId);
+    return `${activityInWords(payment.paymentTypeId)} · ${statusWithCode(payment.paymentStatusId)}`;
+  } catch (error) {
+    if (!(error instanceof PaywallError)) throw error;
+    return `The inquiry failed: ${error.kind} error. ${error.message}`;
+  }
+}
+
+/**
+ * Fills "Last cancel" in: the result's state and confirmedBy (or the refusal), and what the
+ * inquiry says of the payment now. Nothing to show for an id that never reached Paywall.
+ */
+function showLastCancel(paymentRequestId, { result, error, inquiry }) {
+  elements.lastPayment.textContent = paymentRequestId;
+  if (result) {
+    elements.lastState.textContent = result.state;
+    elements.lastConfirmedBy.textContent = CONFIRMED_BY[result.confirmedBy] ?? result.confirmedBy;
+  } else {
+    elements.lastState.textContent = `none: the cancel was refused (${error.kind} error)`;
+    elements.lastConfirmedBy.textContent = "none";
+  }
+  elements.lastInquiry.textContent = inquiry;
+  elements.lastCancel.hidden = false;
+}
+
 async function cancel(paymentRequestId, button) {
   button.disabled = true;
   button.setAttribute("aria-busy", "true");
   announce({});
   try {
-    const result = await cancelPayment(
-      {
-        baseAddress: standIn.url,
-        apiKeyPrivate: standIn.keys.apiKeyPrivate,
-        apiClientPrivate: standIn.keys.apiClientPrivate,
-        timeoutMs: 10_000,
-        dangerouslyAllowBrowser: true,
-      },
-      paymentRequestId,
-    );
-    announce({
-      success:
-        `Payment ${result.paymentRequestId} cancelled. Its status is now ` +
-        `${statusInWords(result.paymentStatus)} ` +
-        `(last activity: ${activityInWords(result.paymentRequestActivityTypeId)}).`,
-    });
-  } catch (error) {
-    if (!(error instanceof PaywallError)) throw error;
-    announce({ failure: describeFailure(error) });
+    let outcome;
+    try {
+      const result = await cancelPayment(paywallConfig(), paymentRequestId);
+      outcome = { result, announcement: describeResult(result) };
+    } catch (error) {
+      if (!(error instanceof PaywallError)) throw error;
+      outcome = { error, announcement: { failure: describeFailure(error) } };
+    }
+    // The inquiry, for any id Paywall was asked about (a refused cancel included).
+    const asked = outcome.result?.paymentRequestId ?? outcome.error?.paymentRequestId;
+    if (asked) {
+      showLastCancel(asked, { ...outcome, inquiry: await describeInquiry(asked) });
+    } else {
+      elements.lastCancel.hidden = true;
+    }
+    announce(outcome.announcement);
   } finally {
     button.disabled = false;
     button.removeAttribute("aria-busy");
@@ -138,6 +217,7 @@ elements.form.addEventListener("submit", (event) => {
 
 elements.reset.addEventListener("click", async () => {
   await fetch(`${standIn.url}/__standin/reset`, { method: "POST" });
+  elements.lastCancel.hidden = true;
   announce({ success: "The demo payments are back to their first state." });
   await refreshPayments();
 });

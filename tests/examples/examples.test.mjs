@@ -54,12 +54,13 @@ function isTakenFrom(snippet, source) {
 describe("the README's snippets", () => {
   const snippets = readmeSnippets();
 
-  it("cover Node, Workers, browsers, Next.js and TypeScript", () => {
+  it("cover Node, Workers, browsers, Next.js (cancel and callback routes) and TypeScript", () => {
     assert.deepEqual(snippets.map((s) => s.file).sort(), [
       "examples/cloudflare-worker/src/index.js",
       "examples/node/cancel-payment.mjs",
       "tests/browser/vite-app/main.js",
       "tests/nextjs/app/app/api/edge/payments/[id]/cancel/route.js",
+      "tests/nextjs/app/lib/callback-route.js",
       "tests/nextjs/app/lib/cancel-route.js",
       "tests/types/consumer.mts",
     ]);
@@ -108,24 +109,58 @@ describe("examples/node/cancel-payment.mjs on the packed package", () => {
   ];
   const ids = ["demoPayment1", "demoPayment2", "demoPayment4"].map((n) => SCENARIOS[n].paymentRequestId);
 
+  /**
+   * Runs the example for `paymentRequestId` under `command` (Node by default) against the
+   * stand-in; resolves to `{ stdout, exitCode }`.
+   */
+  async function runExample(paymentRequestId, command = process.execPath, args = []) {
+    const child = run(command, [...args, "cancel-payment.mjs"], {
+      cwd: app,
+      env: {
+        ...process.env,
+        NO_COLOR: "1",
+        PAYWALL_BASE_ADDRESS: standIn.url,
+        PAYWALL_API_KEY_PRIVATE: STANDIN_KEYS.apiKeyPrivate,
+        PAYWALL_API_CLIENT_PRIVATE: STANDIN_KEYS.apiClientPrivate,
+        PAYMENT_REQUEST_ID: paymentRequestId,
+      },
+    });
+    try {
+      return { stdout: (await child).stdout, exitCode: 0 };
+    } catch (error) {
+      return { stdout: error.stdout, exitCode: error.code };
+    }
+  }
+  const runFor = (scenario) => runExample(SCENARIOS[scenario].paymentRequestId);
+
   runtimes.forEach(([runtime, command, args], i) => {
     it(`cancels, then shows Paywall's refusal, under ${runtime}`, async () => {
-      const { stdout } = await run(command, [...args, "cancel-payment.mjs"], {
-        cwd: app,
-        env: {
-          ...process.env,
-          NO_COLOR: "1",
-          PAYWALL_BASE_ADDRESS: standIn.url,
-          PAYWALL_API_KEY_PRIVATE: STANDIN_KEYS.apiKeyPrivate,
-          PAYWALL_API_CLIENT_PRIVATE: STANDIN_KEYS.apiClientPrivate,
-          PAYMENT_REQUEST_ID: ids[i],
-        },
-      });
+      const { stdout, exitCode } = await runExample(ids[i], command, args);
       assert.match(stdout, /1\. Cancel the payment/);
-      assert.match(stdout, /resolved with \{[\s\S]*paymentStatus: 4/);
+      assert.match(stdout, /cancelled, confirmed by the response: \{[\s\S]*paymentStatus: 4,\s+state: ["']cancelled["']/);
       assert.match(stdout, /rejected with PaywallError, kind "api"/);
       assert.match(stdout, /Payment\.Async\.AlreadyHasRefundOrCancel/);
+      assert.equal(exitCode, 0);
       assert.equal(standIn.attempts(ids[i]), 2);
     });
+  });
+
+  it("tells a cancel still on its way to the terminal from a cancelled payment", async () => {
+    const { stdout, exitCode } = await runFor("cancelPendingOnDevice");
+    assert.match(stdout, /accepted, but the terminal has not finished: \{[\s\S]*paymentStatus: 2,\s+state: 'pending'/);
+    assert.doesNotMatch(stdout, /^cancelled/m);
+    assert.equal(exitCode, 0, "Paywall took the cancel");
+  });
+
+  it("tells a cancel the terminal could not carry out, and exits with 1", async () => {
+    const { stdout, exitCode } = await runFor("cancelFailedOnDevice");
+    assert.match(stdout, /not cancelled, the terminal could not cancel it: \{[\s\S]*paymentStatus: 5,\s+state: 'failed'/);
+    assert.equal(exitCode, 1);
+  });
+
+  it("says a lost answer was confirmed by the inquiry", async () => {
+    const { stdout, exitCode } = await runFor("cancelAppliedAnswerLost");
+    assert.match(stdout, /cancelled, confirmed by the inquiry: \{[\s\S]*state: 'cancelled',\s+confirmedBy: 'inquiry'/);
+    assert.equal(exitCode, 0);
   });
 });

@@ -2,7 +2,8 @@
 // nodejs and the edge runtime, nothing about the package in next.config. The app
 // (tests/nextjs/app) is copied to target/nextjs-app with the packed tarball installed,
 // built with Turbopack (`next build`) and with webpack (`next build --webpack`), served by
-// `next start`, and each route cancels against the stand-in three ways.
+// `next start`; each cancel route cancels against the stand-in four ways, and each callback
+// route receives the stand-in's signed callback and refuses forged ones.
 import assert from "node:assert/strict";
 import { execFile, spawn } from "node:child_process";
 import fs from "node:fs";
@@ -11,8 +12,8 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { after, before, describe, it } from "node:test";
 import { installTarball, newestTarball, root } from "../../scripts/tarball.mjs";
-import { createPayment, startStandIn } from "../../standin/server.mjs";
-import { SCENARIOS, STANDIN_KEYS } from "../../standin/scenarios.mjs";
+import { callbackHash, createPayment, startStandIn } from "../../standin/server.mjs";
+import { SCENARIOS, STANDIN_KEYS, STANDIN_WEBHOOK_KEY } from "../../standin/scenarios.mjs";
 
 const source = path.join(root, "tests", "nextjs", "app");
 const app = path.join(root, "target", "nextjs-app");
@@ -37,6 +38,7 @@ async function startNext(standInUrl) {
       PAYWALL_BASE_ADDRESS: standInUrl,
       PAYWALL_API_KEY_PRIVATE: STANDIN_KEYS.apiKeyPrivate,
       PAYWALL_API_CLIENT_PRIVATE: STANDIN_KEYS.apiClientPrivate,
+      PAYWALL_WEBHOOK_HASH_KEY: STANDIN_WEBHOOK_KEY,
     },
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
@@ -65,6 +67,19 @@ const BUILDS = [
 
 describe("Next.js 16 route handlers", () => {
   let standIn;
+
+  /** The stand-in's delivery of `id`'s callback to `url`, once it is over. */
+  async function deliveryTo(url, id) {
+    const deadline = Date.now() + 15_000;
+    while (Date.now() < deadline) {
+      const delivery = standIn.callbacks.find(
+        (record) => record.url === url && record.body.includes(id) && (record.status !== null || record.error !== null),
+      );
+      if (delivery) return delivery;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    assert.fail(`no callback for ${id} reached ${url}`);
+  }
 
   before(async () => {
     fs.rmSync(app, { recursive: true, force: true });
@@ -106,7 +121,42 @@ describe("Next.js 16 route handlers", () => {
           assert.equal(body.cancelled, true);
           assert.equal(body.result.paymentRequestId, id);
           assert.equal(body.result.paymentStatus, 4);
+          assert.equal(body.result.state, "cancelled");
+          assert.equal(body.result.confirmedBy, "response");
           assert.equal(standIn.attempts(id), 1);
+        });
+
+        it(`on the ${runtime} runtime, tells a cancel still on its way to the terminal from a cancelled payment`, async () => {
+          standIn.reset(); // the scenario's payment cancelled by an earlier build's case
+          const response = await cancel(SCENARIOS.cancelPendingOnDevice.paymentRequestId);
+          const body = await response.json();
+          assert.equal(response.status, 202, JSON.stringify(body));
+          assert.equal(body.cancelled, false);
+          assert.equal(body.result.state, "pending");
+          assert.equal(body.result.paymentStatus, 2);
+        });
+
+        it(`on the ${runtime} runtime, accepts the stand-in's signed callback and refuses a replay and a forgery`, async () => {
+          const hook = `${server.url}/api/${route}/paywall/callback`;
+          const id = await createPayment(standIn.url, { merchantUniqueCode: `HOOK-${bundler}-${runtime}`, callbackAddress: hook });
+          assert.equal((await cancel(id)).status, 200);
+          const delivery = await deliveryTo(hook, id);
+          assert.equal(delivery.error, null);
+          assert.equal(delivery.status, 200, "a genuine callback, confirmed by inquiry, is accepted");
+
+          // A genuine body with another status keeps a valid Hash; the inquiry refuses it.
+          const replay = await standIn.sendCallback(id, { to: hook, paymentStatusId: 5 });
+          assert.equal(replay.status, 401);
+
+          const forged = JSON.parse(delivery.body);
+          forged.Amount = 1;
+          forged.Hash = callbackHash("not-the-webhook-key", id, forged.MerchantUniqueCode, "1");
+          const forgery = await fetch(hook, { method: "POST", body: JSON.stringify(forged) });
+          assert.equal(forgery.status, 401);
+          assert.deepEqual(await forgery.json(), { received: false, kind: "signature" });
+
+          const garbage = await fetch(hook, { method: "POST", body: "not a callback" });
+          assert.equal(garbage.status, 400);
         });
 
         it(`on the ${runtime} runtime, rejects Paywall's refusal with a PaywallError of kind api`, async () => {

@@ -19,7 +19,15 @@ export async function POST(request, { params }) {
       },
       id,
     );
-    return Response.json({ cancelled: true, result });
+    // Paywall accepted the cancel; what became of the payment is `result.state`.
+    switch (result.state) {
+      case "cancelled":
+        return Response.json({ cancelled: true, result });
+      case "pending": // on its way to the terminal: the callback route hears the outcome
+        return Response.json({ cancelled: false, pending: true, result }, { status: 202 });
+      default: // "failed" or "unknown": the payment is not cancelled
+        return Response.json({ cancelled: false, result }, { status: 409 });
+    }
   } catch (error) {
     if (!(error instanceof PaywallError)) throw error;
     const status = STATUS_FOR_KIND[error.kind] ?? 502;

@@ -1,0 +1,3 @@
+export { POST } from "../../../../../lib/callback-route.js";
+
+export const runtime = "edge";
