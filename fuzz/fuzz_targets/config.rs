@@ -12,7 +12,8 @@
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
 use paywall_edge::core::{
-    parse_base_address, read_config_options, Config, ConfigOptions, FieldValue, Secret, CANCEL_PATH,
+    parse_base_address, read_config_options, Config, ConfigOptions, ErrorKind, FieldValue, Secret,
+    CANCEL_PATH, INQUIRY_PATH, TEST_BASE_ADDRESS,
 };
 
 #[derive(Arbitrary, Debug)]
@@ -35,7 +36,17 @@ struct Input {
     max_retries: Option<u32>,
     allow_browser: Option<bool>,
     allow_insecure_http: Option<bool>,
-    fields: [Field; 7],
+    environment: Option<Environment>,
+    reconcile: Option<bool>,
+    /// One more than `read_config_options` asks for, so that an added field is read too.
+    fields: [Field; 10],
+}
+
+/// `environment`: the one name Paywall has, or anything else.
+#[derive(Arbitrary, Debug)]
+enum Environment {
+    Test,
+    Free(String),
 }
 
 /// A base address: free text, or built from pieces.
@@ -429,6 +440,13 @@ fuzz_target!(|input: Input| {
         check_host_converse(&host(built));
     }
 
+    let environment = input
+        .environment
+        .as_ref()
+        .map(|environment| match environment {
+            Environment::Test => "test".to_owned(),
+            Environment::Free(text) => text.clone(),
+        });
     let options = ConfigOptions {
         base_address,
         api_key_private: input.key.clone().map(Secret::new),
@@ -437,45 +455,89 @@ fuzz_target!(|input: Input| {
         max_retries: input.max_retries,
         dangerously_allow_browser: input.allow_browser,
         dangerously_allow_insecure_http: input.allow_insecure_http,
+        environment: environment.clone(),
+        reconcile: input.reconcile,
     };
-    let base = options
-        .base_address
-        .as_deref()
-        .and_then(|text| parse_base_address(text).ok());
-    if let Ok(config) = Config::from_options(options) {
-        let url = config.cancel_url();
-        // Plain http only to this machine, or when the caller said so.
-        let base = base.expect("an accepted config has a base address");
-        assert!(
-            base.scheme == "https" || base.is_loopback || input.allow_insecure_http == Some(true),
-            "{url}"
-        );
-        assert!(
-            url.starts_with("https://") || url.starts_with("http://"),
-            "{url}"
-        );
-        assert!(url.ends_with(CANCEL_PATH), "{url}");
-        assert!(url.bytes().all(|b| b.is_ascii_graphic()), "{url:?}");
-        assert!(!url.contains(['?', '#', '\\']), "{url}");
-        // No user name or password: no '@' before the path. (An '@' in the path is a plain
-        // path character, accepted before the strict parser too.)
-        let authority = url
-            .split("://")
-            .nth(1)
-            .and_then(|rest| rest.split('/').next());
-        assert!(!authority.unwrap_or("@").contains('@'), "{url}");
-        for secret in [config.api_key_private(), config.api_client_private()] {
-            let value = secret.expose();
-            assert!(!value.is_empty());
+    // `environment: "test"` stands for Paywall's test address, and only in place of
+    // `baseAddress`: both, neither, or another name is a config error.
+    let base_text = match (environment.as_deref(), options.base_address.as_deref()) {
+        (Some("test"), None) => Some(TEST_BASE_ADDRESS),
+        (None, Some(text)) => Some(text),
+        _ => None,
+    };
+    let base = base_text.and_then(|text| parse_base_address(text).ok());
+    match Config::from_options(options) {
+        Ok(config) => {
+            let url = config.cancel_url();
+            // Plain http only to this machine, or when the caller said so.
+            let base = base.expect("an accepted config has a base address");
             assert!(
-                value.bytes().all(|b| (0x20..0x7f).contains(&b)),
-                "{value:?}"
+                base.scheme == "https"
+                    || base.is_loopback
+                    || input.allow_insecure_http == Some(true),
+                "{url}"
             );
-            assert!(!value.starts_with(' ') && !value.ends_with(' '));
-            assert_eq!(format!("{secret:?}"), "Secret([redacted])");
+            assert!(
+                url.starts_with("https://") || url.starts_with("http://"),
+                "{url}"
+            );
+            assert!(url.ends_with(CANCEL_PATH), "{url}");
+            assert!(url.bytes().all(|b| b.is_ascii_graphic()), "{url:?}");
+            assert!(!url.contains(['?', '#', '\\']), "{url}");
+            // No user name or password: no '@' before the path. (An '@' in the path is a
+            // plain path character, accepted before the strict parser too.)
+            let authority = url
+                .split("://")
+                .nth(1)
+                .and_then(|rest| rest.split('/').next());
+            assert!(!authority.unwrap_or("@").contains('@'), "{url}");
+            if environment.is_some() {
+                assert_eq!(url, format!("{TEST_BASE_ADDRESS}{CANCEL_PATH}"));
+            }
+            // The inquiry's URL is the same base address with the inquiry's path.
+            let api = &url[..url.len() - CANCEL_PATH.len()];
+            let inquiry_path = format!("{INQUIRY_PATH}/72ec8714-d116-4306-8881-38a43c485da9");
+            assert_eq!(config.url(&inquiry_path), format!("{api}{inquiry_path}"));
+            assert_eq!(config.url(CANCEL_PATH), url);
+            // Reconciling a lost answer is on unless the caller turned it off.
+            assert_eq!(config.reconciles(), input.reconcile != Some(false));
+            for secret in [config.api_key_private(), config.api_client_private()] {
+                let value = secret.expose();
+                assert!(!value.is_empty());
+                assert!(
+                    value.bytes().all(|b| (0x20..0x7f).contains(&b)),
+                    "{value:?}"
+                );
+                assert!(!value.starts_with(' ') && !value.ends_with(' '));
+                assert_eq!(format!("{secret:?}"), "Secret([redacted])");
+            }
+            assert!((1..=2_147_483_647).contains(&config.timeout_ms()));
+            assert!(config.max_retries() <= 10);
         }
-        assert!((1..=2_147_483_647).contains(&config.timeout_ms()));
-        assert!(config.max_retries() <= 10);
+        Err(error) => {
+            assert_eq!(error.kind(), ErrorKind::Config);
+            // The test environment alone, with good keys and settings, is always accepted.
+            let good_key = |key: &Option<String>| {
+                key.as_deref().is_some_and(|key| {
+                    !key.is_empty()
+                        && key.len() <= 2048
+                        && key.bytes().all(|b| (0x20..0x7f).contains(&b))
+                        && !key.starts_with(' ')
+                        && !key.ends_with(' ')
+                })
+            };
+            assert!(
+                !(matches!(input.environment, Some(Environment::Test))
+                    && input.base_address.is_none()
+                    && good_key(&input.key)
+                    && good_key(&input.client)
+                    && input
+                        .timeout_ms
+                        .is_none_or(|ms| ms >= 1 && ms <= 2_147_483_647)
+                    && input.max_retries.is_none_or(|n| n <= 10)),
+                "the test environment refused: {error:?}"
+            );
+        }
     }
 
     // Reading a JS-like object field by field: whatever the fields hold, an answer, no panic.

@@ -1,0 +1,490 @@
+//! Callback verification on anything: never a panic; a callback is accepted only when its
+//! Hash is the documented formula over the body's own text; every error is of a documented
+//! kind and holds no fragment of the hash key.
+//!
+//! Two kinds of input, chosen by the first byte. Even: free bytes, `key\nbody` (so that a
+//! seed is readable). Odd: a callback built from fuzzer-chosen pieces (casing of each key,
+//! ids, codes, the amount's text, which fields are left out, where the key is echoed), with a
+//! Hash computed by the formula over the exact texts written, or over other texts, or any.
+//! The library's SHA-256 is checked against the `sha2` crate on the bytes too. The fields
+//! the Hash does not cover (ConnectionId, TerminalId, DisplayCode, Message) are optional and
+//! any text: a verified callback reads them as written, or null.
+#![no_main]
+
+use arbitrary::{Arbitrary, Unstructured};
+use libfuzzer_sys::fuzz_target;
+use paywall_edge::core::json::{self, RawNumber};
+use paywall_edge::core::{sha256, verify_callback, Error, ErrorKind, MAX_CALLBACK_BYTES};
+use sha2::Digest;
+
+#[path = "../oracle.rs"]
+mod oracle;
+
+/// The reference Hash: lowercase hex SHA-256 (from `sha2`) of the documented formula.
+fn formula(key: &str, payment: &str, merchant: &str, amount: &str) -> String {
+    let digest = sha2::Sha256::digest(format!("{key}###{payment}###{merchant}###{amount}"));
+    digest.iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
+/// Keys that are no part of the printed forms' own vocabulary, for which the error's
+/// Display, Debug and JSON are checked whole. (A key the fuzzer chooses may be a piece of
+/// that vocabulary, such as "false, attem" of a Debug, which no redaction can take out; for
+/// those the error's texts are checked.)
+const FIXED_KEYS: [&str; 3] = [
+    "pp-webhook-key-3f9a2c7e81d4",
+    "k \"quoted\" key  with  spaces\\ and \t tab",
+    "7cc7c8e8-9d92-41b6-9378-e9ecef5a7812",
+];
+
+const GUIDS: [&str; 4] = [
+    "72ec8714-d116-4306-8881-38a43c485da9",
+    "3A7DEACE-D437-4D3F-8EF8-1CBA82F18E8F",
+    "00000000-0000-0000-0000-000000000000",
+    "0f8fad5b-d9cb-469f-a165-70867728950e",
+];
+
+#[derive(Arbitrary, Debug)]
+enum Id {
+    Guid(u8),
+    Key,
+    Text(String),
+}
+
+#[derive(Arbitrary, Debug)]
+enum Text {
+    Plain(String),
+    Key,
+    AroundKey(String, String),
+}
+
+#[derive(Arbitrary, Debug)]
+enum Amount {
+    /// Always a valid JSON number.
+    Number {
+        negative: bool,
+        whole: u64,
+        fraction: Option<(u8, u32)>,
+        exponent: Option<(u8, u16)>,
+    },
+    /// Any text, written raw: often not a number, or not JSON.
+    Raw(String),
+    /// A JSON string instead of a number.
+    Quoted(String),
+}
+
+#[derive(Arbitrary, Debug)]
+enum Hash {
+    Formula {
+        upper: bool,
+    },
+    /// The formula over another amount text (a reformatted number, say).
+    OverAmount(String),
+    /// The formula over another key.
+    OverKey(String),
+    Any(String),
+    Missing,
+    Null,
+    Number(u32),
+}
+
+#[derive(Arbitrary, Debug)]
+enum Integer {
+    Small(i8),
+    Any(i64),
+    Raw(String),
+}
+
+#[derive(Arbitrary, Debug)]
+struct Structured {
+    key: String,
+    /// Use one of FIXED_KEYS instead of `key`.
+    fixed_key: Option<u8>,
+    /// Bit i: field i is written in camelCase.
+    camel: u16,
+    /// Bit i: field i is left out.
+    omit: u16,
+    /// Bit i: field i is written null.
+    null: u16,
+    connection: Id,
+    terminal: Id,
+    payment: Id,
+    activity: Id,
+    payment_type: Integer,
+    status: Integer,
+    merchant: Text,
+    display: Text,
+    message: Text,
+    amount: Amount,
+    hash: Hash,
+    /// A field the callback does not define, written first.
+    extra: Option<(String, Text)>,
+    byte_order_mark: bool,
+}
+
+/// The fields in the order written; the index is the bit of `camel`, `omit` and `null`.
+const NAMES: [&str; 11] = [
+    "ConnectionId",
+    "TerminalId",
+    "PaymentRequestId",
+    "PaymentRequestActivityId",
+    "PaymentTypeId",
+    "PaymentStatusId",
+    "MerchantUniqueCode",
+    "DisplayCode",
+    "Amount",
+    "Message",
+    "Hash",
+];
+
+fn string(text: &str) -> String {
+    serde_json::to_string(text).expect("a string")
+}
+
+impl Structured {
+    fn id(&self, id: &Id) -> String {
+        match id {
+            Id::Guid(at) => GUIDS[usize::from(*at) % GUIDS.len()].to_owned(),
+            Id::Key => self.key.clone(),
+            Id::Text(text) => text.clone(),
+        }
+    }
+
+    fn text(&self, text: &Text) -> String {
+        match text {
+            Text::Plain(text) => text.clone(),
+            Text::Key => self.key.clone(),
+            Text::AroundKey(before, after) => format!("{before}{}{after}", self.key),
+        }
+    }
+
+    fn integer(integer: &Integer) -> (String, bool) {
+        match integer {
+            Integer::Small(value) => (value.to_string(), true),
+            Integer::Any(value) => (value.to_string(), i32::try_from(*value).is_ok()),
+            Integer::Raw(text) => (text.clone(), false),
+        }
+    }
+
+    /// The amount's text, and whether it is a valid JSON number.
+    fn amount(&self) -> (String, bool) {
+        match &self.amount {
+            Amount::Number {
+                negative,
+                whole,
+                fraction,
+                exponent,
+            } => {
+                let mut text = format!("{}{whole}", if *negative { "-" } else { "" });
+                if let Some((zeros, digits)) = fraction {
+                    text.push('.');
+                    text.push_str(&"0".repeat(usize::from(zeros % 4)));
+                    text.push_str(&digits.to_string());
+                }
+                if let Some((sign, digits)) = exponent {
+                    text.push(['e', 'E'][usize::from(sign % 2)]);
+                    text.push_str(["", "+", "-"][usize::from(sign / 2 % 3)]);
+                    text.push_str(&digits.to_string());
+                }
+                (text, true)
+            }
+            Amount::Raw(text) => (text.clone(), false),
+            Amount::Quoted(text) => (string(text), false),
+        }
+    }
+
+    /// The body, and whether it must verify: every field present and valid, and the Hash
+    /// the formula over the texts written.
+    fn body(&self) -> (String, bool) {
+        let bit = |mask: u16, field: usize| mask & (1 << field) != 0;
+        let (amount, amount_valid) = self.amount();
+        let (payment_type, type_valid) = Self::integer(&self.payment_type);
+        let (status, status_valid) = Self::integer(&self.status);
+        let ids = [
+            self.id(&self.connection),
+            self.id(&self.terminal),
+            self.id(&self.payment),
+            self.id(&self.activity),
+        ];
+        let merchant = self.text(&self.merchant);
+        let hash = match &self.hash {
+            Hash::Formula { upper } => {
+                let hash = formula(&self.key, &ids[2], &merchant, &amount);
+                Some(string(&if *upper { hash.to_uppercase() } else { hash }))
+            }
+            Hash::OverAmount(other) => Some(string(&formula(&self.key, &ids[2], &merchant, other))),
+            Hash::OverKey(other) => Some(string(&formula(other, &ids[2], &merchant, &amount))),
+            Hash::Any(text) => Some(string(text)),
+            Hash::Missing => None,
+            Hash::Null => Some("null".to_owned()),
+            Hash::Number(value) => Some(value.to_string()),
+        };
+        let hash_written = hash.is_some();
+        let values: [Option<String>; 11] = [
+            Some(string(&ids[0])),
+            Some(string(&ids[1])),
+            Some(string(&ids[2])),
+            Some(string(&ids[3])),
+            Some(payment_type),
+            Some(status),
+            Some(string(&merchant)),
+            Some(string(&self.text(&self.display))),
+            Some(amount.clone()),
+            Some(string(&self.text(&self.message))),
+            hash,
+        ];
+        let mut members = Vec::new();
+        if let Some((name, value)) = &self.extra {
+            members.push(format!("{}: {}", string(name), string(&self.text(value))));
+        }
+        let mut all_present = true;
+        for (field, (name, value)) in NAMES.iter().zip(values).enumerate() {
+            let Some(mut value) = value else { continue };
+            // ConnectionId, TerminalId, DisplayCode and Message may be missing or null.
+            let optional = matches!(field, 0 | 1 | 7 | 9);
+            if bit(self.omit, field) {
+                all_present &= optional;
+                continue;
+            }
+            if bit(self.null, field) {
+                all_present &= optional;
+                value = "null".to_owned();
+            }
+            let name = if bit(self.camel, field) {
+                name[..1].to_lowercase() + &name[1..]
+            } else {
+                (*name).to_owned()
+            };
+            members.push(format!("\"{name}\": {value}"));
+        }
+        let bom = if self.byte_order_mark { "\u{feff}" } else { "" };
+        let body = format!("{bom}{{{}}}", members.join(", "));
+        let extra_clashes = self.extra.as_ref().is_some_and(|(name, _)| {
+            NAMES
+                .iter()
+                .any(|field| field == name || field[..1].to_lowercase() + &field[1..] == *name)
+        });
+        let must_verify = matches!(self.hash, Hash::Formula { .. })
+            && hash_written
+            && all_present
+            && !extra_clashes
+            && !self.key.is_empty()
+            && ids.iter().skip(2).all(|id| is_guid(id))
+            && !merchant.is_empty()
+            && amount_valid
+            && is_plain_decimal(&amount)
+            && type_valid
+            && status_valid
+            && body.len() <= MAX_CALLBACK_BYTES;
+        (body, must_verify)
+    }
+}
+
+/// A .NET decimal in plain notation, as Paywall writes an amount: an optional minus, 1 to 29
+/// digits, and optionally a point and 1 to 28 digits (the reference for
+/// `RawNumber::is_decimal_amount`, on a text that is already a JSON number).
+fn is_plain_decimal(text: &str) -> bool {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    let (whole, fraction) = match digits.split_once('.') {
+        Some((whole, fraction)) => (whole, Some(fraction)),
+        None => (digits, None),
+    };
+    let all_digits = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
+    all_digits(whole)
+        && whole.len() <= 29
+        && fraction.is_none_or(|fraction| all_digits(fraction) && fraction.len() <= 28)
+}
+
+/// A GUID in the canonical hyphenated form, any letter case (the reference for
+/// `PaymentRequestId::is_guid`).
+fn is_guid(text: &str) -> bool {
+    text.len() == 36
+        && text.bytes().enumerate().all(|(at, byte)| match at {
+            8 | 13 | 18 | 23 => byte == b'-',
+            _ => byte.is_ascii_hexdigit(),
+        })
+}
+
+/// The member `name` of `object`, in either casing.
+fn member<'a>(object: &'a serde_json::Value, name: &str) -> Option<&'a serde_json::Value> {
+    let camel = name[..1].to_lowercase() + &name[1..];
+    object.get(name).or_else(|| object.get(&camel))
+}
+
+/// What every outcome must satisfy, whatever the input.
+fn check(body: &[u8], key: &str) -> Result<(), Error> {
+    let outcome = verify_callback(body, key);
+    match &outcome {
+        Ok(callback) => {
+            assert!(!key.is_empty());
+            assert!(body.len() <= MAX_CALLBACK_BYTES);
+            let text = std::str::from_utf8(body).expect("a verified body is UTF-8");
+            let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+            for id in [
+                &callback.payment_request_id,
+                &callback.payment_request_activity_id,
+            ] {
+                assert!(is_guid(id), "{id:?}");
+            }
+            assert!(!callback.merchant_unique_code.is_empty());
+            assert!(is_plain_decimal(callback.amount.as_str()), "{callback:?}");
+            assert_eq!(
+                RawNumber::parse(callback.amount.as_str()).as_ref(),
+                Some(&callback.amount)
+            );
+            // The Hash and the fields, as serde_json reads the same body (when it does: it
+            // refuses lone surrogates, which this reader replaces).
+            if let Ok(value) = serde_json::from_str::<serde_json::Value>(text) {
+                let hash = member(&value, "Hash").and_then(|hash| hash.as_str());
+                let hash = hash.expect("a verified body has a Hash string");
+                assert_eq!(
+                    hash.to_ascii_lowercase(),
+                    formula(
+                        key,
+                        &callback.payment_request_id,
+                        &callback.merchant_unique_code,
+                        callback.amount.as_str()
+                    ),
+                    "{text:?}"
+                );
+                for (name, read) in [
+                    ("PaymentRequestId", &callback.payment_request_id),
+                    ("MerchantUniqueCode", &callback.merchant_unique_code),
+                ] {
+                    assert_eq!(
+                        member(&value, name).and_then(|v| v.as_str()),
+                        Some(read.as_str())
+                    );
+                }
+                // The fields the Hash does not cover are read as written too: ConnectionId,
+                // TerminalId, DisplayCode and Message are any string (a terminal code need not
+                // be a GUID), or null when the body has null or nothing.
+                for (name, read) in [
+                    ("ConnectionId", &callback.connection_id),
+                    ("TerminalId", &callback.terminal_id),
+                    ("DisplayCode", &callback.display_code),
+                    ("Message", &callback.message),
+                ] {
+                    let theirs = member(&value, name)
+                        .filter(|v| !v.is_null())
+                        .map(|v| v.as_str().expect("a verified optional field is a string"));
+                    assert_eq!(theirs, read.as_deref(), "{name} in {text:?}");
+                }
+                assert_eq!(
+                    member(&value, "PaymentRequestActivityId").and_then(|v| v.as_str()),
+                    Some(callback.payment_request_activity_id.as_str())
+                );
+                for (name, read) in [
+                    ("PaymentTypeId", callback.payment_type_id),
+                    ("PaymentStatusId", callback.payment_status_id),
+                ] {
+                    assert_eq!(
+                        member(&value, name).and_then(|v| v.as_i64()),
+                        Some(i64::from(read))
+                    );
+                }
+                // The amount's text is a number of the value serde_json reads there.
+                let theirs = member(&value, "Amount").and_then(|v| v.as_f64());
+                let ours: f64 = callback.amount.as_str().parse().expect("a number");
+                if let Some(theirs) = theirs {
+                    assert!(
+                        (theirs - ours).abs() <= ours.abs() * 1e-15 + f64::MIN_POSITIVE,
+                        "{theirs} {ours} in {text:?}"
+                    );
+                }
+            }
+            // The result is written as JSON with the amount a number.
+            let written = json::to_string(callback).expect("a callback writes");
+            assert!(written.contains(&format!("\"amount\":{},", callback.amount.as_str())));
+            if let Err(error) = serde_json::from_str::<serde_json::Value>(&written) {
+                assert!(
+                    error.to_string().contains("out of range"),
+                    "{error}: {written}"
+                );
+            }
+        }
+        Err(error) => {
+            match error.kind() {
+                ErrorKind::Config => assert!(key.is_empty()),
+                ErrorKind::Decode | ErrorKind::Signature => assert!(!key.is_empty()),
+                other => panic!("a callback error of kind {other}"),
+            }
+            if body.len() > MAX_CALLBACK_BYTES && !key.is_empty() {
+                assert_eq!(error.kind(), ErrorKind::Decode);
+                assert!(error.message().contains("before parsing"));
+            }
+            assert!(!error.retryable());
+            let texts = [
+                Some(error.message()),
+                error.client_message(),
+                error.paywall_message(),
+                error.payment_request_id(),
+            ];
+            let fragments = oracle::Fragments::of(&[key]);
+            for text in texts.into_iter().flatten() {
+                fragments.assert_none_in(text);
+            }
+            let json = serde_json::to_string(error).expect("an error writes");
+            if FIXED_KEYS.contains(&key) {
+                oracle::Fragments::as_printed(&[key])
+                    .assert_none_in(&format!("{error} {error:?} {json}"));
+            }
+        }
+    }
+    outcome.map(drop)
+}
+
+fuzz_target!(|data: &[u8]| {
+    let Some((&mode, rest)) = data.split_first() else {
+        return;
+    };
+    if mode % 2 == 0 {
+        let (key, body) = match rest.iter().position(|&byte| byte == b'\n') {
+            Some(at) => (&rest[..at], &rest[at + 1..]),
+            None => (&rest[..0], rest),
+        };
+        let key = String::from_utf8_lossy(key);
+        let _ = check(body, &key);
+        // The library's SHA-256 against the reference, on all the bytes.
+        assert_eq!(sha256(rest), <[u8; 32]>::from(sha2::Sha256::digest(rest)));
+        return;
+    }
+    let Ok(mut input) = Structured::arbitrary_take_rest(Unstructured::new(rest)) else {
+        return;
+    };
+    if let Some(at) = input.fixed_key {
+        input.key = FIXED_KEYS[usize::from(at) % FIXED_KEYS.len()].to_owned();
+    }
+    let (body, must_verify) = input.body();
+    let outcome = check(body.as_bytes(), &input.key);
+    if must_verify {
+        assert!(outcome.is_ok(), "{outcome:?}: {body:?}");
+        // The optional fields are what was written (any text), or null when left out or
+        // written null.
+        let callback = verify_callback(body.as_bytes(), &input.key).expect("verified above");
+        let bit = |mask: u16, field: usize| mask & (1 << field) != 0;
+        let written = |field: usize, text: String| {
+            (!bit(input.omit, field) && !bit(input.null, field)).then_some(text)
+        };
+        assert_eq!(
+            callback.connection_id,
+            written(0, input.id(&input.connection))
+        );
+        assert_eq!(callback.terminal_id, written(1, input.id(&input.terminal)));
+        assert_eq!(
+            callback.display_code,
+            written(7, input.text(&input.display))
+        );
+        assert_eq!(callback.message, written(9, input.text(&input.message)));
+    }
+    if outcome.is_ok() {
+        // A Hash not made by the formula over these texts never verifies (unless it happens
+        // to equal it, which `check` has already compared against the reference).
+        assert!(
+            matches!(
+                input.hash,
+                Hash::Formula { .. } | Hash::Any(_) | Hash::OverAmount(_) | Hash::OverKey(_)
+            ),
+            "{body:?}"
+        );
+    }
+});
