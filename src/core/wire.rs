@@ -303,9 +303,11 @@ impl InquiryAnswer {
             .as_ref()
             .is_some_and(|amount| !amount.is_decimal_amount())
         {
-            return Err("result.amount is not a decimal amount (no exponent, at most 29 \
+            return Err(
+                "result.amount is not a decimal amount (no exponent, at most 29 \
                         digits before the point and 28 after)"
-                .into());
+                    .into(),
+            );
         }
         Ok(PaymentInquiry {
             payment_request_id,

@@ -366,10 +366,23 @@ fn other_newtypes_still_read_their_content() {
 #[test]
 fn a_decimal_amount_is_plain_notation_that_a_dotnet_decimal_can_hold() {
     let amount = |text: &str| RawNumber::parse(text).expect(text).is_decimal_amount();
-    for ok in ["0", "1.50", "-3", "125.50", &"9".repeat(29), &format!("0.{}", "1".repeat(28))] {
+    for ok in [
+        "0",
+        "1.50",
+        "-3",
+        "125.50",
+        &"9".repeat(29),
+        &format!("0.{}", "1".repeat(28)),
+    ] {
         assert!(amount(ok), "{ok}");
     }
-    for refused in ["1.5e2", "1E+400", "1e-3", &"9".repeat(30), &format!("0.{}", "1".repeat(29))] {
+    for refused in [
+        "1.5e2",
+        "1E+400",
+        "1e-3",
+        &"9".repeat(30),
+        &format!("0.{}", "1".repeat(29)),
+    ] {
         assert!(!amount(refused), "{refused}");
     }
 }
