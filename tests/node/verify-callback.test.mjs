@@ -296,7 +296,7 @@ describe("crafted callbacks", () => {
     for (const amount of ["125", "0.10", "-0.5", "99999.990"]) {
       assert.equal((await verifyCallback(craft({ amount }), KEY)).amount, Number(amount), amount);
     }
-    for (const amount of ["1E+2", "1.5e0", "1e400"]) {
+    for (const amount of ["1E+2", "1.5e0", "1e400", "150e-2"]) {
       const error = await verifyCallback(craft({ amount }), KEY).then(
         () => assert.fail(`${amount} verified`),
         (error) => error,
@@ -319,7 +319,8 @@ describe("crafted callbacks", () => {
     });
   }
 
-  for (const amount of ["1.51", "1.5", "1.500", "150e-2", "-1.50"]) {
+  // (An exponent, such as 150e-2, is refused as decode before the Hash is checked: see above.)
+  for (const amount of ["1.51", "1.5", "1.500", "-1.50"]) {
     it(`an Amount tampered to ${amount}: kind signature`, async () => {
       const body = craft({ amount: "1.50" }).replace('"Amount":1.50', `"Amount":${amount}`);
       const error = await rejection(verifyCallback(body, KEY), PaywallError);

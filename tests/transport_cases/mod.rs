@@ -259,7 +259,11 @@ async fn retries_a_dropped_connection() {
 async fn an_attempt_that_hangs_times_out_close_to_its_deadline_and_is_not_retried() {
     reset_standin().await;
     let id = scenario("hang");
-    let config = config_with(|options| options.timeout_ms = Some(500));
+    // Without the inquiry that reconciles a lost answer: this is about the attempt's deadline.
+    let config = config_with(|options| {
+        options.timeout_ms = Some(500);
+        options.reconcile = Some(false);
+    });
     let (fetch, signals) = recording_fetch();
     let started = js_sys::Date::now();
     let error = cancel_payment_with(&config, &id, &with_fetch(&fetch))
@@ -365,7 +369,9 @@ async fn a_custom_fetch_that_rejects_with_a_string_is_retried_then_reported() {
         .unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Network);
     assert!(error.retryable());
-    assert_eq!(calls.get(), 2, "requests the fetch saw");
+    // Two attempts at the cancel, then the inquiry that tries to find out what became of
+    // it, which fails the same way.
+    assert_eq!(calls.get(), 3, "requests the fetch saw");
     assert_eq!(error.attempts(), 2);
     assert!(error.message().contains("no route"));
 }
@@ -376,7 +382,8 @@ async fn a_custom_fetch_gets_the_documented_request() {
     let fetch = fake_fetch({
         let seen = seen.clone();
         move |url, init| {
-            *seen.borrow_mut() = Some((url, init));
+            // The first request: the cancel (an inquiry follows the failed attempt).
+            seen.borrow_mut().get_or_insert((url, init));
             Promise::reject(&JsValue::from_str("recorded")).into()
         }
     });
@@ -444,8 +451,10 @@ async fn an_unreachable_server_is_a_network_error_after_the_retries() {
         .unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Network);
     assert!(error.retryable());
-    assert_eq!(signals.borrow().len(), 2, "requests the fetch saw");
+    // Two attempts at the cancel, then the inquiry that tries to find out what became of it.
+    assert_eq!(signals.borrow().len(), 3, "requests the fetch saw");
     assert_eq!(error.attempts(), 2);
+    assert!(error.message().contains("an inquiry to find out failed too"));
 }
 
 #[wasm_bindgen_test]
