@@ -454,7 +454,9 @@ async fn an_unreachable_server_is_a_network_error_after_the_retries() {
     // Two attempts at the cancel, then the inquiry that tries to find out what became of it.
     assert_eq!(signals.borrow().len(), 3, "requests the fetch saw");
     assert_eq!(error.attempts(), 2);
-    assert!(error.message().contains("an inquiry to find out failed too"));
+    assert!(error
+        .message()
+        .contains("an inquiry to find out failed too"));
 }
 
 #[wasm_bindgen_test]
