@@ -1,5 +1,6 @@
-// Turns the package's one hand-written ES module (pkg-template/error.js) into CommonJS for
-// Node's require() entry, so the error class exists in one source.
+// Turns the package's hand-written ES modules (pkg-template/error.js, and src/transport.js,
+// the JS half of the transport) into CommonJS for Node's require() entry, so each exists in
+// one source.
 //
 // The module is kept to a shape this can convert exactly: no imports, and exports only as
 // `export class|function|const Name` at the start of a line. Anything else is refused.

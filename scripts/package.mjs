@@ -112,7 +112,39 @@ for (const license of ["LICENSE-MIT", "LICENSE-APACHE"]) {
 fs.writeFileSync(path.join(packageDir, "README.md"), npmReadme(fs.readFileSync(path.join(root, "README.md"), "utf8")));
 const glue = path.join(packageDir, "glue");
 fs.mkdirSync(glue);
-fs.copyFileSync(path.join(staging, "web", `${crateName}.js`), path.join(glue, "web.js"));
+// The JS half of src/transport.rs (src/transport.js), which wasm-bindgen copies into a
+// snippets/<crate>-<hash>/ folder that each glue imports: it goes next to the glue under a
+// fixed name, as an ES module for the web glue and as CommonJS for the Node glue.
+const snippetDirs = fs.readdirSync(path.join(staging, "web", "snippets"));
+if (snippetDirs.length !== 1) throw new Error(`expected one snippets folder, found ${snippetDirs.join(", ")}`);
+const snippet = `./snippets/${snippetDirs[0]}/src/transport.js`;
+const transportModule = fs.readFileSync(path.join(root, "src", "transport.js"), "utf8");
+if (!fs.readFileSync(path.join(staging, "web", snippet), "utf8").includes(transportModule.trim())) {
+  throw new Error("wasm-bindgen's copy of src/transport.js differs from the source");
+}
+fs.writeFileSync(path.join(glue, "transport.js"), transportModule);
+fs.writeFileSync(path.join(glue, "transport.cjs"), commonJsFromModule(transportModule));
+/**
+ * `glue` with every import of the snippet (`from '<snippet>'`, `require("<snippet>")`, ...)
+ * pointed at `to`. The module's own import names stay: they are the keys the .wasm asks for.
+ */
+function importingSnippetFrom(glueText, to, what) {
+  let count = 0;
+  const pointed = glueText.replace(
+    /(from |require\()(String\.raw`|'|")(\.\/snippets\/[^`'"]+)(`|'|")/g,
+    (whole, keyword, open, found, close) => {
+      if (found !== snippet) throw new Error(`${what} imports an unknown snippet ${found}`);
+      count += 1;
+      return `${keyword}"${to}"`;
+    },
+  );
+  if (count === 0) throw new Error(`${what} does not import ${snippet}`);
+  return pointed;
+}
+fs.writeFileSync(
+  path.join(glue, "web.js"),
+  importingSnippetFrom(fs.readFileSync(path.join(staging, "web", `${crateName}.js`), "utf8"), "./transport.js", "web glue"),
+);
 // The package's types are wasm-bindgen's declarations, which it generates from the Rust
 // serde types (tsify) and the export's signature, minus the glue's internal init API.
 // One self-contained file serves import (.d.ts) and require (.d.cts).
@@ -127,7 +159,7 @@ for (const name of ["index.d.ts", "index.d.cts"]) {
 // esbuild) where __dirname is not the package's folder any more. It gets an initSync(module)
 // instead, which node.cjs calls on the first call with the embedded module, compiled.
 const nodeGlue = replaceOnce(
-  fs.readFileSync(path.join(staging, "nodejs", `${crateName}.js`), "utf8"),
+  importingSnippetFrom(fs.readFileSync(path.join(staging, "nodejs", `${crateName}.js`), "utf8"), "./transport.cjs", "nodejs glue"),
   [
     "const wasmPath = `${__dirname}/paywall_edge_bg.wasm`;",
     "const wasmBytes = require('fs').readFileSync(wasmPath);",

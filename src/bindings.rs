@@ -10,7 +10,7 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
-use js_sys::JsString;
+use js_sys::{Array, JsString};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -201,9 +201,14 @@ async fn verified_callback(
     let confirm_with = if options.is_undefined() || options.is_null() {
         JsValue::UNDEFINED
     } else if options.is_object() {
-        transport::get_own_setting(options, "confirmWith").map_err(|_| {
-            Error::config("reading options.confirmWith threw an exception; pass a plain object")
-        })?
+        let names = Array::of1(&JsValue::from_str("confirmWith"));
+        let read = FieldsRead::new(options, &names, 0, &JsValue::UNDEFINED);
+        if read.threw.is_some() {
+            return Err(Error::config(
+                "reading options.confirmWith threw an exception; pass a plain object",
+            ));
+        }
+        read.values.get(0)
     } else {
         return Err(Error::config(format!(
             "options must be an object such as {{ confirmWith: config }}, got {}",
@@ -268,13 +273,27 @@ struct Call {
     signal: Option<Signal>,
 }
 
-/// The config fields the last successful call read, the values they held, and what they
-/// became. Most programs pass the same settings to every call; when every field holds the
-/// same value again (`===`), the checked config and its prepared JS values are reused instead
-/// of copying and checking the strings anew. Fields are still read on every call, so a getter
-/// that changes its answer is seen.
+/// The fields a call reads from its config, all in one call into JS: the settings
+/// ([`core::CONFIG_FIELDS`]), then these two.
+const FETCH: usize = core::CONFIG_FIELDS.len();
+const SIGNAL: usize = FETCH + 1;
+
+/// The name of a field [`read_call`] reads, by index.
+fn call_field(index: usize) -> &'static str {
+    match index {
+        FETCH => "fetch",
+        SIGNAL => "signal",
+        _ => core::CONFIG_FIELDS.get(index).copied().unwrap_or_default(),
+    }
+}
+
+/// The config fields the last successful call read, as the array transport.js returned, and
+/// what they became. Most programs pass the same settings to every call; when every setting
+/// holds the same value again (`===`, compared in JS), the checked config and its prepared JS
+/// values are reused instead of copying and checking the strings anew. Fields are still read
+/// on every call, so a getter that changes its answer is seen.
 struct RememberedConfig {
-    fields: Vec<(&'static str, JsValue)>,
+    values: Array,
     prepared: Rc<PreparedConfig>,
 }
 
@@ -282,6 +301,38 @@ thread_local! {
     // A Cell, taken for the duration of a read: a getter that calls back into this module
     // finds it empty instead of finding it borrowed.
     static LAST_CONFIG: Cell<Option<RememberedConfig>> = const { Cell::new(None) };
+    static CALL_FIELD_NAMES: Array = (0..=SIGNAL).map(|index| JsValue::from_str(call_field(index))).collect();
+}
+
+/// What [`transport::read_settings`] found: the values, and the field whose read threw.
+struct FieldsRead {
+    values: Array,
+    threw: Option<usize>,
+    same_settings: bool,
+}
+
+impl FieldsRead {
+    /// Reads `names` from `target`, comparing the first `remembered` with `last`.
+    fn new(target: &JsValue, names: &Array, remembered: usize, last: &JsValue) -> FieldsRead {
+        let values = transport::read_settings(target, names, remembered as u32, last);
+        let outcome = values.get(values.length().saturating_sub(1));
+        FieldsRead {
+            threw: outcome.as_f64().map(|index| index as usize),
+            same_settings: outcome.as_bool() == Some(true),
+            values,
+        }
+    }
+
+    /// Field `index` of a config, or the config error of a read that threw.
+    fn get(&self, index: usize) -> Result<JsValue, Error> {
+        if self.threw == Some(index) {
+            return Err(Error::config(format!(
+                "reading config.{} threw an exception; pass a plain object",
+                call_field(index)
+            )));
+        }
+        Ok(self.values.get(index as u32))
+    }
 }
 
 /// Reads and checks everything the caller passed, before anything is sent.
@@ -292,10 +343,36 @@ fn read_call(config: &JsValue, payment_request_id: &JsValue) -> Result<Call, Err
             describe_type(config)
         )));
     }
-    let prepared = read_config(config)?;
+    let remembered = LAST_CONFIG.with(Cell::take);
+    let last = remembered
+        .as_ref()
+        .map_or(JsValue::UNDEFINED, |remembered| {
+            remembered.values.clone().into()
+        });
+    let fields = CALL_FIELD_NAMES
+        .with(|names| FieldsRead::new(config, names, core::CONFIG_FIELDS.len(), &last));
+    let prepared = match remembered {
+        Some(remembered) if fields.same_settings => remembered.prepared,
+        _ => {
+            // The core asks for the fields in the order of CONFIG_FIELDS (a native test
+            // checks), which is the order they were read in.
+            let mut next = 0;
+            let options = core::read_config_options(|_name| {
+                next += 1;
+                Ok(field_value(&fields.get(next - 1)?))
+            })?;
+            Rc::new(PreparedConfig::new(Config::from_options(options)?))
+        }
+    };
+    LAST_CONFIG.with(|last| {
+        last.set(Some(RememberedConfig {
+            values: fields.values.clone(),
+            prepared: Rc::clone(&prepared),
+        }))
+    });
     let id = read_payment_request_id(payment_request_id)
         .map_err(|error| error.seal(&prepared.config().secrets()))?;
-    let fetch = match read_property(config, "fetch")? {
+    let fetch = match fields.get(FETCH)? {
         absent if absent.is_undefined() || absent.is_null() => FetchFunction::global()?,
         function if function.is_function() => FetchFunction::Custom(function),
         other => {
@@ -305,7 +382,7 @@ fn read_call(config: &JsValue, payment_request_id: &JsValue) -> Result<Call, Err
             )))
         }
     };
-    let signal = match read_property(config, "signal")? {
+    let signal = match fields.get(SIGNAL)? {
         absent if absent.is_undefined() || absent.is_null() => None,
         value => {
             let what = describe_type(&value);
@@ -322,58 +399,6 @@ fn read_call(config: &JsValue, payment_request_id: &JsValue) -> Result<Call, Err
         id,
         fetch,
         signal,
-    })
-}
-
-/// Reads the settings fields of `config` into a checked, prepared config, reusing the last
-/// one when the values are the same.
-fn read_config(config: &JsValue) -> Result<Rc<PreparedConfig>, Error> {
-    let remembered = LAST_CONFIG.with(Cell::take);
-    let mut fresh: Vec<(&'static str, JsValue)> = Vec::new();
-    if let Some(remembered) = &remembered {
-        for (name, _) in &remembered.fields {
-            fresh.push((name, read_property(config, name)?));
-        }
-        let unchanged = fresh
-            .iter()
-            .zip(&remembered.fields)
-            .all(|((_, now), (_, before))| now == before);
-        if unchanged {
-            let prepared = Rc::clone(&remembered.prepared);
-            let remember = RememberedConfig {
-                fields: fresh,
-                prepared: Rc::clone(&prepared),
-            };
-            LAST_CONFIG.with(|last| last.set(Some(remember)));
-            return Ok(prepared);
-        }
-    }
-    let mut fields: Vec<(&'static str, JsValue)> = Vec::new();
-    let options = core::read_config_options(|name| {
-        let value = match fresh.iter().find(|(read, _)| *read == name) {
-            Some((_, value)) => value.clone(),
-            None => read_property(config, name)?,
-        };
-        let field = field_value(&value);
-        fields.push((name, value));
-        Ok(field)
-    })?;
-    let prepared = Rc::new(PreparedConfig::new(Config::from_options(options)?));
-    let remember = RememberedConfig {
-        fields,
-        prepared: Rc::clone(&prepared),
-    };
-    LAST_CONFIG.with(|last| last.set(Some(remember)));
-    Ok(prepared)
-}
-
-/// Reads one config property, ignoring one that only `Object.prototype` holds (see
-/// [`transport::get_own_setting`]); a getter or Proxy trap that throws is a config error.
-fn read_property(config: &JsValue, name: &'static str) -> Result<JsValue, Error> {
-    transport::get_own_setting(config, name).map_err(|_| {
-        Error::config(format!(
-            "reading config.{name} threw an exception; pass a plain object"
-        ))
     })
 }
 

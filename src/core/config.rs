@@ -7,7 +7,7 @@ use std::fmt;
 
 use super::base_address::{parse_base_address, BaseAddress};
 use super::error::Error;
-use super::secrets::Secrets;
+use super::secrets::{FragmentCache, Secrets};
 
 /// The Paywall Physical POS test environment. Production addresses are given by Paywall on
 /// request, so `baseAddress` has no default.
@@ -216,6 +216,8 @@ pub struct Config {
     max_retries: u32,
     allow_browser: bool,
     reconcile: bool,
+    /// The fragments of the two keys, which every request checks its id against.
+    fragments: FragmentCache,
 }
 
 impl Config {
@@ -280,6 +282,7 @@ impl Config {
             max_retries,
             allow_browser: options.dangerously_allow_browser.unwrap_or(false),
             reconcile: options.reconcile.unwrap_or(true),
+            fragments: FragmentCache::default(),
         })
     }
 
@@ -330,9 +333,10 @@ impl Config {
     /// Both keys, as the [`Secrets`] that every error of a request made with them is
     /// sealed against.
     pub fn secrets(&self) -> Secrets<'_> {
-        Secrets::new(
+        Secrets::cached(
             self.api_key_private.expose(),
             self.api_client_private.expose(),
+            &self.fragments,
         )
     }
 }

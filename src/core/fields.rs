@@ -81,9 +81,23 @@ fn describe_number(n: f64) -> String {
     }
 }
 
+/// The fields [`read_config_options`] asks for, in the order it asks: a host that reads
+/// them all at once (the WebAssembly bindings, in one call into JS) reads this list.
+pub const CONFIG_FIELDS: [&str; 9] = [
+    "baseAddress",
+    "apiKeyPrivate",
+    "apiClientPrivate",
+    "timeoutMs",
+    "maxRetries",
+    "dangerouslyAllowBrowser",
+    "dangerouslyAllowInsecureHttp",
+    "environment",
+    "reconcile",
+];
+
 /// Reads the settings of a caller's config through `read`, which returns one field's value
 /// (or the error of a failed read, returned unchanged); every field is asked for once, in
-/// the order of [`ConfigOptions`].
+/// the order of [`ConfigOptions`], which is that of [`CONFIG_FIELDS`].
 pub fn read_config_options<R>(mut read: R) -> Result<ConfigOptions, Error>
 where
     R: FnMut(&'static str) -> Result<FieldValue, Error>,
@@ -153,6 +167,17 @@ where
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_fields_are_asked_for_once_each_in_the_order_of_config_fields() {
+        let mut asked = Vec::new();
+        read_config_options(|name| {
+            asked.push(name);
+            Ok(FieldValue::Missing)
+        })
+        .unwrap();
+        assert_eq!(asked, CONFIG_FIELDS);
+    }
+
     use super::*;
     use crate::ErrorKind;
     use std::collections::HashMap;

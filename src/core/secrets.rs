@@ -45,12 +45,39 @@ const MAX_PASSES: usize = 3;
 const SPELLING_GROWTH: usize = 6;
 
 /// The private values of one operation: both keys for a request, the webhook hash key for
-/// a callback. Cheap to make; the table of fragments is built on first use, which only an
-/// error needs.
+/// a callback. Cheap to make; the table of fragments is built on first use (every request
+/// checks its id against it), once per [`FragmentCache`] when one is given.
 pub struct Secrets<'a> {
     values: [&'a str; 2],
-    table: OnceCell<Table>,
+    table: TableCell<'a>,
 }
+
+/// Where a [`Secrets`] keeps its table: its own, or a [`FragmentCache`] that outlives it.
+enum TableCell<'a> {
+    Own(OnceCell<Table>),
+    Shared(&'a FragmentCache),
+}
+
+/// The table of fragments of a pair of keys, built on first use and kept by the owner of
+/// the keys (a [`crate::core::Config`]), so that the calls made with one config build it
+/// once instead of once per call. Copies and comparisons ignore it: it is derived from the
+/// keys, which the owner compares and copies itself.
+#[derive(Default)]
+pub struct FragmentCache(OnceCell<Table>);
+
+impl Clone for FragmentCache {
+    fn clone(&self) -> Self {
+        FragmentCache::default()
+    }
+}
+
+impl PartialEq for FragmentCache {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for FragmentCache {}
 
 /// Every spelling of every secret, and each of their fragments by hash.
 struct Table {
@@ -103,7 +130,16 @@ impl<'a> Secrets<'a> {
     pub fn new(first: &'a str, second: &'a str) -> Self {
         Secrets {
             values: [first, second],
-            table: OnceCell::new(),
+            table: TableCell::Own(OnceCell::new()),
+        }
+    }
+
+    /// The secrets of a request, whose table `cache` keeps for the next: `cache` must only
+    /// ever be used with these same two values.
+    pub fn cached(first: &'a str, second: &'a str, cache: &'a FragmentCache) -> Self {
+        Secrets {
+            values: [first, second],
+            table: TableCell::Shared(cache),
         }
     }
 
@@ -225,7 +261,11 @@ impl<'a> Secrets<'a> {
 
     /// Which bytes of `text` belong to a fragment of a secret; `None` when none does.
     fn fragment_mask(&self, text: &[u8]) -> Option<Vec<bool>> {
-        let table = self.table.get_or_init(|| Table::new(&self.values));
+        let cell = match &self.table {
+            TableCell::Own(cell) => cell,
+            TableCell::Shared(cache) => &cache.0,
+        };
+        let table = cell.get_or_init(|| Table::new(&self.values));
         let mut mask: Option<Vec<bool>> = None;
         let mut mark = |start: usize, len: usize| {
             let mask = mask.get_or_insert_with(|| vec![false; text.len()]);

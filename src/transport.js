@@ -1,0 +1,498 @@
+// The JavaScript half of src/transport.rs: the work of one attempt that only touches JS
+// objects (the caller's fetch, its Response, the body stream, timers, signals), done in JS
+// and handed to Rust as one promise per attempt.
+//
+// Rust still decides everything: which request to send, when, how often, and what the
+// answer means. What moved here is the part that was a long conversation across the
+// WebAssembly boundary (some 60 calls into JS per call, each guarded): reading a Response
+// and its stream chunk by chunk, racing each step against the deadline. Here a throwing
+// getter, a Proxy trap or a non-Error rejection is an ordinary `catch`, so nothing thrown
+// ever crosses into Rust, and no guarded import leaks a slot of wasm-bindgen's externref
+// table when it throws.
+//
+// Every function here returns normally (or resolves) whatever its arguments do: the
+// imports that call them are not guarded. Messages are raw (they may echo a key); the Rust
+// core redacts and cuts everything it quotes.
+//
+// Kept to `export function|const` at the start of a line, so scripts/commonjs.mjs can make
+// the CommonJS copy the Node glue requires.
+
+/** How an attempt ended, in the `code` of its outcome, above every HTTP status. */
+const SETUP = 1000;
+const NETWORK = 1001;
+const NOT_A_RESPONSE = 1002;
+const TIMEOUT = 1003;
+const ABORTED = 1004;
+
+/** Longest foreign string copied into the module (an error's message, a header's value). */
+const MAX_FOREIGN_CHARS = 16 * 1024;
+
+/** What the deadline's timer rejects with: a value of this module's own. */
+const TIMED_OUT = {};
+
+const subarray = Uint8Array.prototype.subarray;
+const copyInto = Uint8Array.prototype.set;
+const isView = ArrayBuffer.isView;
+
+/** `value`, if it is a string, at most MAX_FOREIGN_CHARS of it; otherwise undefined. */
+function bounded(value) {
+  if (typeof value !== "string") return undefined;
+  return value.length > MAX_FOREIGN_CHARS ? value.slice(0, MAX_FOREIGN_CHARS) : value;
+}
+
+/** `target[key]`, or undefined when the read throws or `target` is not an object. */
+function read(target, key) {
+  if ((typeof target !== "object" || target === null) && typeof target !== "function") return undefined;
+  try {
+    return target[key];
+  } catch {
+    return undefined;
+  }
+}
+
+/** `target[key]` if it is a function, or undefined. */
+function readFunction(target, key) {
+  const value = read(target, key);
+  return typeof value === "function" ? value : undefined;
+}
+
+/** The JS type of a value in words, for messages ("a number", "null", "an object"). */
+export function describeType(value) {
+  if (value === null) return "null";
+  switch (typeof value) {
+    case "undefined":
+      return "undefined";
+    case "string":
+      return "a string";
+    case "number":
+      return "a number";
+    case "boolean":
+      return "a boolean";
+    case "function":
+      return "a function";
+    case "bigint":
+      return "a bigint";
+    case "symbol":
+      return "a symbol";
+    default:
+      return "an object";
+  }
+}
+
+/**
+ * Describes a rejection or throw for a message: `TypeError: fetch failed (cause: connect
+ * ECONNREFUSED 127.0.0.1:1)`. Reads `name`, `message` and one level of `cause`, and never
+ * calls the value's own `toString`.
+ */
+export function describeFailure(value) {
+  if (typeof value === "object" && value !== null) {
+    const name = bounded(read(value, "name")) ?? "Error";
+    const message = bounded(read(value, "message")) ?? "";
+    let text = message === "" ? name : `${name}: ${message}`;
+    const cause = read(value, "cause");
+    const detail =
+      typeof cause === "object" && cause !== null
+        ? (bounded(read(cause, "message")) ?? bounded(read(cause, "code")))
+        : bounded(cause);
+    if (detail) text += ` (cause: ${detail})`;
+    return text;
+  }
+  if (typeof value === "string") return `a thrown string "${bounded(value)}"`;
+  if (typeof value === "symbol") return "a thrown symbol";
+  if (typeof value === "function") return "a thrown function";
+  return `a thrown ${bounded(String(value))}`;
+}
+
+/**
+ * `target[key]` as a caller's settings object should be read: a property found only on the
+ * base of its prototype chain (`Object.prototype`, of whatever realm), which is where a
+ * prototype-pollution bug elsewhere in the program puts one, counts as absent; one on the
+ * object or on a prototype of its own (a class with getters) is read with `target` as the
+ * receiver. Throws what a getter or Proxy trap throws.
+ */
+function ownSetting(target, key) {
+  for (let holder = target; ; ) {
+    if (Object.hasOwn(holder, key)) return Reflect.get(target, key);
+    const prototype = Reflect.getPrototypeOf(holder);
+    if (prototype === null || Reflect.getPrototypeOf(prototype) === null) return undefined;
+    holder = prototype;
+  }
+}
+
+/**
+ * Reads the fields `names` of a caller's settings object (each once, in order, as
+ * `ownSetting` does) in one call: the values, followed by one more element that says how
+ * the read went. That is the index of the field whose read threw (the fields after it are
+ * not read); otherwise true when the first `remembered` values are the same (`===`) as those
+ * of `last`, the array a previous read returned, and false when they are not.
+ */
+export function readSettings(target, names, remembered, last) {
+  const values = [];
+  for (let index = 0; index < names.length; index += 1) {
+    try {
+      values.push(ownSetting(target, names[index]));
+    } catch {
+      values.push(index);
+      return values;
+    }
+  }
+  let same = Array.isArray(last);
+  for (let index = 0; same && index < remembered; index += 1) same = values[index] === last[index];
+  values.push(same);
+  return values;
+}
+
+/**
+ * True in a browser: a page (a `window` with a `document`) or a web worker (dedicated,
+ * shared or service, all of which have `importScripts`), whose code and keys every visitor
+ * of the site can read. Server runtimes are recognised first, so that one that looks like a
+ * browser is not taken for one: Node and Bun (`process.versions.node`, even where a DOM
+ * emulation such as jsdom or happy-dom has defined `window` and `document`), Deno, Bun, the
+ * Next.js edge runtime (`EdgeRuntime`) and Cloudflare's workerd (its user agent). What
+ * runtime this is does not change, so that is found out once; whether it looks like a
+ * browser is asked on every call.
+ */
+export function isBrowser() {
+  const defined = (name) => read(globalThis, name) !== undefined;
+  server ??=
+    defined("Deno") ||
+    defined("Bun") ||
+    defined("EdgeRuntime") ||
+    typeof read(read(read(globalThis, "process"), "versions"), "node") === "string" ||
+    read(read(globalThis, "navigator"), "userAgent") === "Cloudflare-Workers";
+  const page = defined("window") && defined("document");
+  const worker = typeof read(globalThis, "importScripts") === "function";
+  return !server && (page || worker);
+}
+
+/** Whether this runtime is a server runtime (see isBrowser), once found out. */
+let server;
+
+/** `headers.get(name)`: a Headers object that throws, or gives a non-string, has no such header. */
+export function header(headers, name) {
+  const get = readFunction(headers, "get");
+  if (!get) return undefined;
+  try {
+    return bounded(get.call(headers, name));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The caller's AbortSignal, or any object that behaves like one (a polyfill, another
+ * realm's): an `aborted` boolean and `addEventListener` / `removeEventListener` methods,
+ * read once, when the call starts. Undefined for anything else.
+ */
+export function signalOf(value) {
+  if (typeof read(value, "aborted") !== "boolean") return undefined;
+  const addListener = readFunction(value, "addEventListener");
+  const removeListener = readFunction(value, "removeEventListener");
+  if (!addListener || !removeListener) return undefined;
+  return { target: value, addListener, removeListener };
+}
+
+/** Whether a signal from `signalOf` has fired; one that cannot say has not. */
+export function isAborted(signal) {
+  return signal !== undefined && read(signal.target, "aborted") === true;
+}
+
+/** Calls `listener` when `signal` fires; returns what stops that, or undefined if it throws. */
+function onAbort(signal, listener) {
+  signal.addListener.call(signal.target, "abort", listener);
+  return () => {
+    try {
+      signal.removeListener.call(signal.target, "abort", listener);
+    } catch {
+      // A signal whose removeEventListener throws keeps its listener.
+    }
+  };
+}
+
+/**
+ * The wait before a retry: resolves with true after `ms`, or with false as soon as the
+ * caller's `signal` (from `signalOf`, or undefined) fires. Leaves no timer and no listener
+ * behind (a pending timer keeps a Node process alive; a long-lived signal shared by many
+ * calls would gather listeners). Without a working timer it does not wait.
+ */
+export function sleep(ms, signal) {
+  if (isAborted(signal)) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    let timer;
+    let stopListening;
+    const done = (slept) => {
+      try {
+        clearTimeout(timer);
+      } catch {
+        // The timer has fired or never started.
+      }
+      stopListening?.();
+      resolve(slept);
+    };
+    try {
+      timer = setTimeout(done, ms, true);
+    } catch {
+      done(true);
+      return;
+    }
+    if (signal !== undefined) {
+      try {
+        stopListening = onAbort(signal, () => done(false));
+      } catch {
+        // A signal that cannot be listened to does not cut the wait short.
+      }
+    }
+  });
+}
+
+/** Lets `promise` (a stream's `cancel()`) settle with nobody waiting on it. */
+function settleQuietly(promise) {
+  const then = readFunction(promise, "then");
+  if (!then) return;
+  try {
+    then.call(promise, () => {}, () => {});
+  } catch {
+    // Nothing to wait for.
+  }
+}
+
+/** An attempt that ended before an answer: `code` is one of the kinds above. */
+function failure(code, text) {
+  return { code, text, tooLarge: false, headers: undefined };
+}
+
+/**
+ * One attempt: calls `fetch` (with `thisArg`) on `url`, within `timeoutMs` and the caller's
+ * signal (an AbortSignal-like `signal` whose listener methods the call read once), and reads
+ * the answer's body, at most `maxBytes` of it.
+ *
+ * Resolves, never rejects, with `{ code, text, tooLarge, headers }`: `code` is the HTTP
+ * status (0 to 999) and `text` the body, or `code` is SETUP, NETWORK, NOT_A_RESPONSE,
+ * TIMEOUT or ABORTED and `text` says what happened.
+ *
+ * The request's `init` inherits nothing (`Object.create(null)`), nor do its headers (a
+ * copy of `headers`, so a fetch that adds to them changes nothing else): a
+ * prototype-pollution bug elsewhere in the program (a setter on `Object.prototype` named
+ * `apikeyprivate`, `redirect`, `credentials`, ...) can neither receive a key nor add a
+ * member that fetch would read. `redirect: "manual"` makes a redirect an answer instead of
+ * a silent switch from POST to GET.
+ */
+export async function attempt(fetch, thisArg, fetchName, url, method, headers, body, timeoutMs, signal, maxBytes) {
+  if (isAborted(signal)) return failure(ABORTED, "");
+  // The deadline: a promise that rejects when the timer fires or the caller's signal does,
+  // raced against each wait (for fetch, then for the whole body) so that a fetch which
+  // ignores its signal cannot outlive it; and the attempt's own AbortController, aborted
+  // when the race is lost, so the request and its body stream stop.
+  const deadline = { fetchName, signal, maxBytes, controller: undefined, interrupted: undefined };
+  let interrupt;
+  let timer;
+  deadline.interrupted = new Promise((_, reject) => (interrupt = reject));
+  deadline.interrupted.catch(() => {});
+  try {
+    deadline.controller = new AbortController();
+    timer = setTimeout(interrupt, timeoutMs, TIMED_OUT);
+  } catch (error) {
+    return failure(SETUP, `the runtime could not prepare the request: ${describeFailure(error)}`);
+  }
+  let stopListening;
+  try {
+    if (signal !== undefined) {
+      try {
+        stopListening = onAbort(signal, interrupt);
+      } catch (error) {
+        return failure(SETUP, `config.signal.addEventListener threw ${describeFailure(error)}`);
+      }
+    }
+    const init = Object.create(null);
+    init.method = method;
+    init.headers = Object.assign(Object.create(null), headers);
+    if (body !== undefined) init.body = body;
+    init.signal = deadline.controller.signal;
+    init.redirect = "manual";
+    let pending;
+    try {
+      pending = fetch.call(thisArg, url, init);
+    } catch (error) {
+      return failure(NETWORK, `${fetchName} threw ${describeFailure(error)}`);
+    }
+    try {
+      pending = Promise.resolve(pending);
+    } catch (error) {
+      return failure(NOT_A_RESPONSE, describeFailure(error));
+    }
+    const answered = await race(deadline, pending);
+    if (answered.failed) return answered.failed;
+    if ("error" in answered) return failure(NETWORK, describeFailure(answered.error));
+    const response = answered.value;
+    if (typeof response !== "object" || response === null) return notAResponse(deadline, describeType(response));
+    const status = read(response, "status");
+    if (typeof status !== "number" || !Number.isInteger(status) || status < 0 || status > 999) {
+      return notAResponse(deadline, "an object without a numeric status");
+    }
+    if (status === 0 && read(response, "type") !== "opaqueredirect") {
+      return failure(NETWORK, `${fetchName} resolved to a network error response`);
+    }
+    const responseHeaders = read(response, "headers");
+    let responseBody;
+    try {
+      responseBody = response.body;
+    } catch (error) {
+      return readFailure(error);
+    }
+    const getReader = readFunction(responseBody, "getReader");
+    // The reads settle, never reject: their failures are outcomes.
+    const reading = getReader ? readStream(deadline, responseBody, getReader) : readText(deadline, response);
+    const read_ = await race(deadline, reading);
+    if (read_.failed) return read_.failed;
+    const got = read_.value;
+    if (got.code !== undefined) return got;
+    return { code: status, text: got.text, tooLarge: got.tooLarge, headers: responseHeaders };
+  } finally {
+    try {
+      clearTimeout(timer);
+    } catch {
+      // A runtime whose clearTimeout throws keeps the timer; it fires into a settled race.
+    }
+    stopListening?.();
+  }
+}
+
+/**
+ * Waits for `promise` unless the attempt's deadline passes first: `{ value }`, `{ error }`
+ * when `promise` rejected, or `{ failed }`, an interrupted attempt's failure (its fetch
+ * aborted).
+ */
+async function race(deadline, promise) {
+  try {
+    return { value: await Promise.race([promise, deadline.interrupted]) };
+  } catch (error) {
+    if (error === TIMED_OUT || isAborted(deadline.signal)) {
+      deadline.controller.abort();
+      return { failed: isAborted(deadline.signal) ? failure(ABORTED, "") : failure(TIMEOUT, "") };
+    }
+    return { error };
+  }
+}
+
+function notAResponse(deadline, what) {
+  return failure(NOT_A_RESPONSE, `${deadline.fetchName} resolved to ${what}, not a Response`);
+}
+
+function readFailure(error) {
+  return failure(NETWORK, `the connection failed while reading the answer: ${describeFailure(error)}`);
+}
+
+/**
+ * Reads a body stream chunk by chunk, and stops as soon as it passes the limit: the stream
+ * is cancelled and the attempt's fetch aborted, which releases the connection. Reading it
+ * whole with `text()` first would let a small gzip answer (fetch inflates it by itself)
+ * grow into gigabytes and take the process down. Decoded as `text()` would: UTF-8, a
+ * leading BOM dropped, bad bytes replaced.
+ */
+async function readStream(deadline, stream, getReader) {
+  let reader;
+  try {
+    reader = getReader.call(stream);
+  } catch (error) {
+    return readFailure(error);
+  }
+  const readNext = readFunction(reader, "read");
+  if (!readNext) return notAResponse(deadline, "a Response whose body stream has no reader");
+  const chunks = [];
+  let length = 0;
+  for (;;) {
+    let chunk;
+    try {
+      chunk = await readNext.call(reader);
+    } catch (error) {
+      return readFailure(error);
+    }
+    if (read(chunk, "done")) return { text: decode(chunks, length), tooLarge: false };
+    const value = read(chunk, "value");
+    const size = read(value, "length");
+    if (typeof size !== "number" || !Number.isInteger(size) || size < 0 || !isView(value)) {
+      return notAResponse(deadline, `a Response whose body stream gave ${describeType(value)} instead of bytes`);
+    }
+    const room = deadline.maxBytes - length;
+    const tooLarge = size > room;
+    let source = value;
+    if (tooLarge) {
+      // The start of this chunk fills the body up to the limit: what a message quotes
+      // from a page that is too large.
+      try {
+        source = subarray.call(value, 0, room);
+      } catch (error) {
+        return readFailure(error);
+      }
+    }
+    const bytes = new Uint8Array(tooLarge ? room : size);
+    try {
+      copyInto.call(bytes, source);
+    } catch {
+      return notAResponse(deadline, "a Response whose body stream gave unreadable bytes");
+    }
+    chunks.push(bytes);
+    length += bytes.length;
+    if (tooLarge) {
+      // Stop the transfer: abort the attempt's fetch (which releases the connection) and
+      // cancel the stream, for a fetch that ignores its signal.
+      deadline.controller.abort();
+      const cancel = readFunction(reader, "cancel");
+      if (cancel) {
+        try {
+          settleQuietly(cancel.call(reader));
+        } catch {
+          // Already aborted.
+        }
+      }
+      return { text: decode(chunks, length), tooLarge: true };
+    }
+  }
+}
+
+let utf8;
+
+/** The bytes of `chunks` (`length` in all) as text, decoded as fetch's `text()` does. */
+function decode(chunks, length) {
+  let bytes = chunks[0] ?? new Uint8Array(0);
+  if (chunks.length > 1) {
+    bytes = new Uint8Array(length);
+    let at = 0;
+    for (const chunk of chunks) {
+      bytes.set(chunk, at);
+      at += chunk.length;
+    }
+  }
+  utf8 ??= new TextDecoder();
+  return utf8.decode(bytes);
+}
+
+/**
+ * The fallback for a Response-like object without a body stream: its `text()`, measured
+ * afterwards (that fetch is the caller's own). A UTF-16 unit is at least one byte of UTF-8:
+ * a text longer than the limit in units is longer in bytes, and is cut before it is copied
+ * into the module; then it is cut to the limit in bytes, at a character boundary.
+ */
+async function readText(deadline, response) {
+  const text = readFunction(response, "text");
+  if (!text) return notAResponse(deadline, "an object without a body stream or a text() method");
+  let value;
+  try {
+    value = await text.call(response);
+  } catch (error) {
+    return readFailure(error);
+  }
+  if (typeof value !== "string") return notAResponse(deadline, `a Response whose text() gave ${describeType(value)}`);
+  const maxBytes = deadline.maxBytes;
+  let tooLarge = value.length > maxBytes;
+  if (tooLarge) value = value.slice(0, maxBytes);
+  if (value.length > maxBytes / 3) {
+    // Up to three bytes of UTF-8 a unit: cut at the last whole character that fits.
+    const { read: fits } = new TextEncoder().encodeInto(value, new Uint8Array(maxBytes));
+    if (fits < value.length) {
+      value = value.slice(0, fits);
+      tooLarge = true;
+    }
+  }
+  return { text: value, tooLarge };
+}
