@@ -57,7 +57,7 @@ function readFunction(target, key) {
 }
 
 /** The JS type of a value in words, for messages ("a number", "null", "an object"). */
-export function describeType(value) {
+function describeType(value) {
   if (value === null) return "null";
   switch (typeof value) {
     case "undefined":
@@ -84,7 +84,7 @@ export function describeType(value) {
  * ECONNREFUSED 127.0.0.1:1)`. Reads `name`, `message` and one level of `cause`, and never
  * calls the value's own `toString`.
  */
-export function describeFailure(value) {
+function describeFailure(value) {
   if (typeof value === "object" && value !== null) {
     const name = bounded(read(value, "name")) ?? "Error";
     const message = bounded(read(value, "message")) ?? "";
@@ -342,11 +342,11 @@ export async function attempt(fetch, thisArg, fetchName, url, method, headers, b
     const getReader = readFunction(responseBody, "getReader");
     // The reads settle, never reject: their failures are outcomes.
     const reading = getReader ? readStream(deadline, responseBody, getReader) : readText(deadline, response);
-    const read_ = await race(deadline, reading);
-    if (read_.failed) return read_.failed;
-    const got = read_.value;
-    if (got.code !== undefined) return got;
-    return { code: status, text: got.text, tooLarge: got.tooLarge, headers: responseHeaders };
+    const settled = await race(deadline, reading);
+    if (settled.failed) return settled.failed;
+    const answer = settled.value;
+    if (answer.code !== undefined) return answer;
+    return { code: status, text: answer.text, tooLarge: answer.tooLarge, headers: responseHeaders };
   } finally {
     try {
       clearTimeout(timer);
