@@ -167,6 +167,10 @@ where
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+    use crate::ErrorKind;
+    use std::collections::HashMap;
+
     #[test]
     fn the_fields_are_asked_for_once_each_in_the_order_of_config_fields() {
         let mut asked = Vec::new();
@@ -177,10 +181,6 @@ mod tests {
         .unwrap();
         assert_eq!(asked, CONFIG_FIELDS);
     }
-
-    use super::*;
-    use crate::ErrorKind;
-    use std::collections::HashMap;
 
     fn read_options(fields: &[(&str, FieldValue)]) -> Result<ConfigOptions, Error> {
         let map: HashMap<&str, FieldValue> = fields.iter().cloned().collect();

@@ -63,7 +63,7 @@ enum TableCell<'a> {
 /// once instead of once per call. Copies and comparisons ignore it: it is derived from the
 /// keys, which the owner compares and copies itself.
 #[derive(Default)]
-pub struct FragmentCache(OnceCell<Table>);
+pub(crate) struct FragmentCache(OnceCell<Table>);
 
 impl Clone for FragmentCache {
     fn clone(&self) -> Self {
@@ -136,7 +136,7 @@ impl<'a> Secrets<'a> {
 
     /// The secrets of a request, whose table `cache` keeps for the next: `cache` must only
     /// ever be used with these same two values.
-    pub fn cached(first: &'a str, second: &'a str, cache: &'a FragmentCache) -> Self {
+    pub(crate) fn cached(first: &'a str, second: &'a str, cache: &'a FragmentCache) -> Self {
         Secrets {
             values: [first, second],
             table: TableCell::Shared(cache),
