@@ -17,7 +17,10 @@
 // Kept to `export function|const` at the start of a line, so scripts/commonjs.mjs can make
 // the CommonJS copy the Node glue requires.
 
-/** How an attempt ended, in the `code` of its outcome, above every HTTP status. */
+/**
+ * How an attempt ended, in the `code` of its outcome, above every HTTP status: the same codes
+ * as `mod outcome` in transport.rs, which reads them.
+ */
 const SETUP = 1000;
 const NETWORK = 1001;
 const NOT_A_RESPONSE = 1002;
@@ -56,7 +59,10 @@ function readFunction(target, key) {
   return typeof value === "function" ? value : undefined;
 }
 
-/** The JS type of a value in words, for messages ("a number", "null", "an object"). */
+/**
+ * The JS type of a value in words, for messages ("a number", "null", "an object"): the same
+ * words as `describe_type` in transport.rs, which the bindings' config messages use.
+ */
 function describeType(value) {
   if (value === null) return "null";
   switch (typeof value) {

@@ -221,7 +221,8 @@ fn get_function(target: &JsValue, key: &'static str) -> Option<JsValue> {
     get(target, key).ok().filter(JsValue::is_function)
 }
 
-/// The JS type of a value in words, for messages ("a number", "null", "an object").
+/// The JS type of a value in words, for messages ("a number", "null", "an object"): the
+/// same words as `describeType` in transport.js, which the transport's messages use.
 pub(crate) fn describe_type(value: &JsValue) -> &'static str {
     if value.is_undefined() {
         "undefined"
@@ -526,7 +527,8 @@ struct FetchHost<'a> {
     signal: Option<Signal>,
 }
 
-/// The failure codes of an attempt's outcome (transport.js), above every HTTP status.
+/// The failure codes of an attempt's outcome, above every HTTP status: the constants at the
+/// top of transport.js, which writes them.
 mod outcome {
     pub const SETUP: u32 = 1000;
     pub const NETWORK: u32 = 1001;
