@@ -1,6 +1,7 @@
-// The JavaScript half of src/transport.rs: the work of one attempt that only touches JS
-// objects (the caller's fetch, its Response, the body stream, timers, signals), done in JS
-// and handed to Rust as one promise per attempt.
+// The JavaScript half of src/transport.rs: the work that only touches the caller's JS
+// objects, done in JS. One attempt (the caller's fetch, its Response, the body stream, the
+// deadline's timer and signals) is one call and one promise; reading a config's fields, the
+// browser guard, a header and the wait before a retry are one call each.
 //
 // Rust still decides everything: which request to send, when, how often, and what the
 // answer means. What moved here is the part that was a long conversation across the
