@@ -248,7 +248,6 @@ pub(crate) fn describe_type(value: &JsValue) -> &'static str {
 /// The caller's `AbortSignal`, or any object that behaves like one (a polyfill, another
 /// realm's): its `addEventListener` and `removeEventListener` are read once, when the call
 /// starts, into the record transport.js works with.
-#[derive(Clone)]
 pub(crate) struct Signal(JsValue);
 
 pub(crate) use js::read_settings;
