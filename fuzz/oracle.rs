@@ -1,5 +1,7 @@
-//! What the fuzz targets check about secrets, written apart from the library's own
-//! redaction (`paywall_edge::core::Secrets`) so that it can catch that code out.
+//! What the fuzz targets check, written apart from the library's own code so that it can
+//! catch that code out: secrets (apart from `paywall_edge::core::Secrets`), amounts (apart
+//! from `RawNumber::is_decimal_amount`) and what a cancel reconciled by an inquiry resolves
+//! with.
 
 use std::collections::HashSet;
 
@@ -73,4 +75,37 @@ impl Fragments {
             }
         }
     }
+}
+
+/// A .NET decimal in plain notation, as Paywall writes an amount: an optional minus, 1 to 29
+/// digits, and optionally a point and 1 to 28 digits (the reference for
+/// `RawNumber::is_decimal_amount`, on a text that is already a JSON number).
+#[allow(dead_code)] // Each target includes this file; not every one checks amounts.
+pub fn is_plain_decimal(text: &str) -> bool {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    let (whole, fraction) = match digits.split_once('.') {
+        Some((whole, fraction)) => (whole, Some(fraction)),
+        None => (digits, None),
+    };
+    let all_digits = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
+    all_digits(whole)
+        && whole.len() <= 29
+        && fraction.is_none_or(|fraction| all_digits(fraction) && fraction.len() <= 28)
+}
+
+/// A cancel resolved by the inquiry `found`, which shows a cancellation (type 2): the
+/// inquiry's payment, activity and status, confirmed by the inquiry.
+#[allow(dead_code)] // Only the cancel and inquiry targets reconcile.
+pub fn assert_confirmed_by(
+    result: &paywall_edge::CancelResult,
+    found: &paywall_edge::PaymentInquiry,
+) {
+    assert_eq!(result.confirmed_by, paywall_edge::ConfirmedBy::Inquiry);
+    assert_eq!(result.payment_request_id, found.payment_request_id);
+    assert_eq!(
+        result.payment_request_activity_id,
+        found.payment_request_activity_id
+    );
+    assert_eq!(result.payment_request_activity_type_id, 2);
+    assert_eq!(result.payment_status, found.payment_status_id);
 }

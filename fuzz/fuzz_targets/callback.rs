@@ -271,27 +271,12 @@ impl Structured {
             && ids.iter().skip(2).all(|id| is_guid(id))
             && !merchant.is_empty()
             && amount_valid
-            && is_plain_decimal(&amount)
+            && oracle::is_plain_decimal(&amount)
             && type_valid
             && status_valid
             && body.len() <= MAX_CALLBACK_BYTES;
         (body, must_verify)
     }
-}
-
-/// A .NET decimal in plain notation, as Paywall writes an amount: an optional minus, 1 to 29
-/// digits, and optionally a point and 1 to 28 digits (the reference for
-/// `RawNumber::is_decimal_amount`, on a text that is already a JSON number).
-fn is_plain_decimal(text: &str) -> bool {
-    let digits = text.strip_prefix('-').unwrap_or(text);
-    let (whole, fraction) = match digits.split_once('.') {
-        Some((whole, fraction)) => (whole, Some(fraction)),
-        None => (digits, None),
-    };
-    let all_digits = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
-    all_digits(whole)
-        && whole.len() <= 29
-        && fraction.is_none_or(|fraction| all_digits(fraction) && fraction.len() <= 28)
 }
 
 /// A GUID in the canonical hyphenated form, any letter case (the reference for
@@ -326,7 +311,10 @@ fn check(body: &[u8], key: &str) -> Result<(), Error> {
                 assert!(is_guid(id), "{id:?}");
             }
             assert!(!callback.merchant_unique_code.is_empty());
-            assert!(is_plain_decimal(callback.amount.as_str()), "{callback:?}");
+            assert!(
+                oracle::is_plain_decimal(callback.amount.as_str()),
+                "{callback:?}"
+            );
             assert_eq!(
                 RawNumber::parse(callback.amount.as_str()).as_ref(),
                 Some(&callback.amount)

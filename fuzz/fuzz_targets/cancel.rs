@@ -570,15 +570,7 @@ fuzz_target!(|input: Input| {
 
     match (&inquiry, &outcome) {
         (Ok(found), Ok(result)) if found.payment_type_id == 2 => {
-            // Resolved by the inquiry: its payment, activity and status, type 2.
-            assert_eq!(result.confirmed_by, ConfirmedBy::Inquiry);
-            assert_eq!(result.payment_request_id, found.payment_request_id);
-            assert_eq!(
-                result.payment_request_activity_id,
-                found.payment_request_activity_id
-            );
-            assert_eq!(result.payment_request_activity_type_id, 2);
-            assert_eq!(result.payment_status, found.payment_status_id);
+            oracle::assert_confirmed_by(result, found);
             check_result(result, &id);
             if let Some(decided) = decided {
                 assert_eq!(decided, Some(result.payment_status), "{input:?}");

@@ -14,8 +14,8 @@ use arbitrary::{Arbitrary, Unstructured};
 use libfuzzer_sys::fuzz_target;
 use paywall_edge::core::scripted_host::{answer, config, run, ScriptedHost};
 use paywall_edge::core::{
-    cancel_with, inquire_with, json, ConfirmedBy, Error, ErrorKind, PaymentInquiry,
-    PaymentRequestId, SendFailure, MAX_BODY_BYTES,
+    cancel_with, inquire_with, json, Error, ErrorKind, PaymentInquiry, PaymentRequestId,
+    SendFailure, MAX_BODY_BYTES,
 };
 use serde_json::Value;
 use std::sync::OnceLock;
@@ -282,7 +282,8 @@ impl Structured {
                         Some(piece) => {
                             let (text, fits) = piece.write(wanted, *name == "PaymentRequestId");
                             // An amount must also be a decimal as Paywall writes one.
-                            let fits = fits && (*name != "Amount" || is_plain_decimal(&text));
+                            let fits =
+                                fits && (*name != "Amount" || oracle::is_plain_decimal(&text));
                             let null_is_fine = matches!(piece, Piece::Null) && !required;
                             let once = member(&mut inner, name, field.casing, &text);
                             if read {
@@ -398,21 +399,6 @@ fn agrees_with_serde_json(inquiry: &PaymentInquiry, body: &str) {
     }
 }
 
-/// A .NET decimal in plain notation, as Paywall writes an amount: an optional minus, 1 to 29
-/// digits, and optionally a point and 1 to 28 digits (the reference for
-/// `RawNumber::is_decimal_amount`, on a text that is already a JSON number).
-fn is_plain_decimal(text: &str) -> bool {
-    let digits = text.strip_prefix('-').unwrap_or(text);
-    let (whole, fraction) = match digits.split_once('.') {
-        Some((whole, fraction)) => (whole, Some(fraction)),
-        None => (digits, None),
-    };
-    let all_digits = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
-    all_digits(whole)
-        && whole.len() <= 29
-        && fraction.is_none_or(|fraction| all_digits(fraction) && fraction.len() <= 28)
-}
-
 /// What every inquiry outcome must satisfy, whatever the answer.
 fn check(status: u16, body: &str) {
     let id = PaymentRequestId::parse(ID).expect("a valid id");
@@ -434,7 +420,7 @@ fn check(status: u16, body: &str) {
                 inquiry
                     .amount
                     .as_ref()
-                    .is_none_or(|amount| is_plain_decimal(amount.as_str())),
+                    .is_none_or(|amount| oracle::is_plain_decimal(amount.as_str())),
                 "{inquiry:?}"
             );
             // Written as the JS object it becomes: thirteen fields, codes and amount numbers.
@@ -470,14 +456,7 @@ fn check(status: u16, body: &str) {
     assert_eq!((host.sent_with("POST"), host.sent_with("GET")), (1, 1));
     match (&outcome, &cancel) {
         (Ok(inquiry), Ok(result)) if inquiry.payment_type_id == 2 => {
-            assert_eq!(result.confirmed_by, ConfirmedBy::Inquiry);
-            assert_eq!(result.payment_request_id, inquiry.payment_request_id);
-            assert_eq!(
-                result.payment_request_activity_id,
-                inquiry.payment_request_activity_id
-            );
-            assert_eq!(result.payment_request_activity_type_id, 2);
-            assert_eq!(result.payment_status, inquiry.payment_status_id);
+            oracle::assert_confirmed_by(result, inquiry);
         }
         (found, Err(error)) => {
             assert!(
