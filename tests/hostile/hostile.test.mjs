@@ -612,6 +612,16 @@ async function runMix(seed, calls, make) {
   return { counts, failures };
 }
 
+/** What is wrong with a result that must be for `paymentRequestId`, with an activity id. */
+function ownPaymentProblems(result, paymentRequestId) {
+  const problems = [];
+  if (typeof paymentRequestId !== "string" || result.paymentRequestId.toLowerCase() !== paymentRequestId.toLowerCase()) {
+    problems.push(`resolved for ${result.paymentRequestId}, asked for ${String(paymentRequestId)}`);
+  }
+  if (!GUID.test(result.paymentRequestActivityId)) problems.push(`activity id ${result.paymentRequestActivityId}`);
+  return problems;
+}
+
 /** Problems of a cancel's or an inquiry's error: a kind it can have. */
 function errorProblems(error, kinds) {
   return kinds.includes(error.kind) ? [] : [`kind ${error.kind}`];
@@ -651,11 +661,7 @@ describe(`${CALLS} hostile calls of each function (seed ${SEED})`, () => {
         budget: budgetFor(timeoutMs, maxRetries, 1),
         check({ result, error }) {
           if (error) return { counted: error.kind, problems: errorProblems(error, KINDS) };
-          const problems = [];
-          if (typeof paymentRequestId !== "string" || result.paymentRequestId.toLowerCase() !== paymentRequestId.toLowerCase()) {
-            problems.push(`resolved for ${result.paymentRequestId}, asked for ${String(paymentRequestId)}`);
-          }
-          if (!GUID.test(result.paymentRequestActivityId)) problems.push(`activity id ${result.paymentRequestActivityId}`);
+          const problems = ownPaymentProblems(result, paymentRequestId);
           if (!Number.isInteger(result.paymentStatus) || !Number.isInteger(result.paymentRequestActivityTypeId)) {
             problems.push(`codes ${JSON.stringify(result)}`);
           }
@@ -688,11 +694,7 @@ describe(`${CALLS} hostile calls of each function (seed ${SEED})`, () => {
         budget: budgetFor(timeoutMs, maxRetries),
         check({ result, error }) {
           if (error) return { counted: error.kind, problems: errorProblems(error, KINDS) };
-          const problems = [];
-          if (typeof paymentRequestId !== "string" || result.paymentRequestId.toLowerCase() !== paymentRequestId.toLowerCase()) {
-            problems.push(`resolved for ${result.paymentRequestId}, asked for ${String(paymentRequestId)}`);
-          }
-          if (!GUID.test(result.paymentRequestActivityId)) problems.push(`activity id ${result.paymentRequestActivityId}`);
+          const problems = ownPaymentProblems(result, paymentRequestId);
           if (!Number.isInteger(result.paymentTypeId) || !Number.isInteger(result.paymentStatusId)) {
             problems.push(`codes ${JSON.stringify(result)}`);
           }
