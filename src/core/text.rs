@@ -51,15 +51,22 @@ fn is_invisible_format(c: char) -> bool {
     )
 }
 
-/// `text` cut to at most `max_chars` characters; a cut is marked with an ellipsis after
-/// them (and a space before the cut is dropped).
+/// `text` cut to at most `max_chars` characters, the mark of a cut included: a text that is
+/// longer keeps its first `max_chars - 1` characters and ends in an ellipsis (a space
+/// before the cut is dropped).
 pub fn cut(text: &str, max_chars: usize) -> String {
-    match text.char_indices().nth(max_chars) {
-        None => text.to_owned(),
-        Some((end, _)) => {
+    if text.chars().nth(max_chars).is_none() {
+        return text.to_owned();
+    }
+    match text.char_indices().nth(max_chars.saturating_sub(1)) {
+        Some((end, _)) if max_chars > 0 => {
             let kept = text.get(..end).unwrap_or_default().trim_end();
-            format!("{kept}…")
+            let mut out = String::with_capacity(kept.len() + 3);
+            out.push_str(kept);
+            out.push('…');
+            out
         }
+        _ => String::new(),
     }
 }
 
@@ -147,11 +154,15 @@ mod tests {
 
     #[test]
     fn cut_marks_a_cut_with_an_ellipsis() {
-        assert_eq!(cut("abcdef", 3), "abc…");
+        assert_eq!(cut("abcdef", 3), "ab…");
         assert_eq!(cut("abc", 3), "abc");
-        assert_eq!(cut("ab cd", 3), "ab…");
-        assert_eq!(cut("çağış", 2), "ça…");
+        assert_eq!(cut("ab cd", 4), "ab…");
+        assert_eq!(cut("çağış", 3), "ça…");
         assert_eq!(cut("", 0), "");
-        assert_eq!(cut("a", 0), "…");
+        assert_eq!(cut("a", 0), "");
+        assert_eq!(cut("ab", 1), "…");
+        for max in 0..8 {
+            assert!(cut("abcdefghij", max).chars().count() <= max, "{max}");
+        }
     }
 }
