@@ -141,9 +141,40 @@ function importingSnippetFrom(glueText, to, what) {
   if (count === 0) throw new Error(`${what} does not import ${snippet}`);
   return pointed;
 }
+/**
+ * `glueText` with each module of the snippet imported once. wasm-bindgen 0.2.130 writes one
+ * namespace import of the snippet (`import * as import1 from ...`, or `const import1 =
+ * require(...)`) per group of functions the module imports from it directly, and lists each
+ * under the same key of the imports object: harmless to the instance, since the values are
+ * the same module, but every bundler that reads the glue warns of a duplicate key
+ * (wrangler: `Duplicate key "./snippets/…/src/transport.js"`). The first import serves all.
+ */
+function importingEachSnippetOnce(glueText, what) {
+  const entry = /^(\s*)"(\.\/snippets\/[^"]+)": (import\d+),\n/gm;
+  const first = new Map();
+  const dropped = new Set();
+  let deduplicated = glueText.replace(entry, (whole, indent, key, name) => {
+    if (!first.has(key)) {
+      first.set(key, name);
+      return whole;
+    }
+    dropped.add(name);
+    return "";
+  });
+  for (const name of dropped) {
+    const declaration = new RegExp(`^(import \\* as ${name} from [^\\n]*|const ${name} = require\\([^\\n]*\\);)\\n`, "m");
+    if (!declaration.test(deduplicated)) throw new Error(`${what}: no declaration of ${name}`);
+    deduplicated = deduplicated.replace(declaration, "");
+    if (new RegExp(`\\b${name}\\b`).test(deduplicated)) throw new Error(`${what}: ${name} is still used`);
+  }
+  return deduplicated;
+}
 fs.writeFileSync(
   path.join(glue, "web.js"),
-  importingSnippetFrom(fs.readFileSync(path.join(staging, "web", `${crateName}.js`), "utf8"), "./transport.js", "web glue"),
+  importingEachSnippetOnce(
+    importingSnippetFrom(fs.readFileSync(path.join(staging, "web", `${crateName}.js`), "utf8"), "./transport.js", "web glue"),
+    "web glue",
+  ),
 );
 // The package's types are wasm-bindgen's declarations, which it generates from the Rust
 // serde types (tsify) and the export's signature, minus the glue's internal init API.
@@ -159,7 +190,10 @@ for (const name of ["index.d.ts", "index.d.cts"]) {
 // esbuild) where __dirname is not the package's folder any more. It gets an initSync(module)
 // instead, which node.cjs calls on the first call with the embedded module, compiled.
 const nodeGlue = replaceOnce(
-  importingSnippetFrom(fs.readFileSync(path.join(staging, "nodejs", `${crateName}.js`), "utf8"), "./transport.cjs", "nodejs glue"),
+  importingEachSnippetOnce(
+    importingSnippetFrom(fs.readFileSync(path.join(staging, "nodejs", `${crateName}.js`), "utf8"), "./transport.cjs", "nodejs glue"),
+    "nodejs glue",
+  ),
   [
     "const wasmPath = `${__dirname}/paywall_edge_bg.wasm`;",
     "const wasmBytes = require('fs').readFileSync(wasmPath);",
