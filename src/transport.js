@@ -320,6 +320,7 @@ export async function attempt(fetch, thisArg, fetchName, url, method, headers, b
     try {
       pending = fetch.call(thisArg, url, init);
     } catch (error) {
+      if (isPermissionRefusal(error)) return refusedByPermissions(fetchName, error);
       return failure(NETWORK, `${fetchName} threw ${describeFailure(error)}`);
     }
     try {
@@ -329,7 +330,10 @@ export async function attempt(fetch, thisArg, fetchName, url, method, headers, b
     }
     const answered = await race(deadline, pending);
     if (answered.failed) return answered.failed;
-    if ("error" in answered) return failure(NETWORK, describeFailure(answered.error));
+    if ("error" in answered) {
+      if (isPermissionRefusal(answered.error)) return refusedByPermissions(fetchName, answered.error);
+      return failure(NETWORK, describeFailure(answered.error));
+    }
     const response = answered.value;
     if (typeof response !== "object" || response === null) return notAResponse(deadline, describeType(response));
     const status = read(response, "status");
@@ -379,6 +383,25 @@ async function race(deadline, promise) {
     }
     return { error };
   }
+}
+
+/**
+ * Whether a fetch failed because the runtime's permissions forbid it (Deno without
+ * `--allow-net`: `NotCapable`, or `PermissionDenied` in older releases), not because of the
+ * network. The same request would be refused the same way every time, so it is a setup
+ * problem: not retried, and no inquiry is sent to find out what happened (nothing was sent).
+ */
+function isPermissionRefusal(error) {
+  const name = read(error, "name");
+  return name === "NotCapable" || name === "PermissionDenied";
+}
+
+function refusedByPermissions(fetchName, error) {
+  return failure(
+    SETUP,
+    `${fetchName} was refused by the runtime's permissions, not by the network: ${describeFailure(error)}. ` +
+      "Give the program network access to Paywall's address (in Deno, --allow-net), then call again",
+  );
 }
 
 function notAResponse(deadline, what) {
