@@ -15,8 +15,8 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::core::{
-    self, json, ActivityType, Config, Error, FieldValue, PaymentRequestId, PaymentStatus,
-    PhysicalPosCallback, MAX_CALLBACK_BYTES,
+    self, json, ActivityType, Config, ConfigOptions, Error, FieldValue, PaymentRequestId,
+    PaymentStatus, PhysicalPosCallback, Secrets, MAX_CALLBACK_BYTES,
 };
 use crate::transport::{self, describe_type, FetchFunction, PreparedConfig, Signal};
 
@@ -27,6 +27,9 @@ const MAX_FIELD_CHARS: u32 = 4096;
 
 /// Longer than any GUID by a margin; a longer id is rejected without being copied.
 const MAX_ID_CHARS: u32 = 64;
+
+/// How much of an unknown key of a settings object a message quotes.
+const KEY_CHARS: usize = 60;
 
 /// The declarations the serde types cannot give: the two code tables (see `core::codes`),
 /// the JS-only config fields, and the error class, whose fields are the generated
@@ -70,15 +73,25 @@ export type PaywallConfig = Omit<CancelConfigOptions, "baseAddress" | "environme
 /** The `config` of {@link cancelPayment}: the same as {@link PaywallConfig}. */
 export type CancelConfig = PaywallConfig;
 
-/** The options of {@link verifyCallback}. */
-export interface VerifyCallbackOptions {
-  /**
-   * Also asks Paywall's inquiry endpoint, with this config, for the payment's activity type
-   * and status, and rejects with kind "signature" unless the callback says the same: the
-   * Hash does not cover the status, so this is the way to act on a callback safely.
-   */
-  confirmWith?: PaywallConfig;
-}
+/**
+ * The options of {@link verifyCallback}: none (or `{}`) to check the Hash alone, or
+ * `{ confirmWith: config }`. They fail closed: a `confirmWith` that is present but
+ * `undefined` or `null` (an unset binding), or any other option name, is a "config" error,
+ * and no inquiry is sent.
+ */
+export type VerifyCallbackOptions =
+  | {
+      /**
+       * Also asks Paywall's inquiry endpoint, with this config, for the payment, and rejects
+       * with kind "signature" unless the callback reports its latest activity as Paywall has
+       * it: the activity id, type and status, the terminal, the display code, the merchant's
+       * code and the amount. The Hash covers only the payment, the merchant's code and the
+       * amount, so this is the way to act on a callback safely. A confirmation that could
+       * not be made rejects with a kind other than "decode", "signature" and "input".
+       */
+      confirmWith: PaywallConfig;
+    }
+  | { [option: string]: never };
 
 /** The error every paywall-edge call rejects with; its fields are {@link PaywallErrorDetails}. */
 export interface PaywallError extends PaywallErrorDetails {}
@@ -198,32 +211,57 @@ async fn verified_callback(
         }
     };
     let callback = core::verify_callback(&callback_bytes(raw_body)?, &hash_key)?;
-    let confirm_with = if options.is_undefined() || options.is_null() {
-        JsValue::UNDEFINED
-    } else if options.is_object() {
-        let names = Array::of1(&JsValue::from_str("confirmWith"));
-        let read = FieldsRead::new(options, &names, 0, &JsValue::UNDEFINED);
-        if read.threw.is_some() {
-            return Err(Error::config(
-                "reading options.confirmWith threw an exception; pass a plain object",
-            ));
-        }
-        read.values.get(0)
-    } else {
+    let Some(config) = confirm_with(options, &hash_key)? else {
+        return Ok(callback);
+    };
+    let call = read_call(&config, &JsValue::from_str(&callback.payment_request_id))?;
+    transport::confirm(&call.config, &callback, &call.id, call.fetch, call.signal).await?;
+    Ok(callback)
+}
+
+/// The config that `options` asks to confirm a callback with, or `None` for the Hash alone.
+///
+/// Fails closed: the Hash alone is checked only when the options are absent or hold
+/// nothing. A `confirmWith` that is there but unset (an environment binding that is not
+/// defined reads as undefined), or any other option (`confirmwith`, a config passed in
+/// place of the options), is a config error: either would otherwise switch the confirming
+/// inquiry off without a word.
+fn confirm_with(options: &JsValue, hash_key: &str) -> Result<Option<JsValue>, Error> {
+    const NAME: &str = "confirmWith";
+    if options.is_undefined() || options.is_null() {
+        return Ok(None);
+    }
+    if !options.is_object() {
         return Err(Error::config(format!(
             "options must be an object such as {{ confirmWith: config }}, got {}",
             describe_type(options)
         )));
-    };
-    if confirm_with.is_undefined() || confirm_with.is_null() {
-        return Ok(callback);
     }
-    let call = read_call(
-        &confirm_with,
-        &JsValue::from_str(&callback.payment_request_id),
-    )?;
-    transport::confirm(&call.config, &callback, &call.id, call.fetch, call.signal).await?;
-    Ok(callback)
+    let names = Array::of1(&JsValue::from_str(NAME));
+    let read = FieldsRead::new(options, &names, 0, &JsValue::UNDEFINED);
+    if read.threw.is_some() {
+        return Err(Error::config(
+            "reading options.confirmWith threw an exception; pass a plain object",
+        ));
+    }
+    if let Some(key) = &read.unknown {
+        let secrets = Secrets::one(hash_key);
+        let key = key.as_deref().map(|key| secrets.quote(key, KEY_CHARS));
+        return Err(core::unknown_callback_option(key.as_ref()).seal(&secrets));
+    }
+    let config = read.values.get(0);
+    if !(config.is_undefined() || config.is_null()) {
+        return Ok(Some(config));
+    }
+    if transport::has_setting(options, &JsValue::from_str(NAME)) {
+        return Err(Error::config(format!(
+            "options.confirmWith is {}: the config to confirm the callback with is unset (an \
+             environment variable or binding that is not defined reads as undefined); pass \
+             the config, or leave confirmWith out to check the Hash alone",
+            describe_type(&config)
+        )));
+    }
+    Ok(None)
 }
 
 /// The bytes of a callback body given as a string (UTF-8), a `Uint8Array` (or another
@@ -273,18 +311,17 @@ struct Call {
     signal: Option<Signal>,
 }
 
-/// The fields a call reads from its config, all in one call into JS: the settings
-/// ([`core::CONFIG_FIELDS`]), then these two.
+/// The fields a call reads from its config, all in one call into JS: every name of
+/// [`core::JS_CONFIG_FIELDS`], the settings ([`core::CONFIG_FIELDS`]) first, then these two.
 const FETCH: usize = core::CONFIG_FIELDS.len();
 const SIGNAL: usize = FETCH + 1;
 
 /// The name of a field [`read_call`] reads, by index.
 fn call_field(index: usize) -> &'static str {
-    match index {
-        FETCH => "fetch",
-        SIGNAL => "signal",
-        _ => core::CONFIG_FIELDS.get(index).copied().unwrap_or_default(),
-    }
+    core::JS_CONFIG_FIELDS
+        .get(index)
+        .copied()
+        .unwrap_or_default()
 }
 
 /// The config fields the last successful call read, as the array transport.js returned, and
@@ -301,13 +338,16 @@ thread_local! {
     // A Cell, taken for the duration of a read: a getter that calls back into this module
     // finds it empty instead of finding it borrowed.
     static LAST_CONFIG: Cell<Option<RememberedConfig>> = const { Cell::new(None) };
-    static CALL_FIELD_NAMES: Array = (0..=SIGNAL).map(|index| JsValue::from_str(call_field(index))).collect();
+    static CALL_FIELD_NAMES: Array = core::JS_CONFIG_FIELDS.iter().map(|name| JsValue::from_str(name)).collect();
 }
 
-/// What [`transport::read_settings`] found: the values, and the field whose read threw.
+/// What [`transport::read_settings`] found: the values, the field whose read threw, the
+/// first key that is none of the names read, and whether the settings are the last call's.
 struct FieldsRead {
     values: Array,
     threw: Option<usize>,
+    /// `Some(None)` when the keys could not be listed.
+    unknown: Option<Option<String>>,
     same_settings: bool,
 }
 
@@ -315,10 +355,15 @@ impl FieldsRead {
     /// Reads `names` from `target`, comparing the first `remembered` with `last`.
     fn new(target: &JsValue, names: &Array, remembered: usize, last: &JsValue) -> FieldsRead {
         let values = transport::read_settings(target, names, remembered as u32, last);
-        let outcome = values.get(values.length().saturating_sub(1));
+        let at = |offset: u32| values.get(values.length().saturating_sub(3) + offset);
+        let threw = at(0).as_f64().filter(|index| *index >= 0.0);
+        let unknown = at(1)
+            .as_string()
+            .map(|key| Some(key).filter(|key| !key.is_empty()));
         FieldsRead {
-            threw: outcome.as_f64().map(|index| index as usize),
-            same_settings: outcome.as_bool() == Some(true),
+            threw: threw.map(|index| index as usize),
+            unknown,
+            same_settings: at(2).as_bool() == Some(true),
             values,
         }
     }
@@ -352,7 +397,7 @@ fn read_call(config: &JsValue, payment_request_id: &JsValue) -> Result<Call, Err
     let fields = CALL_FIELD_NAMES
         .with(|names| FieldsRead::new(config, names, core::CONFIG_FIELDS.len(), &last));
     let prepared = match remembered {
-        Some(remembered) if fields.same_settings => remembered.prepared,
+        Some(remembered) if fields.same_settings && fields.unknown.is_none() => remembered.prepared,
         _ => {
             // The core asks for the fields in the order of CONFIG_FIELDS (a native test
             // checks), which is the order they were read in.
@@ -361,6 +406,9 @@ fn read_call(config: &JsValue, payment_request_id: &JsValue) -> Result<Call, Err
                 next += 1;
                 Ok(field_value(&fields.get(next - 1)?))
             })?;
+            if let Some(key) = &fields.unknown {
+                return Err(unknown_config_field(&options, key.as_deref()));
+            }
             Rc::new(PreparedConfig::new(Config::from_options(options)?))
         }
     };
@@ -400,6 +448,24 @@ fn read_call(config: &JsValue, payment_request_id: &JsValue) -> Result<Call, Err
         fetch,
         signal,
     })
+}
+
+/// The error for a config that holds `key` (`None`: keys that could not be listed), which
+/// is not a setting; the key is quoted without any fragment of the config's own keys.
+fn unknown_config_field(options: &ConfigOptions, key: Option<&str>) -> Error {
+    let expose = |secret: &Option<core::Secret>| {
+        secret
+            .as_ref()
+            .map_or("", |secret| secret.expose())
+            .to_owned()
+    };
+    let (key_private, client_private) = (
+        expose(&options.api_key_private),
+        expose(&options.api_client_private),
+    );
+    let secrets = Secrets::new(&key_private, &client_private);
+    let key = key.map(|key| secrets.quote(key, KEY_CHARS));
+    core::unknown_config_field(key.as_ref()).seal(&secrets)
 }
 
 /// A config property as the core's [`FieldValue`], copying strings only when they are

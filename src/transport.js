@@ -128,10 +128,14 @@ function ownSetting(target, key) {
 
 /**
  * Reads the fields `names` of a caller's settings object (each once, in order, as
- * `ownSetting` does) in one call: the values, followed by one more element that says how
- * the read went. That is the index of the field whose read threw (the fields after it are
- * not read); otherwise true when the first `remembered` values are the same (`===`) as those
- * of `last`, the array a previous read returned, and false when they are not.
+ * `ownSetting` does) in one call. Returns the values, followed by three elements that say
+ * how the read went, each always of the same type:
+ *  - the index of the field whose read threw (the fields after it are not read), or -1;
+ *  - the first own enumerable key of `target` that is not one of `names` (a misspelt
+ *    setting, or another object passed in place of this one), or undefined; "" when the
+ *    keys cannot be listed (a Proxy whose `ownKeys` trap throws);
+ *  - whether the first `remembered` values are the same (`===`) as those of `last`, the
+ *    array a previous read returned.
  */
 export function readSettings(target, names, remembered, last) {
   const values = [];
@@ -139,14 +143,45 @@ export function readSettings(target, names, remembered, last) {
     try {
       values.push(ownSetting(target, names[index]));
     } catch {
-      values.push(index);
+      values.push(index, undefined, false);
       return values;
     }
   }
+  values.push(-1, unknownKey(target, names));
   let same = Array.isArray(last);
   for (let index = 0; same && index < remembered; index += 1) same = values[index] === last[index];
   values.push(same);
   return values;
+}
+
+/** The first own enumerable string key of `target` not in `names`; "" if they cannot be listed. */
+function unknownKey(target, names) {
+  let keys;
+  try {
+    keys = Object.keys(target);
+  } catch {
+    return "";
+  }
+  for (const key of keys) if (!names.includes(key)) return bounded(key);
+  return undefined;
+}
+
+/**
+ * Whether `target` has the setting `key` at all, as `ownSetting` finds settings (on the
+ * object or a prototype of its own), whatever its value: `{ confirmWith: undefined }` has
+ * it, `{}` has not. True when asking throws: a setting that may be there counts as there.
+ */
+export function hasSetting(target, key) {
+  try {
+    for (let holder = target; ; ) {
+      if (Object.hasOwn(holder, key)) return true;
+      const prototype = Reflect.getPrototypeOf(holder);
+      if (prototype === null || Reflect.getPrototypeOf(prototype) === null) return false;
+      holder = prototype;
+    }
+  } catch {
+    return true;
+  }
 }
 
 /**

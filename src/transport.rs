@@ -140,8 +140,9 @@ mod js {
         pub fn header(headers: &JsValue, name: &JsValue) -> Option<String>;
 
         /// Reads the fields `names` of a caller's settings object in one call: their
-        /// values, then the index of the read that threw, or whether the first
-        /// `remembered` values are those of `last`.
+        /// values, then the index of the read that threw (or -1), the first own key that
+        /// is not one of `names` (or undefined), and whether the first `remembered` values
+        /// are those of `last`.
         #[wasm_bindgen(js_name = readSettings)]
         pub fn read_settings(
             target: &JsValue,
@@ -149,6 +150,10 @@ mod js {
             remembered: u32,
             last: &JsValue,
         ) -> Array;
+
+        /// Whether a caller's settings object has the setting `key`, whatever its value.
+        #[wasm_bindgen(js_name = hasSetting)]
+        pub fn has_setting(target: &JsValue, key: &JsValue) -> bool;
 
         /// Whether this runtime is a browser (a page or a web worker).
         #[wasm_bindgen(js_name = isBrowser)]
@@ -250,7 +255,7 @@ pub(crate) fn describe_type(value: &JsValue) -> &'static str {
 /// starts, into the record transport.js works with.
 pub(crate) struct Signal(JsValue);
 
-pub(crate) use js::read_settings;
+pub(crate) use js::{has_setting, read_settings};
 
 impl Signal {
     /// Accepts any object with an `aborted` boolean and `addEventListener` /

@@ -103,7 +103,9 @@ impl<'de> Deserialize<'de> for Secret {
 /// The settings as a caller writes them (a JS object, a JSON document, a Rust literal),
 /// all checked before any request is sent.
 #[derive(Clone, Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
+// A setting this library does not know is refused, not ignored: a misspelt `timeout` would
+// otherwise run every call with the default.
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[cfg_attr(
     target_arch = "wasm32",
     derive(tsify::Tsify),

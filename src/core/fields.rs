@@ -12,6 +12,7 @@
 
 use super::config::{ConfigOptions, Secret, WholeNumber, MAX_RETRIES, TIMEOUT_MS};
 use super::error::Error;
+use super::secrets::Quoted;
 
 /// One property of the caller's object, as the host read it.
 #[derive(Clone, Debug, PartialEq)]
@@ -163,6 +164,102 @@ where
         FieldValue::Bool(value) => Ok(Some(value)),
         other => Err(wrong(field, "true or false", &other.describe())),
     }
+}
+
+/// Every name a JS config may hold: the settings, then what only JavaScript adds.
+pub const JS_CONFIG_FIELDS: [&str; 11] = [
+    "baseAddress",
+    "apiKeyPrivate",
+    "apiClientPrivate",
+    "timeoutMs",
+    "maxRetries",
+    "dangerouslyAllowBrowser",
+    "dangerouslyAllowInsecureHttp",
+    "environment",
+    "reconcile",
+    "fetch",
+    "signal",
+];
+
+/// The error for a config that holds `key`, which is not a setting: a misspelt one (`timeout`
+/// for `timeoutMs`), or another object passed as the config. A setting the library does not
+/// know is refused rather than ignored, since ignoring it would silently run the call with a
+/// default the caller meant to change. Names the key (the caller's text, quoted) and the
+/// known name nearest to it. `None` stands for keys that could not be listed.
+pub fn unknown_config_field(key: Option<&Quoted>) -> Error {
+    let Some(key) = key else {
+        return Error::config(
+            "the keys of config could not be listed (a Proxy whose ownKeys trap threw): pass a \
+             plain object",
+        );
+    };
+    Error::config(format!(
+        "config.{key} is not a setting of paywall-edge: did you mean {}? The settings are {}",
+        nearest_name(key.as_str(), &JS_CONFIG_FIELDS),
+        JS_CONFIG_FIELDS.join(", ")
+    ))
+}
+
+/// The error for `verifyCallback` options that hold `key`, which is not `confirmWith`: a
+/// misspelling (`confirmwith`), or a config passed in place of the options. Either would
+/// otherwise switch the confirming inquiry off without a word.
+pub fn unknown_callback_option(key: Option<&Quoted>) -> Error {
+    let Some(key) = key else {
+        return Error::config(
+            "the keys of verifyCallback's options could not be listed (a Proxy whose ownKeys \
+             trap threw): pass a plain object",
+        );
+    };
+    Error::config(format!(
+        "options.{key} is not an option of verifyCallback: did you mean confirmWith? Pass \
+         {{ confirmWith: config }} to confirm the callback with Paywall's inquiry, or no options \
+         to check its Hash alone"
+    ))
+}
+
+/// The name in `names` nearest to `key`: the fewest single-letter edits, less the letters
+/// the two start with alike (so that `apiKey` is nearer to `apiKeyPrivate` than to
+/// `fetch`), letter case ignored; the first of equals.
+fn nearest_name<'a>(key: &str, names: &[&'a str]) -> &'a str {
+    let mut best = ("", usize::MAX);
+    for name in names {
+        let same_start = key
+            .chars()
+            .zip(name.chars())
+            .take_while(|(a, b)| a.eq_ignore_ascii_case(b))
+            .count();
+        // Offset so that the score stays unsigned: a common start is never longer than the
+        // key.
+        let score = edit_distance(key, name) + key.len() - same_start;
+        if score < best.1 {
+            best = (name, score);
+        }
+    }
+    best.0
+}
+
+/// The Levenshtein distance between `a` and `b`, ASCII letter case ignored.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().map(|c| c.to_ascii_lowercase()).collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, a) in a.chars().map(|c| c.to_ascii_lowercase()).enumerate() {
+        let mut diagonal = i;
+        if let Some(first) = row.first_mut() {
+            *first = i + 1;
+        }
+        for (j, b) in b.iter().enumerate() {
+            let (Some(&left), Some(&up)) = (row.get(j), row.get(j + 1)) else {
+                break;
+            };
+            let cost = usize::from(a != *b);
+            let next = (diagonal + cost).min(left + 1).min(up + 1);
+            diagonal = up;
+            if let Some(cell) = row.get_mut(j + 1) {
+                *cell = next;
+            }
+        }
+    }
+    row.last().copied().unwrap_or(0)
 }
 
 #[cfg(test)]
@@ -323,5 +420,43 @@ mod tests {
         .unwrap_err();
         assert_eq!(error.message(), "reading config.apiKeyPrivate threw");
         assert_eq!(asked, 2);
+    }
+
+    #[test]
+    fn an_unknown_setting_is_named_with_the_nearest_known_one() {
+        use crate::core::secrets::quoted;
+        for (key, nearest) in [
+            ("timeout", "timeoutMs"),
+            ("timeoutms", "timeoutMs"),
+            ("maxRetry", "maxRetries"),
+            ("apiKey", "apiKeyPrivate"),
+            ("apiclientprivate", "apiClientPrivate"),
+            ("base_address", "baseAddress"),
+            ("signl", "signal"),
+        ] {
+            let error = unknown_config_field(Some(&quoted(key)));
+            assert_eq!(error.kind(), ErrorKind::Config);
+            assert!(
+                error.message().starts_with(&format!(
+                    "config.{key} is not a setting of paywall-edge: did you mean {nearest}?"
+                )),
+                "{key}: {}",
+                error.message()
+            );
+        }
+        let error = unknown_callback_option(Some(&quoted("confirmwith")));
+        assert!(error.message().starts_with(
+            "options.confirmwith is not an option of verifyCallback: did you mean confirmWith?"
+        ));
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("ABC", "abc"), 0);
+    }
+
+    #[test]
+    fn every_js_config_field_is_a_setting_then_fetch_then_signal() {
+        // The bindings read the fields in this order and find fetch and signal by position.
+        assert_eq!(JS_CONFIG_FIELDS[..CONFIG_FIELDS.len()], CONFIG_FIELDS);
+        assert_eq!(JS_CONFIG_FIELDS[CONFIG_FIELDS.len()..], ["fetch", "signal"]);
     }
 }

@@ -35,7 +35,10 @@ pub use config::{
     DEFAULT_TIMEOUT_MS, INQUIRY_PATH, MAX_RETRIES_LIMIT, MAX_TIMEOUT_MS, TEST_BASE_ADDRESS,
 };
 pub use error::{Error, ErrorKind, Result};
-pub use fields::{read_config_options, FieldValue, CONFIG_FIELDS};
+pub use fields::{
+    read_config_options, unknown_callback_option, unknown_config_field, FieldValue, CONFIG_FIELDS,
+    JS_CONFIG_FIELDS,
+};
 pub use inquiry::{inquire_with, Inquiry};
 pub use payment_request_id::PaymentRequestId;
 pub use request::{

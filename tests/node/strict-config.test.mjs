@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { cancelRequests, configFor, createPayment, idOf, loadEsm, rejection, spyFetch, useStandIn } from "./helpers.mjs";
 
-const { cancelPayment, PaywallError } = await loadEsm();
+const { cancelPayment, inquirePayment, PaywallError } = await loadEsm();
 const ID = idOf("demoPayment1");
 
 /** Asserts that `config` is refused with kind "config" and `says`, a spy fetch never called. */
@@ -165,5 +165,92 @@ describe("a payment that can be cancelled still is", () => {
   it("with every strict rule in place", async () => {
     const id = await createPayment(standIn().url, { merchantUniqueCode: "STRICT-OK" });
     assert.equal((await cancelPayment(configFor(standIn()), id)).paymentStatus, 4);
+  });
+});
+
+describe("settings the library does not know", () => {
+  const standIn = useStandIn({ before, after });
+
+  for (const [key, nearest] of [
+    ["timeout", "timeoutMs"],
+    ["timeoutms", "timeoutMs"],
+    ["maxRetry", "maxRetries"],
+    ["retries", "maxRetries"],
+    ["apiKey", "apiKeyPrivate"],
+    ["baseUrl", "baseAddress"],
+    ["dangerouslyAllowBrowsers", "dangerouslyAllowBrowser"],
+  ]) {
+    it(`refuses config.${key}, naming it and ${nearest}, before anything is sent`, async () => {
+      await refused(
+        { ...configFor(standIn()), [key]: 5 },
+        new RegExp(`^config\\.${key} is not a setting of paywall-edge: did you mean ${nearest}\\?`),
+      );
+    });
+  }
+
+  it("refuses an unknown key in every function that takes a config", async () => {
+    const spy = spyFetch();
+    const config = { ...configFor(standIn()), timeout: 5, fetch: spy.fetch };
+    for (const call of [
+      () => cancelPayment(config, ID),
+      () => inquirePayment(config, ID),
+    ]) {
+      const error = await rejection(call(), PaywallError);
+      assert.equal(error.kind, "config");
+      assert.match(error.message, /config\.timeout is not a setting of paywall-edge: did you mean timeoutMs\?/);
+    }
+    assert.equal(spy.calls.length, 0);
+  });
+
+  it("refuses it on a later call with the same settings too (the checked config is reused only for known ones)", async () => {
+    const config = configFor(standIn());
+    await cancelPayment(config, await createPayment(standIn().url, { merchantUniqueCode: "UNKNOWN-KEY-1" }));
+    await refused({ ...config, timeout: 5 }, /config\.timeout is not a setting/);
+  });
+
+  it("takes a config that holds only known names, symbols, or getters of its own class", async () => {
+    const config = configFor(standIn());
+    await cancelPayment({ ...config, [Symbol("trace")]: 1 }, await createPayment(standIn().url, { merchantUniqueCode: "UNKNOWN-KEY-2" }));
+    class Settings {
+      get baseAddress() {
+        return config.baseAddress;
+      }
+      get apiKeyPrivate() {
+        return config.apiKeyPrivate;
+      }
+      get apiClientPrivate() {
+        return config.apiClientPrivate;
+      }
+    }
+    await cancelPayment(new Settings(), await createPayment(standIn().url, { merchantUniqueCode: "UNKNOWN-KEY-3" }));
+  });
+
+  it("does not take an enumerable key on Object.prototype (prototype pollution) for one of the config's", async () => {
+    Object.prototype.pollutedSetting = 1;
+    try {
+      const config = configFor(standIn());
+      await cancelPayment(config, await createPayment(standIn().url, { merchantUniqueCode: "UNKNOWN-KEY-4" }));
+    } finally {
+      delete Object.prototype.pollutedSetting;
+    }
+  });
+
+  it("never quotes a key, even one named like a key", async () => {
+    const config = configFor(standIn());
+    const error = await refused({ ...config, [config.apiKeyPrivate]: true }, /is not a setting of paywall-edge/);
+    assert.ok(!error.message.includes(config.apiKeyPrivate.slice(0, 12)), error.message);
+  });
+
+  it("refuses a Proxy whose keys cannot be listed", async () => {
+    const spy = spyFetch();
+    const config = new Proxy(configFor(standIn(), { fetch: spy.fetch }), {
+      ownKeys() {
+        throw new Error("no keys");
+      },
+    });
+    const error = await rejection(cancelPayment(config, ID), PaywallError);
+    assert.equal(error.kind, "config");
+    assert.match(error.message, /could not be listed/);
+    assert.equal(spy.calls.length, 0);
   });
 });
