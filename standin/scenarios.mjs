@@ -461,6 +461,12 @@ const table = {
     faults: [{ type: "drop", repeat: true }],
     inquiryFaults: [{ ...html(503, "Service Unavailable"), repeat: true }],
   },
+  inquiryUnreadable: {
+    paymentRequestId: "0b7e3f52-9c1a-4d8e-b6f4-5a2c9e1d7f30",
+    description: "A sale on the device whose every inquiry answers 200 with a truncated JSON body: a callback for it cannot be confirmed",
+    payment: cancellable(),
+    inquiryFaults: [{ type: "answer", status: 200, contentType: "application/json", body: '{"Result": {', repeat: true }],
+  },
 };
 
 /** The scenarios, keyed by name; each with `casing`, `faults` and `inquiryFaults` filled in. */

@@ -21,6 +21,28 @@ use sha2::Digest;
 mod oracle;
 
 /// The reference Hash: lowercase hex SHA-256 (from `sha2`) of the documented formula.
+/// A verified callback's `message` (`ours`) against the Message the body wrote (`theirs`):
+/// one line, no control or direction characters, at most 300 characters; and, for a short
+/// plain text that holds no piece of the key, exactly what was written.
+fn assert_message_is_quoted(theirs: &str, ours: &str, key: &str) {
+    assert!(ours.chars().count() <= 300, "{ours:?}");
+    assert!(
+        !ours.chars().any(|c| c.is_control()
+            || matches!(c, '\u{61c}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2069}' | '\u{feff}')),
+        "{ours:?}"
+    );
+    let plain = theirs.len() < 300
+        && theirs.bytes().all(|b| b.is_ascii_graphic())
+        && (key.len() < 12
+            || !key
+                .as_bytes()
+                .windows(12)
+                .any(|window| theirs.as_bytes().windows(12).any(|piece| piece == window)));
+    if plain {
+        assert_eq!(ours, theirs);
+    }
+}
+
 fn formula(key: &str, payment: &str, merchant: &str, amount: &str) -> String {
     let digest = sha2::Sha256::digest(format!("{key}###{payment}###{merchant}###{amount}"));
     digest.iter().map(|byte| format!("{byte:02x}")).collect()
@@ -344,19 +366,31 @@ fn check(body: &[u8], key: &str) -> Result<(), Error> {
                     );
                 }
                 // The fields the Hash does not cover are read as written too: ConnectionId,
-                // TerminalId, DisplayCode and Message are any string (a terminal code need not
-                // be a GUID), or null when the body has null or nothing.
+                // TerminalId and DisplayCode are any string (a terminal code need not be a
+                // GUID), or null when the body has null or nothing.
                 for (name, read) in [
                     ("ConnectionId", &callback.connection_id),
                     ("TerminalId", &callback.terminal_id),
                     ("DisplayCode", &callback.display_code),
-                    ("Message", &callback.message),
                 ] {
                     let theirs = member(&value, name)
                         .filter(|v| !v.is_null())
                         .map(|v| v.as_str().expect("a verified optional field is a string"));
                     assert_eq!(theirs, read.as_deref(), "{name} in {text:?}");
                 }
+                // Message is foreign text for a log: there when written, on one line, bounded.
+                let theirs = member(&value, "Message")
+                    .filter(|v| !v.is_null())
+                    .map(|v| v.as_str().expect("a verified optional field is a string"));
+                assert_eq!(theirs.is_some(), callback.message.is_some(), "{text:?}");
+                if let (Some(theirs), Some(message)) = (theirs, &callback.message) {
+                    assert_message_is_quoted(theirs, message, key);
+                }
+                assert_eq!(
+                    callback.amount_text,
+                    callback.amount.as_str(),
+                    "amountText is the Amount as written"
+                );
                 assert_eq!(
                     member(&value, "PaymentRequestActivityId").and_then(|v| v.as_str()),
                     Some(callback.payment_request_activity_id.as_str())
@@ -462,7 +496,11 @@ fuzz_target!(|data: &[u8]| {
             callback.display_code,
             written(7, input.text(&input.display))
         );
-        assert_eq!(callback.message, written(9, input.text(&input.message)));
+        let message = written(9, input.text(&input.message));
+        assert_eq!(callback.message.is_some(), message.is_some());
+        if let (Some(theirs), Some(message)) = (&message, &callback.message) {
+            assert_message_is_quoted(theirs, message, &input.key);
+        }
     }
     if outcome.is_ok() {
         // A Hash not made by the formula over these texts never verifies (unless it happens

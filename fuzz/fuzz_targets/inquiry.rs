@@ -423,12 +423,17 @@ fn check(status: u16, body: &str) {
                     .is_none_or(|amount| oracle::is_plain_decimal(amount.as_str())),
                 "{inquiry:?}"
             );
-            // Written as the JS object it becomes: thirteen fields, codes and amount numbers.
+            // Written as the JS object it becomes: fourteen fields, codes and amount numbers,
+            // and the amount's text.
             let written = json::to_string(inquiry).expect("an inquiry writes");
             match serde_json::from_str::<Value>(&written) {
                 Ok(value) => {
                     let object = value.as_object().expect("an object");
-                    assert_eq!(object.len(), 13, "{written}");
+                    assert_eq!(object.len(), 14, "{written}");
+                    assert_eq!(
+                        object["amountText"].as_str(),
+                        inquiry.amount.as_ref().map(|amount| amount.as_str())
+                    );
                     assert_eq!(object["paymentTypeId"], inquiry.payment_type_id);
                     assert_eq!(object["paymentStatusId"], inquiry.payment_status_id);
                     assert_eq!(

@@ -24,6 +24,10 @@ use super::wire::PaymentInquiry;
 /// larger body is refused before it is parsed.
 pub const MAX_CALLBACK_BYTES: usize = 64 * 1024;
 
+/// How much of a callback's `Message` is kept: as much as of Paywall's message in an
+/// envelope, which is the same kind of text.
+const MESSAGE_CHARS: usize = 300;
+
 /// What a verified callback says: Paywall's fields in camelCase, ids and texts as the body
 /// wrote them.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -52,11 +56,16 @@ pub struct PhysicalPosCallback {
     pub merchant_unique_code: String,
     /// The code shown on the terminal, when there is one.
     pub display_code: Option<String>,
-    /// The amount, as the body wrote it ("1.50"); a number in JavaScript. Covered by the
-    /// Hash.
+    /// The amount as a JS number, for display: a number cannot hold every decimal exactly
+    /// (`9007199254740993` reads as `9007199254740992`). Covered by the Hash.
     #[cfg_attr(target_arch = "wasm32", tsify(type = "number"))]
     pub amount: RawNumber,
-    /// Paywall's message (the failure message, when the payment failed), or null.
+    /// The amount exactly as the body wrote it ("1.50"): the text the Hash covers, and the
+    /// one to use for money (compare it, store it, hand it to a decimal type).
+    pub amount_text: String,
+    /// Paywall's message (the failure message, when the payment failed), or null: on one
+    /// line, without control or direction characters, at most 300 characters. Covered
+    /// neither by the Hash nor by `confirmWith`: show it, never act on it.
     pub message: Option<String>,
 }
 
@@ -205,6 +214,13 @@ fn verify(raw_body: &[u8], hash_key: &str) -> Result<PhysicalPosCallback, Error>
         return Err(Error::signature("does not match"));
     }
 
+    // Paywall's message is foreign text like any other that reaches a log: one line, no
+    // characters that forge or hide log lines, bounded.
+    let message = body.message.map(|text| {
+        Secrets::one(hash_key)
+            .quote(&text, MESSAGE_CHARS)
+            .into_string()
+    });
     Ok(PhysicalPosCallback {
         connection_id: body.connection_id,
         terminal_id: body.terminal_id,
@@ -214,14 +230,23 @@ fn verify(raw_body: &[u8], hash_key: &str) -> Result<PhysicalPosCallback, Error>
         payment_status_id,
         merchant_unique_code,
         display_code: body.display_code,
+        amount_text: amount.as_str().to_owned(),
         amount,
-        message: body.message,
+        message,
     })
 }
 
-/// Checks a verified callback against Paywall's inquiry of the same payment: the activity
-/// type and the status, which the Hash does not cover, must be what Paywall says now. The
-/// error is a [`ErrorKind::Signature`](super::ErrorKind::Signature) one that says both.
+/// Checks a verified callback against Paywall's inquiry of the same payment: the callback
+/// must report the payment's latest activity, as Paywall has it now. The activity (its id,
+/// type and status), the terminal, the display code, the merchant's code and the amount
+/// (as a decimal: "1.5" is "1.50") must all be the inquiry's. The Hash covers only the
+/// payment, the merchant's code and the amount, so this is what catches a genuine callback
+/// replayed with another status, with a new activity id (to pass a receiver's
+/// de-duplication), or with another terminal or display code. `Message` is covered by
+/// neither.
+///
+/// The error is a [`ErrorKind::Signature`](super::ErrorKind::Signature) one that names
+/// what differs, and quotes no value but the two codes.
 pub fn confirm_callback(
     callback: &PhysicalPosCallback,
     inquiry: &PaymentInquiry,
@@ -235,30 +260,60 @@ pub fn confirm_callback(
             status.label().unwrap_or("undocumented")
         ) + &format!(" ({}/{})", activity.code(), status.code())
     };
+    let same_activity = callback
+        .payment_request_activity_id
+        .eq_ignore_ascii_case(&inquiry.payment_request_activity_id);
     if (callback.payment_type_id, callback.payment_status_id)
-        == (inquiry.payment_type_id, inquiry.payment_status_id)
+        != (inquiry.payment_type_id, inquiry.payment_status_id)
     {
-        Ok(())
-    } else {
-        Err(Error::unconfirmed_callback(
+        return Err(Error::unconfirmed_callback(
             &says(callback.payment_type_id, callback.payment_status_id),
             &says(inquiry.payment_type_id, inquiry.payment_status_id),
-            callback.payment_request_activity_id == inquiry.payment_request_activity_id,
-        ))
+            same_activity,
+        ));
+    }
+    let same_amount = inquiry
+        .amount
+        .as_ref()
+        .is_some_and(|amount| amount.same_decimal(&callback.amount));
+    let differing: Vec<&str> = [
+        ("PaymentRequestActivityId", same_activity),
+        ("TerminalId", callback.terminal_id == inquiry.terminal_id),
+        ("DisplayCode", callback.display_code == inquiry.display_code),
+        (
+            "MerchantUniqueCode",
+            inquiry.merchant_unique_code.as_deref() == Some(&callback.merchant_unique_code),
+        ),
+        ("Amount", same_amount),
+    ]
+    .into_iter()
+    .filter_map(|(field, same)| (!same).then_some(field))
+    .collect();
+    if differing.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::callback_differs(&differing, same_activity))
     }
 }
 
 /// Asks Paywall's inquiry endpoint, through `host`, for the payment of a verified callback,
 /// and checks the callback against it (see [`confirm_callback`]). The inquiry retries as
 /// `config` allows; an error counts its requests and names the payment.
+///
+/// A confirmation that could not be made (Paywall unreachable, timing out, refusing, or
+/// answering with something that cannot be read) is never `decode`, `signature` or `input`,
+/// the kinds that say the callback itself is bad: see [`Error::unconfirmed`]. A receiver
+/// answers those with a 5xx, and Paywall sends the callback again.
 pub async fn confirm_with<H: Host>(
     host: &H,
     config: &Config,
     callback: &PhysicalPosCallback,
 ) -> Result<(), Error> {
-    let id = PaymentRequestId::parse(&callback.payment_request_id)?;
+    let id = PaymentRequestId::parse(&callback.payment_request_id).map_err(Error::unconfirmed)?;
     let inquiry = Inquiry { id: &id };
-    let (answer, attempts) = perform_counted(host, config, &inquiry, config.max_retries()).await?;
+    let (answer, attempts) = perform_counted(host, config, &inquiry, config.max_retries())
+        .await
+        .map_err(Error::unconfirmed)?;
     confirm_callback(callback, &answer)
         .map_err(|error| error.finish(attempts, &callback.payment_request_id))
 }
@@ -380,6 +435,7 @@ mod tests {
                     merchant_unique_code: MERCHANT.into(),
                     display_code: Some("A1B2".into()),
                     amount: RawNumber::parse("1.50").unwrap(),
+                    amount_text: "1.50".into(),
                     message: None,
                 }
             );
@@ -395,7 +451,7 @@ mod tests {
         let written = json::to_string(&callback).unwrap();
         assert_eq!(
             written,
-            r#"{"connectionId":"0f8fad5b-d9cb-469f-a165-70867728950e","terminalId":"7c9e6679-7425-40de-944b-e07fc1f90ae7","paymentRequestId":"72ec8714-d116-4306-8881-38a43c485da9","paymentRequestActivityId":"3a7deace-d437-4d3f-8ef8-1cba82f18e8f","paymentTypeId":1,"paymentStatusId":4,"merchantUniqueCode":"order-2024-000123","displayCode":"A1B2","amount":1.50,"message":null}"#
+            r#"{"connectionId":"0f8fad5b-d9cb-469f-a165-70867728950e","terminalId":"7c9e6679-7425-40de-944b-e07fc1f90ae7","paymentRequestId":"72ec8714-d116-4306-8881-38a43c485da9","paymentRequestActivityId":"3a7deace-d437-4d3f-8ef8-1cba82f18e8f","paymentTypeId":1,"paymentStatusId":4,"merchantUniqueCode":"order-2024-000123","displayCode":"A1B2","amount":1.50,"amountText":"1.50","message":null}"#
         );
         let value: serde_json::Value = serde_json::from_str(&written).unwrap();
         assert_eq!(value["amount"].as_f64(), Some(1.5));
@@ -710,26 +766,39 @@ mod tests {
         assert!(!matches_in_constant_time(&digest, &hex.as_bytes()[..63]));
     }
 
+    /// The inquiry that agrees with the genuine callback on everything it reports.
+    fn agreeing_inquiry(callback: &PhysicalPosCallback) -> PaymentInquiry {
+        PaymentInquiry {
+            payment_request_id: PAYMENT.into(),
+            payment_request_activity_id: callback.payment_request_activity_id.to_uppercase(),
+            terminal_id: callback.terminal_id.clone(),
+            merchant_unique_code: Some(MERCHANT.into()),
+            display_code: callback.display_code.clone(),
+            callback_address: None,
+            amount: RawNumber::parse("1.5"),
+            amount_text: Some("1.5".into()),
+            currency_id: None,
+            payment_channel_id: None,
+            payment_type_id: callback.payment_type_id,
+            payment_status_id: callback.payment_status_id,
+            created_date: None,
+            modified_date: None,
+        }
+    }
+
     #[test]
     fn a_callback_is_confirmed_only_by_an_inquiry_that_agrees_on_type_and_status() {
         let callback = verify_callback(body(&genuine(KEY, "1.50"), false).as_bytes(), KEY).unwrap();
-        let inquiry = |payment_type_id, payment_status_id| crate::core::PaymentInquiry {
-            payment_request_id: PAYMENT.into(),
-            payment_request_activity_id: "3a7deace-d437-4d3f-8ef8-1cba82f18e8f".into(),
-            terminal_id: None,
-            merchant_unique_code: None,
-            display_code: None,
-            callback_address: None,
-            amount: None,
-            currency_id: None,
-            payment_channel_id: None,
-            payment_type_id,
-            payment_status_id,
-            created_date: None,
-            modified_date: None,
-        };
-        assert!(confirm_callback(&callback, &inquiry(1, 4)).is_ok());
-        let error = confirm_callback(&callback, &inquiry(1, 2)).unwrap_err();
+        let agreeing = agreeing_inquiry(&callback);
+        assert!(confirm_callback(&callback, &agreeing).is_ok());
+        let error = confirm_callback(
+            &callback,
+            &PaymentInquiry {
+                payment_status_id: 2,
+                ..agreeing
+            },
+        )
+        .unwrap_err();
         assert_eq!(error.kind(), crate::ErrorKind::Signature);
         assert!(
             error.message().starts_with(
@@ -742,6 +811,126 @@ mod tests {
     }
 
     #[test]
+    fn a_confirmed_callback_must_be_the_latest_activity_in_every_field_the_hash_leaves_out() {
+        let callback = verify_callback(body(&genuine(KEY, "1.50"), false).as_bytes(), KEY).unwrap();
+        let agreeing = agreeing_inquiry(&callback);
+        let other = |text: &str| Some(String::from(text));
+        let cases = [
+            (
+                "PaymentRequestActivityId",
+                PaymentInquiry {
+                    payment_request_activity_id: "11111111-d437-4d3f-8ef8-1cba82f18e8f".into(),
+                    ..agreeing.clone()
+                },
+            ),
+            (
+                "TerminalId",
+                PaymentInquiry {
+                    terminal_id: other("T-0002"),
+                    ..agreeing.clone()
+                },
+            ),
+            (
+                "TerminalId",
+                PaymentInquiry {
+                    terminal_id: None,
+                    ..agreeing.clone()
+                },
+            ),
+            (
+                "DisplayCode",
+                PaymentInquiry {
+                    display_code: other("REFUND APPROVED"),
+                    ..agreeing.clone()
+                },
+            ),
+            (
+                "MerchantUniqueCode",
+                PaymentInquiry {
+                    merchant_unique_code: other("order-2024-000124"),
+                    ..agreeing.clone()
+                },
+            ),
+            (
+                "MerchantUniqueCode",
+                PaymentInquiry {
+                    merchant_unique_code: None,
+                    ..agreeing.clone()
+                },
+            ),
+            (
+                "Amount",
+                PaymentInquiry {
+                    amount: RawNumber::parse("1.51"),
+                    ..agreeing.clone()
+                },
+            ),
+            (
+                "Amount",
+                PaymentInquiry {
+                    amount: None,
+                    ..agreeing.clone()
+                },
+            ),
+        ];
+        for (field, inquiry) in cases {
+            let error = confirm_callback(&callback, &inquiry).unwrap_err();
+            assert_eq!(error.kind(), crate::ErrorKind::Signature, "{field}");
+            assert!(
+                error
+                    .message()
+                    .starts_with(&format!("The callback's {field} is not")),
+                "{field}: {}",
+                error.message()
+            );
+            assert!(!error.message().contains("REFUND"), "{}", error.message());
+        }
+        let error = confirm_callback(
+            &callback,
+            &PaymentInquiry {
+                display_code: None,
+                amount: RawNumber::parse("2"),
+                ..agreeing
+            },
+        )
+        .unwrap_err();
+        assert!(
+            error
+                .message()
+                .starts_with("The callback's DisplayCode, Amount are not"),
+            "{}",
+            error.message()
+        );
+    }
+
+    #[test]
+    fn a_callback_message_is_one_bounded_line() {
+        let fields = genuine(KEY, "1.50");
+        let flood = format!(
+            "\"line one\\r\\nFORGED LOG LINE\\u001b[31m\\u202eevil {}\"",
+            "x ".repeat(2000)
+        );
+        let callback =
+            verify_callback(with(&fields, "Message", Some(&flood)).as_bytes(), KEY).unwrap();
+        let message = callback.message.unwrap();
+        assert!(
+            message.starts_with("line one FORGED LOG LINE[31mevil x x"),
+            "{message}"
+        );
+        assert!(
+            !message.contains(['\r', '\n', '\u{1b}', '\u{202e}']),
+            "{message}"
+        );
+        assert!(message.chars().count() <= MESSAGE_CHARS, "{message}");
+        let callback = verify_callback(
+            with(&fields, "Message", Some(&format!("\"bad key {KEY}\""))).as_bytes(),
+            KEY,
+        )
+        .unwrap();
+        assert_eq!(callback.message.as_deref(), Some("bad key [redacted]"));
+    }
+
+    #[test]
     fn confirm_with_asks_the_inquiry_once_and_counts_it_in_a_refusal() {
         use crate::core::scripted_host::{answer, config, run, ScriptedHost};
         let callback = verify_callback(body(&genuine(KEY, "1.50"), false).as_bytes(), KEY).unwrap();
@@ -750,6 +939,8 @@ mod tests {
             format!(
                 r#"{{"Result":{{"PaymentRequestId":"{PAYMENT}",
                 "PaymentRequestActivityId":"3a7deace-d437-4d3f-8ef8-1cba82f18e8f",
+                "TerminalId":"7c9e6679-7425-40de-944b-e07fc1f90ae7","DisplayCode":"A1B2",
+                "MerchantUniqueCode":"{MERCHANT}","Amount":1.5,
                 "PaymentTypeId":1,"PaymentStatusId":{status}}},"Succeeded":true}}"#
             )
         };
@@ -783,6 +974,23 @@ mod tests {
             error.kind(),
             ErrorKind::Http,
             "the inquiry's own failure, not a verdict"
+        );
+
+        let unreadable = ScriptedHost::new(vec![answer(200, Vec::new(), "<html>portal</html>")]);
+        let error = run(confirm_with(&unreadable, &config, &callback))
+            .unwrap()
+            .unwrap_err();
+        assert_eq!(
+            error.kind(),
+            ErrorKind::Http,
+            "an answer that cannot be read says nothing about the callback"
+        );
+        assert!(error.retryable());
+        assert!(
+            error
+                .message()
+                .starts_with("The callback could not be confirmed"),
+            "{error}"
         );
     }
 }

@@ -260,6 +260,52 @@ impl Error {
         )
     }
 
+    /// A verified callback whose activity agrees with Paywall's inquiry on type and status,
+    /// but not on the `fields` named (see `confirm_callback`): altered on the way, or
+    /// replayed with a new activity id, since the Hash covers none of them but the merchant's
+    /// code and the amount. Names the fields, never their values.
+    pub(crate) fn callback_differs(fields: &[&str], same_activity: bool) -> Self {
+        let why = if same_activity {
+            "the callback was altered, or is not the one Paywall sent for this activity"
+        } else {
+            "the callback does not report the payment's latest activity: it is out of date, or \
+             was replayed with another activity id"
+        };
+        Error::new(
+            ErrorKind::Signature,
+            format!(
+                "The callback's {} {} not what Paywall's inquiry of the payment says: {why}; act \
+                 on the inquiry's state, not on the callback's",
+                fields.join(", "),
+                if fields.len() == 1 { "is" } else { "are" },
+            ),
+        )
+    }
+
+    /// The error of a confirming inquiry that could not be made, as `verifyCallback`
+    /// reports it: never `decode` or `input`, the kinds that say the callback itself is bad
+    /// (and that a receiver answers with a 4xx, after which Paywall does not send the
+    /// callback again). An answer that cannot be read is kind `http`, retryable; an id
+    /// refused against the config's keys is kind `config`. The message says the callback is
+    /// unconfirmed, not refused.
+    pub(crate) fn unconfirmed(mut self) -> Self {
+        let details = &mut *self.0;
+        match details.kind {
+            ErrorKind::Decode => {
+                details.kind = ErrorKind::Http;
+                details.retryable = true;
+            }
+            ErrorKind::Input | ErrorKind::Signature => details.kind = ErrorKind::Config,
+            _ => {}
+        }
+        details.message.insert_str(
+            0,
+            "The callback could not be confirmed (answer it with a 5xx status, so that Paywall \
+             sends it again): ",
+        );
+        self
+    }
+
     /// A callback whose Hash does not prove it came from Paywall. Never retryable.
     pub(crate) fn signature(problem: &str) -> Self {
         Error::new(

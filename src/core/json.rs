@@ -62,6 +62,32 @@ impl RawNumber {
         let plain = |part: &str| part.bytes().all(|byte| byte.is_ascii_digit());
         plain(whole) && plain(fraction) && whole.len() <= 29 && fraction.len() <= 28
     }
+
+    /// Whether two decimal amounts (see [`RawNumber::is_decimal_amount`]) are the same
+    /// value however each is written: "1.5" and "1.50", "0.0" and "-0". A number that is not
+    /// a decimal amount equals nothing.
+    pub fn same_decimal(&self, other: &RawNumber) -> bool {
+        /// The sign, and the digits without leading zeros before the point and trailing
+        /// zeros after it; zero has no sign.
+        fn canonical(number: &RawNumber) -> Option<(bool, &str, &str)> {
+            if !number.is_decimal_amount() {
+                return None;
+            }
+            let (negative, digits) = match number.0.strip_prefix('-') {
+                Some(digits) => (true, digits),
+                None => (false, number.0.as_str()),
+            };
+            let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+            let whole = whole.trim_start_matches('0');
+            let fraction = fraction.trim_end_matches('0');
+            let zero = whole.is_empty() && fraction.is_empty();
+            Some((negative && !zero, whole, fraction))
+        }
+        match (canonical(self), canonical(other)) {
+            (Some(one), Some(another)) => one == another,
+            _ => false,
+        }
+    }
 }
 
 impl<'de> Deserialize<'de> for RawNumber {

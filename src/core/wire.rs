@@ -102,7 +102,8 @@ impl CancelState {
     }
 }
 
-/// Where a cancel's result comes from.
+/// Where a cancel's result comes from. It says nothing of whether the payment is cancelled:
+/// that is [`CancelState`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
@@ -110,7 +111,10 @@ pub enum ConfirmedBy {
     /// Paywall's answer to the cancel.
     Response,
     /// The cancel's answer was lost (or a retry met the cancel an earlier attempt made), and
-    /// the inquiry endpoint showed the payment cancelled.
+    /// the inquiry endpoint showed a cancellation (activity type 2) as the payment's latest
+    /// activity, in whatever status: the result's `state` may be `cancelled`, `pending` or
+    /// `failed` (a cancellation that failed on the terminal). Nor does it say that this call
+    /// made the cancellation.
     Inquiry,
 }
 
@@ -132,8 +136,9 @@ pub struct CancelResult {
     pub payment_status: i32,
     /// What the two codes mean: `cancelled`, `pending`, `failed` or `unknown`.
     pub state: CancelState,
-    /// `response` when Paywall's answer to the cancel says so; `inquiry` when the answer
-    /// was lost and the inquiry endpoint confirmed the cancel.
+    /// Where the result comes from: `response`, Paywall's answer to the cancel; `inquiry`,
+    /// the answer was lost and the inquiry endpoint showed a cancellation as the payment's
+    /// latest activity, in whatever status (`state` says which).
     pub confirmed_by: ConfirmedBy,
 }
 
@@ -261,9 +266,11 @@ pub struct PaymentInquiry {
     pub display_code: Option<String>,
     /// Where Paywall sends the payment's callbacks.
     pub callback_address: Option<String>,
-    /// The amount, as Paywall wrote it; a number in JavaScript.
+    /// The amount as a JS number, for display: a number cannot hold every decimal exactly.
     #[cfg_attr(target_arch = "wasm32", tsify(type = "number | null"))]
     pub amount: Option<RawNumber>,
+    /// The amount exactly as Paywall wrote it ("1.50"): the one to use for money.
+    pub amount_text: Option<String>,
     /// Paywall's currency code (1 is TRY).
     pub currency_id: Option<i32>,
     /// Paywall's payment channel (1 is Async).
@@ -316,6 +323,10 @@ impl InquiryAnswer {
             merchant_unique_code: self.merchant_unique_code,
             display_code: self.display_code,
             callback_address: self.callback_address,
+            amount_text: self
+                .amount
+                .as_ref()
+                .map(|amount| amount.as_str().to_owned()),
             amount: self.amount,
             currency_id: self.currency_id,
             payment_channel_id: self.payment_channel_id,

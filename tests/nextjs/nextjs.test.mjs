@@ -159,6 +159,17 @@ describe("Next.js 16 route handlers", () => {
           assert.equal(garbage.status, 400);
         });
 
+        it(`on the ${runtime} runtime, answers 503 to a callback whose confirming inquiry cannot be read, so Paywall sends it again`, async () => {
+          const hook = `${server.url}/api/${route}/paywall/callback`;
+          const id = SCENARIOS.inquiryUnreadable.paymentRequestId;
+          const delivery = await standIn.sendCallback(id, { to: hook });
+          assert.equal(delivery.status, 503, "a 4xx would make Paywall give up on a genuine callback");
+          const response = await fetch(hook, { method: "POST", body: delivery.body });
+          assert.equal(response.status, 503);
+          const { kind } = await response.json();
+          assert.ok(!["decode", "signature", "input"].includes(kind), kind);
+        });
+
         it(`on the ${runtime} runtime, rejects Paywall's refusal with a PaywallError of kind api`, async () => {
           const response = await cancel(SCENARIOS.alreadyCancelled.paymentRequestId);
           const body = await response.json();

@@ -29,6 +29,7 @@ const TEST_HOST = "https://test-physicalpos-api.itspaywall.com";
 /** The fields of every inquiry result, sorted. */
 const INQUIRY_FIELDS = [
   "amount",
+  "amountText",
   "callbackAddress",
   "createdDate",
   "currencyId",
@@ -74,6 +75,7 @@ const DOCUMENTED_INQUIRY = {
   displayCode: "AB12",
   callbackAddress: "https://merchant.example/paywall/callback",
   amount: 1.44,
+  amountText: "1.44",
   currencyId: 1,
   paymentChannelId: 1,
   paymentTypeId: 1,
@@ -144,6 +146,7 @@ describe("inquirePayment against the stand-in", () => {
     assert.match(answers[0], /"Amount":125\.50,/, "the stand-in writes the amount with its scale");
     assert.equal(inquiry.amount, 125.5);
     assert.equal(typeof inquiry.amount, "number");
+    assert.equal(inquiry.amountText, "125.50");
     assert.equal(inquiry.currencyId, 1);
     assert.equal(inquiry.paymentChannelId, 1);
     assert.equal(inquiry.paymentTypeId, 1, "a sale");
@@ -233,7 +236,21 @@ describe("inquirePayment reads Paywall's answer", () => {
     const inquiry = await inquirePayment(crafted(fetch), ID);
     assert.equal(inquiry.amount, 1.5);
     assert.equal(typeof inquiry.amount, "number");
+    assert.equal(inquiry.amountText, "1.50", "the amount exactly as written, for money");
     assert.equal(inquiry.modifiedDate, modified);
+  });
+
+  it("keeps amountText exact where the number cannot be: 9007199254740993 and 28 decimals", async () => {
+    for (const [written, number] of [
+      ["9007199254740993", 9007199254740992],
+      ["0.1000000000000000000000000001", 0.1],
+      ["-12345678901234567890123456789", -12345678901234567890123456789],
+    ]) {
+      const body = inquiryBody(ID, { Amount: 0 }).replace('"Amount":0', `"Amount":${written}`);
+      const inquiry = await inquirePayment(crafted(answering(body).fetch), ID);
+      assert.equal(inquiry.amountText, written);
+      assert.equal(inquiry.amount, number, "the number is the nearest double, for display");
+    }
   });
 
   it("with every optional field missing: each is null, not a decode error", async () => {
@@ -247,6 +264,7 @@ describe("inquirePayment reads Paywall's answer", () => {
       displayCode: null,
       callbackAddress: null,
       amount: null,
+      amountText: null,
       currencyId: null,
       paymentChannelId: null,
       paymentTypeId: 2,
@@ -263,7 +281,8 @@ describe("inquirePayment reads Paywall's answer", () => {
       const { fetch } = answering(inquiryBody(ID, result));
       const inquiry = await inquirePayment(crafted(fetch), ID);
       const key = field[0].toLowerCase() + field.slice(1);
-      assert.deepEqual(inquiry, { ...DOCUMENTED_INQUIRY, [key]: null });
+      const text = key === "amount" ? { amountText: null } : {};
+      assert.deepEqual(inquiry, { ...DOCUMENTED_INQUIRY, [key]: null, ...text });
     });
   }
 

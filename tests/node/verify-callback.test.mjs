@@ -17,6 +17,7 @@ import {
   idOf,
   loadEsm,
   rejection,
+  spyFetch,
   startStandIn,
 } from "./helpers.mjs";
 
@@ -25,6 +26,7 @@ const { cancelPayment, verifyCallback, PaywallError } = await loadEsm();
 /** The fields of a verified callback, sorted. */
 const CALLBACK_FIELDS = [
   "amount",
+  "amountText",
   "connectionId",
   "displayCode",
   "merchantUniqueCode",
@@ -79,6 +81,7 @@ const CRAFTED = {
   merchantUniqueCode: MERCHANT,
   displayCode: "AB12",
   amount: 1.5,
+  amountText: "1.50",
   message: null,
 };
 
@@ -140,6 +143,7 @@ describe("a genuine callback, as the stand-in posts it", () => {
     merchantUniqueCode: "ORDER-1001",
     displayCode: result.paymentRequestId.slice(0, 8).toUpperCase(),
     amount: 125.5,
+    amountText: "125.50",
     message: null,
     ...overrides,
   });
@@ -158,7 +162,7 @@ describe("a genuine callback, as the stand-in posts it", () => {
 
   it("verifies as a Uint8Array, an ArrayBuffer, a Node Buffer, and a Uint8Array that views part of a larger buffer", async () => {
     const { result, raw } = await cancelAndReceive("demoPayment1");
-    const want = expected(result, { amount: 7.5 });
+    const want = expected(result, { amount: 7.5, amountText: "7.50" });
     const buffer = raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength);
     assert.ok(buffer instanceof ArrayBuffer);
     // The view's neighbours are a whole other callback body: reading past the view would break it.
@@ -434,6 +438,229 @@ describe("crafted callbacks", () => {
       assert.match(error.message, /rawBody/);
     });
   }
+});
+
+/** The inquiry result that agrees with `craft()`'s callback on everything, as Paywall writes it. */
+const AGREEING_INQUIRY = {
+  PaymentRequestId: PAYMENT,
+  PaymentRequestActivityId: ACTIVITY,
+  TerminalId: "7c9e6679-7425-40de-944b-e07fc1f90ae7",
+  MerchantUniqueCode: MERCHANT,
+  DisplayCode: "AB12",
+  Amount: "AMOUNT",
+  PaymentTypeId: 2,
+  PaymentStatusId: 4,
+};
+
+/**
+ * A config whose fetch answers every inquiry with `AGREEING_INQUIRY`, `result` fields replaced,
+ * the Amount written as `amount`; `calls` are the requests it saw.
+ */
+function confirmingConfig({ result = {}, amount = "1.5", answer } = {}) {
+  const body = JSON.stringify({ Result: { ...AGREEING_INQUIRY, ...result }, Succeeded: true, Failed: false }).replace(
+    '"AMOUNT"',
+    amount,
+  );
+  const { fetch, calls } = spyFetch(answer ?? (() => new Response(body)));
+  return { config: { baseAddress: "https://paywall.example", ...STANDIN_KEYS, maxRetries: 0, fetch }, calls };
+}
+
+describe("verifyCallback options fail closed", () => {
+  it("checks the Hash alone with no options, undefined, null or {}", async () => {
+    for (const options of [[], [undefined], [null], [{}]]) {
+      assert.deepEqual(await verifyCallback(craft(), KEY, ...options), CRAFTED, JSON.stringify(options));
+    }
+  });
+
+  for (const [what, options] of [
+    ["undefined (an unset binding)", { confirmWith: undefined }],
+    ["null", { confirmWith: null }],
+  ]) {
+    it(`refuses confirmWith present but ${what}: kind config, saying it is unset`, async () => {
+      const error = await rejection(verifyCallback(craft(), KEY, options), PaywallError);
+      assert.equal(error.kind, "config");
+      assert.match(error.message, /options\.confirmWith is (undefined|null)/);
+      assert.match(error.message, /unset/);
+      assert.equal(error.attempts, 0);
+    });
+  }
+
+  it("refuses confirmWith set to undefined by a getter of the options' own class", async () => {
+    class Options {
+      get confirmWith() {
+        return undefined;
+      }
+    }
+    const error = await rejection(verifyCallback(craft(), KEY, new Options()), PaywallError);
+    assert.equal(error.kind, "config");
+    assert.match(error.message, /unset/);
+  });
+
+  it("refuses a config passed in place of the options, naming its first key, and sends nothing", async () => {
+    const { config, calls } = confirmingConfig();
+    const error = await rejection(verifyCallback(craft(), KEY, config), PaywallError);
+    assert.equal(error.kind, "config");
+    assert.match(error.message, /options\.baseAddress is not an option of verifyCallback: did you mean confirmWith\?/);
+    assert.equal(calls.length, 0, "no inquiry");
+  });
+
+  for (const name of ["confirmwith", "confirm", "ConfirmWith", "confirmWidth"]) {
+    it(`refuses the misspelt option ${name}, naming it and confirmWith, and sends nothing`, async () => {
+      const { config, calls } = confirmingConfig();
+      const error = await rejection(verifyCallback(craft(), KEY, { [name]: config }), PaywallError);
+      assert.equal(error.kind, "config");
+      assert.match(error.message, new RegExp(`options\\.${name} is not an option of verifyCallback: did you mean confirmWith\\?`));
+      assert.equal(calls.length, 0, "no inquiry");
+    });
+  }
+
+  it("refuses another option beside confirmWith, and sends nothing", async () => {
+    const { config, calls } = confirmingConfig();
+    const error = await rejection(verifyCallback(craft(), KEY, { confirmWith: config, strict: true }), PaywallError);
+    assert.equal(error.kind, "config");
+    assert.match(error.message, /options\.strict is not an option/);
+    assert.equal(calls.length, 0);
+  });
+
+  it("refuses options that are not an object", async () => {
+    for (const options of ["confirm", 1, true]) {
+      const error = await rejection(verifyCallback(craft(), KEY, options), PaywallError);
+      assert.equal(error.kind, "config", String(options));
+    }
+  });
+
+  it("confirms with an inquiry when confirmWith is a config, and with a config's unknown key refuses it", async () => {
+    const { config, calls } = confirmingConfig();
+    assert.deepEqual(await verifyCallback(craft(), KEY, { confirmWith: config }), CRAFTED);
+    assert.equal(calls.length, 1);
+    const error = await rejection(verifyCallback(craft(), KEY, { confirmWith: { ...config, timeout: 5 } }), PaywallError);
+    assert.equal(error.kind, "config");
+    assert.match(error.message, /config\.timeout is not a setting of paywall-edge: did you mean timeoutMs\?/);
+    assert.equal(calls.length, 1, "no second inquiry");
+  });
+});
+
+describe("confirmWith: the callback must be Paywall's latest activity", () => {
+  it("passes when every field agrees, the amount compared as a decimal (1.50 is 1.5)", async () => {
+    for (const amount of ["1.5", "1.50", "1.500"]) {
+      const { config, calls } = confirmingConfig({ amount });
+      assert.deepEqual(await verifyCallback(craft(), KEY, { confirmWith: config }), CRAFTED, amount);
+      assert.equal(calls.length, 1);
+    }
+  });
+
+  it("refuses a genuine callback replayed with a new random PaymentRequestActivityId", async () => {
+    const { config } = confirmingConfig();
+    for (let replay = 0; replay < 3; replay += 1) {
+      const body = craft({ fields: { PaymentRequestActivityId: crypto.randomUUID() } });
+      assert.ok(await verifyCallback(body, KEY), "the Hash alone does not cover the activity id");
+      const error = await rejection(verifyCallback(body, KEY, { confirmWith: config }), PaywallError);
+      assert.equal(error.kind, "signature");
+      assert.match(error.message, /PaymentRequestActivityId/);
+      assert.match(error.message, /replayed/);
+    }
+  });
+
+  for (const [field, value] of [
+    ["TerminalId", "9f2b5e1c-0000-4000-8000-000000000001"],
+    ["TerminalId", null],
+    ["DisplayCode", "REFUND APPROVED"],
+    ["DisplayCode", null],
+  ]) {
+    it(`refuses a callback whose ${field} was altered to ${JSON.stringify(value)}, naming the field, quoting no value`, async () => {
+      const body = craft({ fields: { [field]: value } });
+      assert.ok(await verifyCallback(body, KEY), "the Hash alone does not cover it");
+      const { config } = confirmingConfig();
+      const error = await rejection(verifyCallback(body, KEY, { confirmWith: config }), PaywallError);
+      assert.equal(error.kind, "signature");
+      assert.match(error.message, new RegExp(`The callback's ${field} is not what Paywall's inquiry`));
+      assert.doesNotMatch(error.message, /REFUND/);
+      assert.doesNotMatch(error.message, new RegExp(STANDIN_KEYS.apiKeyPrivate.slice(0, 12)));
+    });
+  }
+
+  for (const [field, result, amount] of [
+    ["MerchantUniqueCode", { MerchantUniqueCode: "another-order" }, "1.5"],
+    ["MerchantUniqueCode", { MerchantUniqueCode: null }, "1.5"],
+    ["Amount", {}, "1.51"],
+    ["Amount", {}, "15"],
+    ["Amount", {}, "null"],
+  ]) {
+    it(`refuses a callback whose ${field} Paywall's inquiry does not give (${JSON.stringify(result)}, Amount ${amount})`, async () => {
+      const { config } = confirmingConfig({ result, amount });
+      const error = await rejection(verifyCallback(craft(), KEY, { confirmWith: config }), PaywallError);
+      assert.equal(error.kind, "signature");
+      assert.match(error.message, new RegExp(`The callback's ${field} is not`));
+    });
+  }
+
+  it("still refuses another status, saying both", async () => {
+    const { config } = confirmingConfig({ result: { PaymentStatusId: 5 } });
+    const error = await rejection(verifyCallback(craft(), KEY, { confirmWith: config }), PaywallError);
+    assert.equal(error.kind, "signature");
+    assert.match(error.message, /\(2\/4\).*\(2\/5\)/);
+  });
+});
+
+describe("confirmWith: a confirmation that could not be made is not a verdict on the callback", () => {
+  const NOT_A_VERDICT = ["decode", "signature", "input"];
+  for (const [what, answer, kind] of [
+    ["an answer that is not JSON", () => new Response("<html>captive portal</html>"), "http"],
+    ["an empty 200 answer", () => new Response(""), "http"],
+    ["a success envelope without a result", () => new Response('{"Succeeded":true}'), "http"],
+    [
+      "a result for another payment",
+      () => new Response(JSON.stringify({ Result: { ...AGREEING_INQUIRY, Amount: 1.5, PaymentRequestId: crypto.randomUUID() }, Succeeded: true })),
+      "http",
+    ],
+    ["an answer over 64 KiB", () => new Response(" ".repeat(70_000)), "http"],
+    ["a 503 page", () => new Response("<html>down</html>", { status: 503 }), "http"],
+    ["a refusal", () => new Response(JSON.stringify({ Succeeded: false, Failed: true, ClientMessage: "System.ServerError" })), "api"],
+    ["a network failure", () => Promise.reject(new TypeError("fetch failed")), "network"],
+  ]) {
+    it(`${what}: kind ${kind}, never decode, signature or input`, async () => {
+      const { config, calls } = confirmingConfig({ answer });
+      const error = await rejection(verifyCallback(craft(), KEY, { confirmWith: config }), PaywallError);
+      assert.ok(!NOT_A_VERDICT.includes(error.kind), `${error.kind}: ${error.message}`);
+      assert.equal(error.kind, kind, error.message);
+      assert.match(error.message, /^The callback could not be confirmed/);
+      assert.equal(calls.length, 1);
+      if (kind === "http") assert.equal(error.retryable, true, "the callback can be confirmed later");
+    });
+  }
+
+  it("a timeout: kind timeout", async () => {
+    const { config } = confirmingConfig({ answer: () => new Promise(() => {}) });
+    const error = await rejection(verifyCallback(craft(), KEY, { confirmWith: { ...config, timeoutMs: 50 } }), PaywallError);
+    assert.equal(error.kind, "timeout");
+  });
+});
+
+describe("what a verified callback carries", () => {
+  it("amountText is the Amount exactly as signed, where the number cannot hold it", async () => {
+    for (const [written, number] of [
+      ["9007199254740993", 9007199254740992],
+      ["0.1000000000000000000000000001", 0.1],
+      ["1.50", 1.5],
+      ["-0.00", -0],
+    ]) {
+      const callback = await verifyCallback(craft({ amount: written }), KEY);
+      assert.equal(callback.amountText, written);
+      assert.equal(typeof callback.amountText, "string");
+      assert.equal(callback.amount, number);
+    }
+  });
+
+  it("Message is one line without control or direction characters, at most 300 characters", async () => {
+    const raw = `line one\r\nFORGED LOG LINE \u001b[31mred\u001b[0m \u202eevil\u202c \u0000 ${"x".repeat(1000)}`;
+    const callback = await verifyCallback(craft({ fields: { Message: raw } }), KEY);
+    assert.doesNotMatch(callback.message, /[\r\n\u001b\u0000\u202e\u202c]/);
+    assert.ok(callback.message.startsWith("line one FORGED LOG LINE [31mred[0m evil x"), callback.message);
+    assert.ok(callback.message.length <= 300, `${callback.message.length} characters`);
+    assert.ok(callback.message.endsWith("…"));
+    const short = await verifyCallback(craft({ fields: { Message: "Payment failed." } }), KEY);
+    assert.equal(short.message, "Payment failed.");
+  });
 });
 
 describe("the hash key appears in no error", () => {

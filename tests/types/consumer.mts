@@ -124,6 +124,8 @@ export async function inquire(id: string): Promise<string> {
     inquiry.modifiedDate,
   ];
   const numbers: (number | null)[] = [inquiry.amount, inquiry.currencyId, inquiry.paymentChannelId];
+  const exactAmount: string | null = inquiry.amountText;
+  texts.push(exactAmount);
   await cancelPayment({ ...config, reconcile: true }, id);
   return `${ids.join("/")} ${activity} ${status} ${texts.join(",")} ${numbers.join(",")}`;
 }
@@ -138,7 +140,8 @@ export async function onCallback(request: Request, hashKey: string): Promise<Res
     const activity: ActivityTypeCode = callback.paymentTypeId;
     const status: PaymentStatusCode = callback.paymentStatusId;
     const amount: number = callback.amount;
-    const ids: string[] = [callback.paymentRequestId, callback.paymentRequestActivityId, callback.merchantUniqueCode];
+    const exact: string = callback.amountText;
+    const ids: string[] = [callback.paymentRequestId, callback.paymentRequestActivityId, callback.merchantUniqueCode, exact];
     const optional: (string | null)[] = [callback.connectionId, callback.terminalId, callback.displayCode, callback.message];
     return new Response(`${ids} ${activity} ${status} ${amount} ${optional} ${fromText.amount} ${fromBytes.amount}`);
   } catch (error) {
@@ -190,6 +193,21 @@ export async function misuses(): Promise<void> {
 
   // @ts-expect-error the body is text or bytes, not a number
   await verifyCallback(42, "hash key");
+
+  // @ts-expect-error confirmWith, when given, is a config: an unset one is refused
+  await verifyCallback("{}", "hash key", { confirmWith: undefined });
+
+  // @ts-expect-error confirmWith, when given, is a config, not null
+  await verifyCallback("{}", "hash key", { confirmWith: null });
+
+  // @ts-expect-error the option is confirmWith: a misspelt one is refused
+  await verifyCallback("{}", "hash key", { confirmwith: config });
+
+  // @ts-expect-error the options are { confirmWith: config }, not the config itself
+  await verifyCallback("{}", "hash key", config);
+
+  // @ts-expect-error timeout is not a setting (timeoutMs is)
+  await cancelPayment({ ...config, timeout: 5 }, "id");
 
   // @ts-expect-error the body is the raw text, not the parsed object
   await verifyCallback({ Hash: "abc" }, "hash key");

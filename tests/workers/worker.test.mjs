@@ -391,6 +391,34 @@ describe("the Cloudflare Worker example on workerd", () => {
     assert.ok(!worker.output().includes(`Paywall callback: payment ${id}`), "nothing was acted on");
   });
 
+  it("answers 503, not 400, when Paywall's answer to the confirming inquiry cannot be read, so Paywall sends it again", async () => {
+    const id = SCENARIOS.inquiryUnreadable.paymentRequestId;
+    const delivery = await standIn.sendCallback(id, { to: callbackUrl() });
+    assert.equal(delivery.status, 503, "a 4xx would make Paywall give up on a genuine callback");
+    const response = await postCallback(delivery.body);
+    assert.equal(response.status, 503);
+    const body = await response.json();
+    assert.equal(body.received, false);
+    assert.ok(!["decode", "signature", "input"].includes(body.kind), body.kind);
+    assert.ok(standIn.inquiries(id) >= 2);
+    assert.ok(!worker.output().includes(`Paywall callback: payment ${id}`), "nothing was acted on");
+  });
+
+  it("answers 401 to a genuine callback replayed with a new activity id or another display code", async () => {
+    const { id, delivery } = await cancelledWithCallback("W-CALLBACK-6");
+    assert.equal(delivery.status, 200);
+    const activity = delivery.body.match(/"PaymentRequestActivityId":"([^"]+)"/)[1];
+    for (const replayed of [
+      delivery.body.replace(activity, crypto.randomUUID()),
+      delivery.body.replace(/"DisplayCode":"[^"]*"/, '"DisplayCode":"REFUND APPROVED"'),
+    ]) {
+      const response = await postCallback(replayed);
+      assert.equal(response.status, 401, replayed);
+      assert.deepEqual(await response.json(), { received: false, kind: "signature" });
+    }
+    assert.ok(standIn.inquiries(id) >= 3);
+  });
+
   it("answers GET on the callback route with 405", async () => {
     const response = await fetch(callbackUrl());
     assert.equal(response.status, 405);

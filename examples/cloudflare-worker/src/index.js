@@ -95,13 +95,17 @@ async function receiveCallback(request, env) {
   }
 }
 
-/** The status for a callback that was not accepted. */
+/**
+ * The status for a callback that was not accepted. A 4xx tells Paywall not to send it again,
+ * so it is kept for callbacks that are bad themselves; when the callback could not be
+ * confirmed (Paywall unreachable, slow, refusing, or answering with something unreadable),
+ * 503 asks Paywall to send it again later.
+ */
 function callbackRefusalStatus(error) {
-  if (error.kind === "signature") return 401; // not Paywall's, altered, or not the payment's status
+  if (error.kind === "signature") return 401; // not Paywall's, altered, replayed, or not the latest activity
+  if (error.kind === "decode" || error.kind === "input") return 400; // not a Paywall callback
   if (error.kind === "config") return 500; // the hash key or the Paywall settings are missing or wrong
-  // A request was sent: the inquiry that confirms the status failed, and nothing was acted on.
-  if (error.attempts > 0) return 503;
-  return 400; // "decode" or "input": not a Paywall callback
+  return 503; // the confirming inquiry failed: nothing was acted on
 }
 
 /** Compares the bearer token in constant time, so its value cannot be guessed by timing. */

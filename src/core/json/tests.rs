@@ -386,3 +386,42 @@ fn a_decimal_amount_is_plain_notation_that_a_dotnet_decimal_can_hold() {
         assert!(!amount(refused), "{refused}");
     }
 }
+
+#[test]
+fn decimal_amounts_are_compared_as_values_however_they_are_written() {
+    let number = |text: &str| RawNumber::parse(text).expect(text);
+    for (one, another) in [
+        ("1.5", "1.50"),
+        ("1.50", "1.5000"),
+        ("0", "0.00"),
+        ("-0", "0"),
+        ("-0.0", "0.0"),
+        ("10", "10.0"),
+        ("9007199254740993", "9007199254740993.00"),
+        ("-2.5", "-2.50"),
+    ] {
+        assert!(
+            number(one).same_decimal(&number(another)),
+            "{one} {another}"
+        );
+        assert!(
+            number(another).same_decimal(&number(one)),
+            "{another} {one}"
+        );
+    }
+    for (one, another) in [
+        ("1.5", "1.51"),
+        ("1.5", "-1.5"),
+        ("10", "1"),
+        ("100", "1.00"),
+        ("9007199254740993", "9007199254740992"),
+        ("0.1000000000000000000000000001", "0.1"),
+        ("1.5", "15e-1"),
+        ("15e-1", "15e-1"),
+    ] {
+        assert!(
+            !number(one).same_decimal(&number(another)),
+            "{one} {another}"
+        );
+    }
+}
