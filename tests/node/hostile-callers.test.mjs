@@ -544,8 +544,9 @@ describe("verifyCallback with misbehaving arguments", () => {
     assert.equal((await verifyCallback(new DataView(framed, 4, genuine.length), HASH_KEY)).paymentRequestId, PAYMENT);
   });
 
-  if (typeof ArrayBuffer.prototype.resize === "function") {
-    it("reads a resizable ArrayBuffer and a view that tracks its length, as long as they are when called", async () => {
+  {
+    const skip = typeof ArrayBuffer.prototype.resize !== "function" && "no resizable ArrayBuffer in this runtime (Node 18)";
+    it("reads a resizable ArrayBuffer and a view that tracks its length, as long as they are when called", { skip }, async () => {
       const bytes = bytesOf(genuine);
       const buffer = new ArrayBuffer(bytes.length, { maxByteLength: bytes.length * 2 });
       new Uint8Array(buffer).set(bytes);

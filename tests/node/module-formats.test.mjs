@@ -104,7 +104,10 @@ describe("module formats", () => {
         .then(() => verifyCallback(${JSON.stringify(FORGED_CALLBACK)}, "hash-key"))
         .catch((e) => console.log(typeof inquirePayment, e instanceof PaywallError, e.kind));
     `;
-    const out = execFileSync(process.execPath, ["--no-experimental-require-module", "-e", script], {
+    // Node 18 has no require(esm) and no flag to turn it off (it exits 9, "bad option").
+    const flag = "--no-experimental-require-module";
+    const noRequireEsm = process.allowedNodeEnvironmentFlags.has(flag) ? [flag] : [];
+    const out = execFileSync(process.execPath, [...noRequireEsm, "-e", script], {
       cwd: consumerDir,
       encoding: "utf8",
     });

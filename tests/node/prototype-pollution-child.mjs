@@ -8,7 +8,7 @@ import { loadEsm, successBody } from "./helpers.mjs";
 
 const { cancelPayment, PaywallError } = await loadEsm();
 const base = process.env.PAYWALL_BASE_ADDRESS;
-const [cancellable, alwaysBusy, cancellableToo] = JSON.parse(process.env.PAYMENT_REQUEST_IDS);
+const [cancellable, alwaysBusy, cancellableToo, cancellableThrough] = JSON.parse(process.env.PAYMENT_REQUEST_IDS);
 const plain = { baseAddress: base, ...STANDIN_KEYS };
 
 /** Runs `during` with Object.prototype holding `descriptors`, then removes them. */
@@ -87,4 +87,13 @@ await polluted(
 );
 results.stolen = stolen.length;
 results.thrown = thrown;
+
+// Values (what a prototype-pollution bug writes) named like headers, with the runtime's own
+// fetch: none is sent, and the keys arrive as they are.
+await polluted(
+  { apikeyprivate: value("polluted-key"), "x-polluted": value("1"), authorization: value("Bearer polluted") },
+  async () => {
+    results.globalFetch = await outcome(cancelPayment(plain, cancellableThrough));
+  },
+);
 process.stdout.write(`${JSON.stringify(results)}\n`);

@@ -3,18 +3,20 @@
 // to fetch inherit nothing. Run in a process of its own (prototype-pollution-child.mjs).
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { createPayment, idOf, runInOwnProcess, useStandIn } from "./helpers.mjs";
+import { STANDIN_KEYS, createPayment, idOf, runInOwnProcess, useStandIn } from "./helpers.mjs";
 
 describe("with Object.prototype polluted", () => {
   const standIn = useStandIn({ before, after });
   let results;
+  let cancellableThrough;
 
   before(async () => {
     const cancellable = await createPayment(standIn().url, { merchantUniqueCode: "POLLUTED-1" });
     const cancellableToo = await createPayment(standIn().url, { merchantUniqueCode: "POLLUTED-2" });
+    cancellableThrough = await createPayment(standIn().url, { merchantUniqueCode: "POLLUTED-3" });
     results = await runInOwnProcess("prototype-pollution-child.mjs", {
       PAYWALL_BASE_ADDRESS: standIn().url,
-      PAYMENT_REQUEST_IDS: JSON.stringify([cancellable, idOf("html503Always"), cancellableToo]),
+      PAYMENT_REQUEST_IDS: JSON.stringify([cancellable, idOf("html503Always"), cancellableToo, cancellableThrough]),
     });
   });
 
@@ -44,6 +46,14 @@ describe("with Object.prototype polluted", () => {
     assert.equal(results.setters.ok, true, JSON.stringify(results.setters));
     assert.equal(results.stolen, 0);
     assert.deepEqual(results.thrown, []);
+  });
+
+  it("values named like headers on Object.prototype are not sent by the runtime's fetch", () => {
+    assert.equal(results.globalFetch.ok, true, JSON.stringify(results.globalFetch));
+    const [request] = standIn().requests.filter((r) => r.body?.includes(cancellableThrough));
+    assert.equal(request.headers.apikeyprivate, STANDIN_KEYS.apiKeyPrivate);
+    assert.equal(request.headers["x-polluted"], undefined);
+    assert.equal(request.headers.authorization, undefined);
   });
 
   it("fetch gets an init and headers that inherit nothing", () => {

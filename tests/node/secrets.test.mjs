@@ -221,10 +221,24 @@ describe("texts from outside cannot forge or flood log lines", () => {
     for (const text of [error.message, error.paywallMessage, error.clientMessage]) {
       assert.doesNotMatch(text, /[\r\n\u001b\u2028\u2029]/, JSON.stringify(text));
     }
-    assert.ok(error.paywallMessage.length <= 301, `${error.paywallMessage.length} characters`);
+    assert.equal(error.paywallMessage.length, 300, "cut to 300 characters, its ellipsis included");
+    assert.ok(error.paywallMessage.endsWith("…"));
     assert.ok(error.message.length < 700, `${error.message.length} characters`);
     assert.equal(error.clientMessage, "System.ValidationError FORGED");
     assert.match(error.paywallMessage, /^Refused\. 2026-11-26T10:00:00Z INFO payment cancelled \[32mOK\[0m flood/);
+  });
+
+  it("each quote holds its documented bound, the ellipsis of a cut included: 120, 300 and 160", async () => {
+    const long = (c) => c.repeat(5000);
+    const refusal = () =>
+      new Response(JSON.stringify({ Succeeded: false, Failed: true, Message: long("m"), ClientMessage: long("c") }));
+    const error = await rejection(cancelPayment(configFor(standIn(), { maxRetries: 0, fetch: refusal }), idOf("demoPayment1")), PaywallError);
+    assert.equal(error.clientMessage, `${"c".repeat(119)}…`);
+    assert.equal(error.paywallMessage, `${"m".repeat(299)}…`);
+    const page = () => new Response(long("p"), { status: 500 });
+    const http = await rejection(cancelPayment(configFor(standIn(), { maxRetries: 0, fetch: page }), idOf("demoPayment1")), PaywallError);
+    assert.ok(http.message.includes(`"${"p".repeat(159)}…"`), http.message);
+    assert.ok(!http.message.includes("p".repeat(160)), http.message);
   });
 
   it("a fetch failure's text is flattened and bounded", async () => {

@@ -4,6 +4,7 @@
 // with the stand-in's own `callbackHash`. The Hash covers the key, PaymentRequestId,
 // MerchantUniqueCode and the Amount's text exactly as written, and nothing else.
 import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
 import http from "node:http";
 import { after, before, beforeEach, describe, it } from "node:test";
 import { callbackHash } from "../../standin/server.mjs";
@@ -552,7 +553,7 @@ describe("confirmWith: the callback must be Paywall's latest activity", () => {
   it("refuses a genuine callback replayed with a new random PaymentRequestActivityId", async () => {
     const { config } = confirmingConfig();
     for (let replay = 0; replay < 3; replay += 1) {
-      const body = craft({ fields: { PaymentRequestActivityId: crypto.randomUUID() } });
+      const body = craft({ fields: { PaymentRequestActivityId: randomUUID() } });
       assert.ok(await verifyCallback(body, KEY), "the Hash alone does not cover the activity id");
       const error = await rejection(verifyCallback(body, KEY, { confirmWith: config }), PaywallError);
       assert.equal(error.kind, "signature");
@@ -610,7 +611,7 @@ describe("confirmWith: a confirmation that could not be made is not a verdict on
     ["a success envelope without a result", () => new Response('{"Succeeded":true}'), "http"],
     [
       "a result for another payment",
-      () => new Response(JSON.stringify({ Result: { ...AGREEING_INQUIRY, Amount: 1.5, PaymentRequestId: crypto.randomUUID() }, Succeeded: true })),
+      () => new Response(JSON.stringify({ Result: { ...AGREEING_INQUIRY, Amount: 1.5, PaymentRequestId: randomUUID() }, Succeeded: true })),
       "http",
     ],
     ["an answer over 64 KiB", () => new Response(" ".repeat(70_000)), "http"],
