@@ -46,8 +46,10 @@ async function startWranglerDev(paywallUrl, vars = {}) {
     PAYWALL_WEBHOOK_HASH_KEY: STANDIN_WEBHOOK_KEY,
     ...vars,
   };
-  // Two Workers run side by side: each has its own inspector port.
+  // Workers run side by side: each has its own inspector port, and its own local state (two
+  // workerd processes that share one .wrangler/state start up racing for its SQLite lock).
   const args = ["dev", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(await freePort())];
+  args.push("--persist-to", path.join(app, ".wrangler", `state-${port}`));
   for (const [name, value] of Object.entries(bindings)) {
     if (value !== undefined) args.push("--var", `${name}:${value}`);
   }
