@@ -126,25 +126,31 @@ function body(r, id) {
   }
 }
 
+/** What stands for an inquiry's Amount in its JSON until inquiryText writes the number's text. */
+const AMOUNT_TEXT = "AMOUNT-TEXT";
+
 /**
  * An inquiry answer for `id`, PascalCase as Paywall's sample or camelCase: well-formed, or
- * (`broken`) with some of its fields of the wrong type or missing. `codes`, when given, are
- * the activity type and status it shows most of the time (those of a callback it confirms).
+ * (`broken`) with some of its fields of the wrong type or missing. `activity`, when given, is
+ * what it shows most of the time: the latest activity a callback it confirms reports (its
+ * id, type, status, terminal, display code, merchant's code and amount text).
  */
-function inquiryEnvelope(r, id, codes) {
+function inquiryEnvelope(r, id, activity) {
   const broken = r.chance(0.4);
   const fieldValue = (r, valid, hostile) => (broken && r.chance(0.25) ? r.pick(hostile) : valid);
-  const [typeId, statusId] = codes && r.chance(0.7) ? codes : [r.pick([2, 2, 1, 3, 4, 99]), r.pick([4, 4, 2, 5, 11, 12, 0])];
+  const agrees = activity !== undefined && r.chance(0.7);
+  const [typeId, statusId] = agrees ? [activity.typeId, activity.statusId] : [r.pick([2, 2, 1, 3, 4, 99]), r.pick([4, 4, 2, 5, 11, 12, 0])];
+  const same = (name, otherwise) => (agrees ? activity[name] : otherwise);
   const pascal = r.chance(0.6);
   const key = (name) => (pascal ? name : name[0].toLowerCase() + name.slice(1));
   const result = {
     [key("PaymentRequestId")]: fieldValue(r, r.chance(0.8) ? id : id.toUpperCase(), [guid(r), "x", 5, null, undefined]),
-    [key("PaymentRequestActivityId")]: fieldValue(r, guid(r), ["", {}, 7, null, undefined]),
-    [key("TerminalId")]: fieldValue(r, r.pick(["T-0001", guid(r), null]), [12, [], undefined]),
-    [key("MerchantUniqueCode")]: fieldValue(r, r.pick(["ORDER-1", `M ${KEY}`, null]), [false, undefined]),
-    [key("DisplayCode")]: fieldValue(r, r.pick(["A1B2", "ç".repeat(300), null]), [3, undefined]),
+    [key("PaymentRequestActivityId")]: fieldValue(r, same("activityId", guid(r)), ["", {}, 7, null, undefined]),
+    [key("TerminalId")]: fieldValue(r, same("terminalId", r.pick(["T-0001", guid(r), null])), [12, [], undefined]),
+    [key("MerchantUniqueCode")]: fieldValue(r, same("merchant", r.pick(["ORDER-1", `M ${KEY}`, null])), [false, undefined]),
+    [key("DisplayCode")]: fieldValue(r, same("displayCode", r.pick(["A1B2", "ç".repeat(300), null])), [3, undefined]),
     [key("CallbackAddress")]: fieldValue(r, r.pick([null, "https://m.example/cb"]), [{}, undefined]),
-    [key("Amount")]: fieldValue(r, r.pick([125.5, 1.44, 0, 1e300, null]), ["1.44", true, undefined]),
+    [key("Amount")]: fieldValue(r, agrees ? AMOUNT_TEXT : r.pick([125.5, 1.44, 0, 1e300, null]), ["1.44", true, undefined]),
     [key("PaymentChannelId")]: fieldValue(r, r.pick([1, null]), ["1", 1.5, undefined]),
     [key("CurrencyId")]: fieldValue(r, r.pick([1, 7, null]), [2 ** 40, undefined]),
     [key("PaymentTypeId")]: fieldValue(r, typeId, ["2", null, 2.5, undefined]),
@@ -165,16 +171,18 @@ function inquiryEnvelope(r, id, codes) {
 }
 
 /** The text of an inquiry's answer: an inquiry envelope, often, or anything else. */
-function inquiryText(r, id, codes) {
+function inquiryText(r, id, activity) {
+  const written = () =>
+    JSON.stringify(inquiryEnvelope(r, id, activity)).replace(`"${AMOUNT_TEXT}"`, activity?.amount ?? "0");
   switch (r.int(8)) {
     case 0:
-      return JSON.stringify(inquiryEnvelope(r, id, codes)).slice(0, r.int(300));
+      return written().slice(0, r.int(300));
     case 1:
       return `{"Succeeded":true,"Result":{"x":${"[".repeat(20000)}${"]".repeat(20000)}}}`;
     case 2:
       return body(r, id);
     default:
-      return JSON.stringify(inquiryEnvelope(r, id, codes));
+      return written();
   }
 }
 
@@ -201,12 +209,12 @@ function retryAfter(r) {
  * is made here, up front, so the calls in flight draw from the generator in a fixed order
  * and a seed replays exactly.
  */
-function hostileFetch(r, id, codes) {
+function hostileFetch(r, id, activity) {
   const status = r.pick([200, 200, 200, 201, 204, 301, 302, 400, 401, 404, 409, 429, 500, 502, 503, 504, 599]);
   const cancelText = body(r, id);
   // A GET is an inquiry (inquirePayment's, or a cancel's reconciliation): its own answer.
   const inquiryStatus = r.pick([200, 200, 200, 200, 404, 503]);
-  const inquiryAnswer = inquiryText(r, id, codes);
+  const inquiryAnswer = inquiryText(r, id, activity);
   const text = cancelText;
   const headers = new Headers();
   const wait = retryAfter(r);
@@ -347,7 +355,7 @@ function withFields(config, fields) {
 }
 
 /** A config, mostly valid, with some hostile twists. */
-function hostileConfig(r, id, codes) {
+function hostileConfig(r, id, activity) {
   const timeoutMs = 20 + r.int(130);
   let maxRetries = r.int(3);
   let config = {
@@ -356,7 +364,7 @@ function hostileConfig(r, id, codes) {
     apiClientPrivate: CLIENT,
     timeoutMs,
     maxRetries,
-    fetch: hostileFetch(r, id, codes),
+    fetch: hostileFetch(r, id, activity),
   };
   const fields = ["baseAddress", "apiKeyPrivate", "apiClientPrivate", "timeoutMs", "maxRetries", "fetch", "signal", "dangerouslyAllowBrowser", "reconcile", "environment"];
   for (let twists = r.chance(0.4) ? 1 + r.int(2) : 0; twists > 0; twists -= 1) {
@@ -506,7 +514,18 @@ function callbackText(r, id) {
       break;
     default:
   }
-  return { text, signKey, intact, tampered, typeId, statusId: Number(text.match(/"[Pp]aymentStatusId":(\d+)/)?.[1] ?? statusId) };
+  const finalStatusId = Number(text.match(/"[Pp]aymentStatusId":(\d+)/)?.[1] ?? statusId);
+  // The latest activity as the callback reports it, for an inquiry that confirms it.
+  const activity = {
+    activityId: fields.PaymentRequestActivityId,
+    terminalId: fields.TerminalId,
+    displayCode: fields.DisplayCode,
+    merchant,
+    amount,
+    typeId,
+    statusId: finalStatusId,
+  };
+  return { text, signKey, intact, tampered, typeId, statusId: finalStatusId, activity };
 }
 
 /** The callback's body as the caller hands it over: text, bytes of some kind, or anything else. */
@@ -698,7 +717,8 @@ describe(`${CALLS} hostile calls of each function (seed ${SEED})`, () => {
           if (!Number.isInteger(result.paymentTypeId) || !Number.isInteger(result.paymentStatusId)) {
             problems.push(`codes ${JSON.stringify(result)}`);
           }
-          if (Object.keys(result).length !== 13) problems.push(`fields ${Object.keys(result)}`);
+          if (Object.keys(result).length !== 14) problems.push(`fields ${Object.keys(result)}`);
+          if (result.amountText !== null && typeof result.amountText !== "string") problems.push(`amountText ${result.amountText}`);
           for (const name of ["terminalId", "merchantUniqueCode", "displayCode", "callbackAddress", "createdDate", "modifiedDate"]) {
             if (result[name] !== null && typeof result[name] !== "string") problems.push(`${name} ${result[name]}`);
           }
@@ -728,16 +748,27 @@ describe(`${CALLS} hostile calls of each function (seed ${SEED})`, () => {
       let confirming = false;
       let timeoutMs = 0;
       let maxRetries = 0;
-      // Options that ask for nothing: absent, null, empty, or confirmWith undefined.
+      // Options that ask for nothing (absent, null, empty), or that cannot be followed (a
+      // confirmWith that is there but unset, an option of another name, a Proxy that throws):
+      // the latter fail closed, with kind config.
       let plain = true;
+      let refused = false;
       switch (r.int(8)) {
         case 0:
-          options = r.pick([{}, null, Object.freeze({ confirmWith: undefined }), everythingThrows(new Error("options"))]);
-          plain = !util.types.isProxy(options);
+          options = r.pick([
+            {},
+            null,
+            Object.freeze({ confirmWith: undefined }),
+            { confirmWith: null },
+            { confirmwith: {} },
+            everythingThrows(new Error("options")),
+          ]);
+          refused = util.types.isProxy(options) || (options !== null && Object.keys(options).length > 0);
+          plain = !refused;
           break;
         case 1:
         case 2:
-          ({ config: options, timeoutMs, maxRetries } = hostileConfig(r, id, [callback.typeId, callback.statusId]));
+          ({ config: options, timeoutMs, maxRetries } = hostileConfig(r, id, callback.activity));
           options = { confirmWith: options };
           confirming = true;
           plain = false;
@@ -751,9 +782,18 @@ describe(`${CALLS} hostile calls of each function (seed ${SEED})`, () => {
           const problems = [];
           const mustVerify = callback.intact && signedWithIt && readable && plain && !confirming;
           const cannotVerify = callback.tampered || !signedWithIt || !readable;
+          if (refused && !(error && ["config", "input", "decode", "signature"].includes(error.kind))) {
+            problems.push(`options that cannot be followed were not refused: ${error?.kind ?? "verified"}`);
+          }
           if (error) {
             if (mustVerify) problems.push(`a genuine callback refused (${error.kind}): ${error.message}`);
             if (!confirming) problems.push(...errorProblems(error, CALLBACK_KINDS));
+            // A genuine callback that could not be confirmed is never called bad: the inquiry's
+            // failure is no verdict on it (only a disagreeing inquiry is, kind signature).
+            const genuine = callback.intact && signedWithIt && readable && !refused;
+            if (confirming && genuine && ["decode", "input"].includes(error.kind)) {
+              problems.push(`an unconfirmed genuine callback reported as ${error.kind}: ${error.message}`);
+            }
             // The Hash's own check, or (confirming) the inquiry's contradiction.
             if (error.kind === "signature" && !/Hash|inquiry/.test(error.message)) problems.push(`message ${error.message}`);
             return { counted: error.kind, problems };
@@ -763,7 +803,8 @@ describe(`${CALLS} hostile calls of each function (seed ${SEED})`, () => {
           if (!GUID.test(result.paymentRequestActivityId)) problems.push(`activity ${result.paymentRequestActivityId}`);
           if (result.paymentStatusId !== callback.statusId) problems.push(`status ${result.paymentStatusId} of ${callback.text}`);
           if (typeof result.amount !== "number") problems.push(`amount ${result.amount}`);
-          if (Object.keys(result).length !== 10) problems.push(`fields ${Object.keys(result)}`);
+          if (result.amountText !== callback.activity.amount) problems.push(`amountText ${result.amountText}`);
+          if (Object.keys(result).length !== 11) problems.push(`fields ${Object.keys(result)}`);
           return { counted: confirming ? "ok confirmed" : "ok", problems };
         },
       };
