@@ -76,6 +76,31 @@ function toPaywallError(details) {
 }
 
 /**
+ * "Name: message" of an error (of any realm), then its causes', as "(cause: ...)": what a
+ * failed load says. A load sends no config and no keys, so nothing secret can be in it.
+ */
+export function describeError(error, depth = 0) {
+  if (error === null || typeof error !== "object" || typeof error.message !== "string") {
+    return String(error);
+  }
+  const text = `${error.name ?? "Error"}: ${error.message}`;
+  return error.cause === undefined || depth >= 3
+    ? text
+    : `${text} (cause: ${describeError(error.cause, depth + 1)})`;
+}
+
+/**
+ * A failed load of the WebAssembly module, from `source`: the URL it was fetched from, or
+ * where else its bytes came from. `hint` (text starting with "; ") says what to do about it.
+ */
+export class WasmLoadError extends Error {
+  constructor(source, cause, hint = "") {
+    super(`from ${source}: ${describeError(cause)}${hint}`, { cause });
+    this.source = source;
+  }
+}
+
+/**
  * Builds the package's functions (`cancelPayment`, `inquirePayment`, `verifyCallback`) from
  * a function that returns, or resolves to, the module's glue with its raw exports. The
  * PaywallError is created here, in the caller's async call chain, so its stack shows where
@@ -91,10 +116,12 @@ export function makeExports(loadModule) {
         // promise until their first load is done.
         if (typeof glue?.then === "function") glue = await glue;
       } catch (cause) {
-        const what = cause instanceof Error ? cause.message : String(cause);
-        throw new PaywallError(`paywall-edge could not load its WebAssembly module: ${what}`, {
+        const what = cause instanceof WasmLoadError ? ` ${cause.message}` : `: ${describeError(cause)}`;
+        const error = new PaywallError(`paywall-edge could not load its WebAssembly module${what}`, {
           kind: "config",
         });
+        Object.defineProperty(error, "cause", { value: cause, writable: true, configurable: true });
+        throw error;
       }
       try {
         return await glue[name](...args);

@@ -166,6 +166,8 @@ describe("the package in a Vite-built page in Chromium", () => {
       assert.equal(failed.isPaywallError, true);
       assert.equal(failed.error.kind, "config");
       assert.match(failed.error.message, /could not load its WebAssembly module/);
+      // Where it came from, and why.
+      assert.match(failed.error.message, /from http:\/\/127\.0\.0\.1:\d+\/assets\/paywall_edge_bg-[\w-]+\.wasm: TypeError: Failed to fetch/);
       await fresh.unroute("**/*.wasm");
       const retried = await call(config(), SCENARIOS.demoPayment2.paymentRequestId);
       assert.equal(retried.ok, true, JSON.stringify(retried));
