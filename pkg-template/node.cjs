@@ -20,9 +20,26 @@ function decodeBase64(text) {
 
 let loaded = false;
 
+/**
+ * Cloudflare's workerd and Vercel's edge runtime refuse to compile WebAssembly from bytes;
+ * a Nitro (Nuxt) build for them lands here unless its bundler can import the .wasm file.
+ */
+function compile(bytes) {
+  try {
+    return new WebAssembly.Module(bytes);
+  } catch (error) {
+    if (!/disallowed/i.test(String(error?.message))) throw error;
+    throw new Error(
+      `${error.message}. This runtime compiles WebAssembly only from a bundled .wasm import: ` +
+        "in Nuxt or Nitro, set `nitro: { experimental: { wasm: true } }` in nuxt.config " +
+        "(`experimental: { wasm: true }` in nitro.config)",
+    );
+  }
+}
+
 function load() {
   if (!loaded) {
-    glue.initSync(new WebAssembly.Module(decodeBase64(wasmBase64)));
+    glue.initSync(compile(decodeBase64(wasmBase64)));
     loaded = true;
   }
   return glue;
