@@ -1,9 +1,13 @@
 // The packed tarball as npm users' tools judge it: publint (the package.json and its
-// exports against the files) and @arethetypeswrong/cli (the types every resolution mode
-// finds). Both must be clean: no error, no warning, no suggestion, no problem.
+// exports against the files), @arethetypeswrong/cli (the types every resolution mode
+// finds) and esbuild (what wrangler and other bundlers warn about in its JavaScript). All must
+// be clean: no error, no warning, no suggestion, no problem.
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
+import * as esbuild from "esbuild";
 import { describe, it } from "node:test";
 import { newestTarball, root } from "../../scripts/tarball.mjs";
 
@@ -27,5 +31,21 @@ describe("the packed tarball", () => {
       ["bundler", "node10", "node16-cjs", "node16-esm"],
     );
     for (const mode of modes) assert.ok(mode.resolution?.isTypeScript, `${mode.resolutionKind} finds no types`);
+  });
+
+  it("holds JavaScript a bundler reads without a warning (no duplicate key in the generated glue)", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "paywall-edge-package-"));
+    execFileSync("tar", ["-xzf", tarball, "-C", dir]);
+    const files = fs
+      .readdirSync(path.join(dir, "package"), { recursive: true })
+      .filter((name) => /\.(c|m)?js$/.test(name))
+      .map((name) => path.join(dir, "package", name));
+    assert.ok(files.some((file) => file.endsWith(path.join("glue", "web.js"))), files.join(", "));
+    for (const file of files) {
+      const format = file.endsWith(".cjs") ? "cjs" : "esm";
+      const { warnings } = esbuild.buildSync({ entryPoints: [file], write: false, logLevel: "silent", format });
+      assert.deepEqual(warnings.map((warning) => warning.text), [], path.relative(dir, file));
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 });

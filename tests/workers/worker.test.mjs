@@ -3,7 +3,7 @@
 // against the stand-in and receiving the callbacks the stand-in sends it. Keys come from env
 // bindings (--var), as secrets would.
 import assert from "node:assert/strict";
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
@@ -165,13 +165,11 @@ describe("the Cloudflare Worker example on workerd", () => {
 
   it("bundles with wrangler deploy --dry-run, the module as a compiled wasm upload", () => {
     const dist = path.join(app, "dist");
-    const output = execFileSync(wrangler, ["deploy", "--dry-run", "--outdir", dist], {
-      cwd: app,
-      env,
-      encoding: "utf8",
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const run = spawnSync(wrangler, ["deploy", "--dry-run", "--outdir", dist], { cwd: app, env, encoding: "utf8" });
+    const output = `${run.stdout}${run.stderr}`;
+    assert.equal(run.status, 0, output);
     assert.match(output, /Total Upload: [\d.]+ KiB \/ gzip: [\d.]+ KiB/);
+    assert.doesNotMatch(output, /Duplicate key/, "the generated glue lists each import once");
     const files = fs.readdirSync(dist);
     assert.ok(files.some((name) => name.endsWith("paywall_edge_bg.wasm")), files.join(", "));
     const bundle = fs.readFileSync(path.join(dist, "index.js"), "utf8");
