@@ -23,7 +23,8 @@ mod oracle;
 /// The reference Hash: lowercase hex SHA-256 (from `sha2`) of the documented formula.
 /// A verified callback's `message` (`ours`) against the Message the body wrote (`theirs`):
 /// one line, no control or direction characters, at most 300 characters; and, for a short
-/// plain text that holds no piece of the key, exactly what was written.
+/// plain text that shares no four bytes with the key (so that no spelling of it, nor the
+/// whole of a short key, can be in it), exactly what was written.
 fn assert_message_is_quoted(theirs: &str, ours: &str, key: &str) {
     assert!(ours.chars().count() <= 300, "{ours:?}");
     assert!(
@@ -33,11 +34,10 @@ fn assert_message_is_quoted(theirs: &str, ours: &str, key: &str) {
     );
     let plain = theirs.len() < 300
         && theirs.bytes().all(|b| b.is_ascii_graphic())
-        && (key.len() < 12
-            || !key
-                .as_bytes()
-                .windows(12)
-                .any(|window| theirs.as_bytes().windows(12).any(|piece| piece == window)));
+        && !key
+            .as_bytes()
+            .windows(4)
+            .any(|window| theirs.as_bytes().windows(4).any(|piece| piece == window));
     if plain {
         assert_eq!(ours, theirs);
     }
