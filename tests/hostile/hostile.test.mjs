@@ -561,13 +561,17 @@ function printedForms(error) {
   return [error.message, error.stack, JSON.stringify(error), util.inspect(error, { depth: 5 }), String(error)].join("\n");
 }
 
-/** How long a call with these settings may take: its attempts and waits, and a margin. */
+/**
+ * How long a call with these settings may take: its attempts and waits, and a margin. This
+ * detects a call that never settles, not a slow one: the margin covers a loaded machine,
+ * whose event loop runs timers seconds late while 64 calls share it.
+ */
 function budgetFor(timeoutMs, maxRetries, extraAttempts = 0) {
   // Attempts are bounded by their timeout; the wait before retry k by the larger of the
   // backoff (at most 500 * 2^(k-1) ms) and the longest sane Retry-After drawn here (1 s).
   let waits = 0;
   for (let k = 1; k <= maxRetries; k += 1) waits += Math.max(1_000, Math.min(500 * 2 ** (k - 1), 8_000));
-  return (maxRetries + 1 + extraAttempts) * (timeoutMs + 100) + waits + 2_000;
+  return (maxRetries + 1 + extraAttempts) * (timeoutMs + 100) + waits + 15_000;
 }
 
 /**
