@@ -48,15 +48,21 @@ function npmReadme(readme) {
   return `${title}\n\n${parts.join("\n\n")}\n`;
 }
 
-/** The public part of wasm-bindgen's declarations: everything before the init API. */
-function typeScriptDeclarations(glueDeclarations) {
+/**
+ * The package's declarations: the types, generated from the Rust types by a native build
+ * (`cargo run --example typescript --features typescript`: tsify, the code tables, what only
+ * JavaScript adds), then the exported functions as wasm-bindgen declares them, minus the
+ * glue's internal init API.
+ */
+function typeScriptDeclarations(types, glueDeclarations) {
   const initApi = glueDeclarations.indexOf("export type InitInput");
   if (initApi === -1) throw new Error("the glue declarations changed shape: no InitInput");
-  const body = glueDeclarations
+  const functions = glueDeclarations
     .slice(0, initApi)
     .replace(/^\/\* (tslint:disable|eslint-disable) \*\/\n/gm, "")
     .replace(/\n{3,}/g, "\n\n")
     .trim();
+  const body = `${types.trim()}\n\n${functions}`;
   for (const name of [
     "CancelConfig",
     "PaywallConfig",
@@ -179,7 +185,14 @@ fs.writeFileSync(
 // The package's types are wasm-bindgen's declarations, which it generates from the Rust
 // serde types (tsify) and the export's signature, minus the glue's internal init API.
 // One self-contained file serves import (.d.ts) and require (.d.cts).
+step("generating the declarations of the types (a native build with tsify)");
+const types = execFileSync("cargo", ["run", "--quiet", "--example", "typescript", "--features", "typescript"], {
+  cwd: root,
+  encoding: "utf8",
+  stdio: ["ignore", "pipe", "inherit"],
+});
 const declarations = typeScriptDeclarations(
+  types,
   fs.readFileSync(path.join(staging, "web", `${crateName}.d.ts`), "utf8"),
 );
 for (const name of ["index.d.ts", "index.d.cts"]) {

@@ -1,15 +1,15 @@
-// The JavaScript half of src/transport.rs: the work that only touches the caller's JS
-// objects, done in JS. One attempt (the caller's fetch, its Response, the body stream, the
-// deadline's timer and signals) is one call and one promise; reading a config's fields, the
-// browser guard, a header and the wait before a retry are one call each.
+// The JavaScript half of the module's boundary (src/js.rs declares every import from here):
+// the work that only touches the caller's JS objects, done in JS. One attempt (the caller's
+// fetch, its Response, the body stream, the deadline's timer and signals) is one call and one
+// promise; reading a config's fields, the browser guard, a callback body's bytes and the wait
+// before a retry are one call each.
 //
 // Rust still decides everything: which request to send, when, how often, and what the
-// answer means. What moved here is the part that was a long conversation across the
-// WebAssembly boundary (some 60 calls into JS per call, each guarded): reading a Response
-// and its stream chunk by chunk, racing each step against the deadline. Here a throwing
-// getter, a Proxy trap or a non-Error rejection is an ordinary `catch`, so nothing thrown
-// ever crosses into Rust, and no guarded import leaks a slot of wasm-bindgen's externref
-// table when it throws.
+// answer means (src/core/call.rs). What lives here is the part that would be a long
+// conversation across the WebAssembly boundary: reading a Response and its stream, racing
+// each step against the deadline. Here a throwing getter, a Proxy trap or a non-Error
+// rejection is an ordinary `catch`, so nothing thrown ever crosses into Rust, and no guarded
+// import leaks a slot of wasm-bindgen's externref table when it throws.
 //
 // Every function here returns normally (or resolves) whatever its arguments do: the
 // imports that call them are not guarded. Messages are raw (they may echo a key); the Rust
@@ -19,14 +19,20 @@
 // the CommonJS copy the Node glue requires.
 
 /**
- * How an attempt ended, in the `code` of its outcome, above every HTTP status: the same codes
- * as `mod outcome` in transport.rs, which reads them.
+ * How an attempt ended, in the `code` of its outcome, above every HTTP status. Rust reads
+ * them as the constants of `Failure` in src/js.rs; `failureCodes` hands this table to the
+ * test that pins the two together (tests/transport_cases).
  */
 const SETUP = 1000;
 const NETWORK = 1001;
 const NOT_A_RESPONSE = 1002;
 const TIMEOUT = 1003;
 const ABORTED = 1004;
+
+/** The failure codes by name, for the test that pins them to Rust's. */
+export function failureCodes() {
+  return { setup: SETUP, network: NETWORK, notAResponse: NOT_A_RESPONSE, timeout: TIMEOUT, aborted: ABORTED };
+}
 
 /** Longest foreign string copied into the module (an error's message, a header's value). */
 const MAX_FOREIGN_CHARS = 16 * 1024;
@@ -60,11 +66,8 @@ function readFunction(target, key) {
   return typeof value === "function" ? value : undefined;
 }
 
-/**
- * The JS type of a value in words, for messages ("a number", "null", "an object"): the same
- * words as `describe_type` in transport.rs, which the bindings' config messages use.
- */
-function describeType(value) {
+/** The JS type of a value in words, for messages ("a number", "null", "an object"). */
+export function describeType(value) {
   if (value === null) return "null";
   switch (typeof value) {
     case "undefined":
@@ -211,7 +214,7 @@ export function isBrowser() {
 let server;
 
 /** `headers.get(name)`: a Headers object that throws, or gives a non-string, has no such header. */
-export function header(headers, name) {
+function header(headers, name) {
   const get = readFunction(headers, "get");
   if (!get) return undefined;
   try {
@@ -232,6 +235,34 @@ export function signalOf(value) {
   const removeListener = readFunction(value, "removeEventListener");
   if (!addListener || !removeListener) return undefined;
   return { target: value, addListener, removeListener };
+}
+
+/**
+ * A copy of the bytes of `value` if it is an `ArrayBuffer` or a view of one (a `Uint8Array`,
+ * a `Buffer`, a `DataView`, a `Uint16Array`, ..., over an `ArrayBuffer` or a
+ * `SharedArrayBuffer`), of this realm or another; undefined for anything else. A value of
+ * more than `max` bytes is not copied: its copy is `max + 1` zero bytes, which the library
+ * refuses as too large.
+ *
+ * The bytes are read through a fresh `Uint8Array` of this realm over the same memory, never
+ * element by element: a view's bytes are its bytes whatever its element type. A view that
+ * lies about its buffer, offset or length (an own getter) gets a range the constructor
+ * checks, or reads other bytes of its own buffer: an error, or a body that fails its check.
+ */
+export function bodyBytes(value, max) {
+  try {
+    let bytes;
+    if (Object.prototype.toString.call(value) === "[object ArrayBuffer]") {
+      bytes = new Uint8Array(value);
+    } else if (isView(value)) {
+      bytes = new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+    } else {
+      return undefined;
+    }
+    return bytes.length > max ? new Uint8Array(max + 1) : bytes.slice();
+  } catch {
+    return undefined;
+  }
 }
 
 /** Whether a signal from `signalOf` has fired; one that cannot say has not. */
@@ -300,7 +331,7 @@ function settleQuietly(promise) {
 
 /** An attempt that ended before an answer: `code` is one of the kinds above. */
 function failure(code, text) {
-  return { code, text, tooLarge: false, headers: undefined };
+  return { code, text, tooLarge: false, retryAfter: undefined, location: undefined };
 }
 
 /**
@@ -308,9 +339,11 @@ function failure(code, text) {
  * signal (an AbortSignal-like `signal` whose listener methods the call read once), and reads
  * the answer's body, at most `maxBytes` of it.
  *
- * Resolves, never rejects, with `{ code, text, tooLarge, headers }`: `code` is the HTTP
- * status (0 to 999) and `text` the body, or `code` is SETUP, NETWORK, NOT_A_RESPONSE,
- * TIMEOUT or ABORTED and `text` says what happened.
+ * Resolves, never rejects, with `{ code, text, tooLarge, retryAfter, location }`: `code` is
+ * the HTTP status (0 to 999), `text` the body, and, for a status that is not 2xx, the
+ * `Retry-After` and `Location` headers (a 2xx answer is never retried nor followed); or
+ * `code` is SETUP, NETWORK, NOT_A_RESPONSE, TIMEOUT or ABORTED and `text` says what
+ * happened.
  *
  * The request's `init` inherits nothing (`Object.create(null)`), nor do its headers (a
  * copy of `headers`, so a fetch that adds to them changes nothing else): a
@@ -392,7 +425,14 @@ export async function attempt(fetch, thisArg, fetchName, url, method, headers, b
     if (settled.failed) return settled.failed;
     const answer = settled.value;
     if (answer.code !== undefined) return answer;
-    return { code: status, text: answer.text, tooLarge: answer.tooLarge, headers: responseHeaders };
+    const success = status >= 200 && status < 300;
+    return {
+      code: status,
+      text: answer.text,
+      tooLarge: answer.tooLarge,
+      retryAfter: success ? undefined : header(responseHeaders, "retry-after"),
+      location: success ? undefined : header(responseHeaders, "location"),
+    };
   } finally {
     try {
       clearTimeout(timer);

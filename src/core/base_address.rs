@@ -21,8 +21,12 @@
 //! spelling the standard resolves (`%2e`, `.%2E`, ...) are refused, since the URL parser would
 //! rewrite the path.
 
-use std::fmt::Write as _;
-use std::ops::RangeInclusive;
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::ops::RangeInclusive;
+
+use super::text::Decimal;
+use crate::text;
 
 /// Longest base address accepted; real ones are far shorter.
 const MAX_LEN: usize = 2048;
@@ -51,9 +55,10 @@ impl BaseAddress {
     /// The absolute URL of `path` (which starts with '/') below this base address:
     /// `scheme://host[:port]{self.path}{path}`.
     pub fn join(&self, path: &str) -> String {
-        let mut url = format!("{}://{}", self.scheme, self.host);
+        let mut url = text![self.scheme, "://", self.host];
         if let Some(port) = self.port {
-            let _ = write!(url, ":{port}");
+            url.push(':');
+            url.push_str(Decimal::of(port.into()).as_ref());
         }
         url.push_str(&self.path);
         url.push_str(path);
@@ -154,7 +159,7 @@ fn parse(text: &str) -> Result<BaseAddress, &'static str> {
         scheme,
         host,
         port,
-        path: path.to_owned(),
+        path: String::from(path),
         is_loopback,
     })
 }
@@ -172,7 +177,16 @@ fn parse_host(host: &str) -> Result<(String, bool), &'static str> {
     if ends_in_a_number(&host) {
         let [a, b, c, d] = parse_ipv4(&host)?.to_be_bytes();
         let [a, b, c, d] = [a, b, c, d].map(u32::from);
-        return Ok((format!("{a}.{b}.{c}.{d}"), a == 127));
+        let dotted = text![
+            Decimal::of(a.into()),
+            ".",
+            Decimal::of(b.into()),
+            ".",
+            Decimal::of(c.into()),
+            ".",
+            Decimal::of(d.into())
+        ];
+        return Ok((dotted, a == 127));
     }
     check_domain(&host)?;
     let is_loopback = host == "localhost" || host == "localhost.";
@@ -387,13 +401,25 @@ fn serialize_ipv6(address: &[u16; 8]) -> String {
             skip = len - 1;
             continue;
         }
-        let _ = write!(out, "{:x}", u32::from(*piece));
+        push_hex(&mut out, *piece);
         if index != 7 {
             out.push(':');
         }
     }
     out.push(']');
     out
+}
+
+/// `piece` in lowercase hex without leading zeros.
+fn push_hex(out: &mut String, piece: u16) {
+    let mut started = false;
+    for shift in [12, 8, 4, 0] {
+        let digit = (piece >> shift) & 0xf;
+        if digit != 0 || started || shift == 0 {
+            started = true;
+            out.push(char::from_digit(u32::from(digit), 16).unwrap_or('0'));
+        }
+    }
 }
 
 /// A lowercase DNS name: `[a-z0-9_-]` labels, `xn--` labels checked as Punycode.

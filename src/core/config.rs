@@ -1,13 +1,16 @@
 //! The settings a cancel needs, and the checks that make a bad setting fail before any
 //! request is sent.
 
+use alloc::string::String;
+use core::fmt;
 use serde::de::{self, Deserializer, Visitor};
 use serde::Deserialize;
-use std::fmt;
 
 use super::base_address::{parse_base_address, BaseAddress};
 use super::error::Error;
 use super::secrets::{FragmentCache, Secrets};
+use super::text::Decimal;
+use crate::text;
 
 /// The Paywall Physical POS test environment. Production addresses are given by Paywall on
 /// request, so `baseAddress` has no default.
@@ -78,7 +81,7 @@ impl<'de> Deserialize<'de> for Secret {
                 f.write_str("a string")
             }
             fn visit_str<E: de::Error>(self, value: &str) -> Result<Secret, E> {
-                Ok(Secret(value.to_owned()))
+                Ok(Secret(String::from(value)))
             }
             fn visit_string<E: de::Error>(self, value: String) -> Result<Secret, E> {
                 Ok(Secret(value))
@@ -107,7 +110,7 @@ impl<'de> Deserialize<'de> for Secret {
 // otherwise run every call with the default.
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[cfg_attr(
-    target_arch = "wasm32",
+    feature = "typescript",
     derive(tsify::Tsify),
     tsify(rename = "CancelConfigOptions")
 )]
@@ -119,47 +122,47 @@ pub struct ConfigOptions {
     /// `https://test-physicalpos-api.itspaywall.com`; a trailing slash is fine. `http://`
     /// only to this machine (`localhost`, 127.0.0.0/8, `[::1]`), unless
     /// `dangerouslyAllowInsecureHttp` is true.
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "string"))]
+    #[cfg_attr(feature = "typescript", tsify(type = "string"))]
     pub base_address: Option<String>,
     /// The Private Key from the merchant panel, sent as the `apikeyprivate` header. Keep it
     /// on servers and edge workers: never in a page served to shoppers.
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "string"))]
+    #[cfg_attr(feature = "typescript", tsify(type = "string"))]
     pub api_key_private: Option<Secret>,
     /// The Private Client from the merchant panel, sent as the `apiclientprivate` header.
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "string"))]
+    #[cfg_attr(feature = "typescript", tsify(type = "string"))]
     pub api_client_private: Option<Secret>,
     /// Deadline of each attempt in milliseconds, from the request to the last byte of the
     /// answer: 1 to 2147483647, default 30000.
     #[serde(default)]
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "number"))]
+    #[cfg_attr(feature = "typescript", tsify(type = "number"))]
     pub timeout_ms: Option<u32>,
     /// Retries after a transient failure (no connection, 429, 502, 503, 504): 0 to 10,
     /// default 2.
     #[serde(default)]
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "number"))]
+    #[cfg_attr(feature = "typescript", tsify(type = "number"))]
     pub max_retries: Option<u32>,
     /// Allows use in a browser (a page, or a dedicated, shared or service worker), where
     /// every visitor could read the keys: for local demos with test keys only.
     #[serde(default)]
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "boolean"))]
+    #[cfg_attr(feature = "typescript", tsify(type = "boolean"))]
     pub dangerously_allow_browser: Option<bool>,
     /// Allows plain `http://` to a host other than this machine, which sends both private
     /// keys unencrypted, readable and replayable by anyone on the path: for a test network
     /// you trust only.
     #[serde(default)]
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "boolean"))]
+    #[cfg_attr(feature = "typescript", tsify(type = "boolean"))]
     pub dangerously_allow_insecure_http: Option<bool>,
     /// `"test"` instead of `baseAddress`: Paywall's Physical POS test environment,
     /// `https://test-physicalpos-api.itspaywall.com`. Production's address is given by
     /// Paywall on request: pass it as `baseAddress`.
     #[serde(default)]
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "\"test\""))]
+    #[cfg_attr(feature = "typescript", tsify(type = "\"test\""))]
     pub environment: Option<String>,
     /// When a cancel's outcome is unknown (its answer was lost, or a retry met the cancel an
     /// earlier attempt made), ask the inquiry endpoint once and resolve if the payment is
     /// cancelled: default true.
     #[serde(default)]
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "boolean"))]
+    #[cfg_attr(feature = "typescript", tsify(type = "boolean"))]
     pub reconcile: Option<bool>,
 }
 
@@ -191,10 +194,18 @@ pub(crate) const MAX_RETRIES: WholeNumber = WholeNumber {
 impl WholeNumber {
     /// The error for a value outside the bounds; `got` describes it.
     pub(crate) fn refused(&self, got: &str) -> Error {
-        Error::config(format!(
-            "config.{} must be a whole number{} from {} to {}, got {got}",
-            self.field, self.unit, self.min, self.max
-        ))
+        Error::config(text![
+            "config.",
+            self.field,
+            " must be a whole number",
+            self.unit,
+            " from ",
+            Decimal::of(self.min.into()),
+            " to ",
+            Decimal::of(self.max.into()),
+            ", got ",
+            got
+        ])
     }
 
     /// `value`, if it is within the bounds.
@@ -202,7 +213,7 @@ impl WholeNumber {
         if (self.min..=self.max).contains(&value) {
             Ok(value)
         } else {
-            Err(self.refused(&format!("the number {value}")))
+            Err(self.refused(&text!["the number ", Decimal::of(value.into())]))
         }
     }
 }
@@ -230,7 +241,7 @@ impl Config {
         api_client_private: &str,
     ) -> Result<Self, Error> {
         Config::from_options(ConfigOptions {
-            base_address: Some(base_address.to_owned()),
+            base_address: Some(String::from(base_address)),
             api_key_private: Some(Secret::new(api_key_private)),
             api_client_private: Some(Secret::new(api_client_private)),
             ..ConfigOptions::default()
@@ -242,11 +253,14 @@ impl Config {
     pub fn from_options(options: ConfigOptions) -> Result<Self, Error> {
         let base_address = match (options.environment.as_deref(), options.base_address) {
             (None, None) => {
-                return Err(Error::config(format!(
+                return Err(Error::config(text![
                     "config.baseAddress is missing: pass the Paywall API address Paywall gave \
-                     you, or environment: \"{TEST_ENVIRONMENT}\" for its test environment \
-                     ({TEST_BASE_ADDRESS})"
-                )))
+                     you, or environment: \"",
+                    TEST_ENVIRONMENT,
+                    "\" for its test environment (",
+                    TEST_BASE_ADDRESS,
+                    ")"
+                ]))
             }
             (None, Some(base_address)) => base_address,
             (Some(TEST_ENVIRONMENT), None) => String::from(TEST_BASE_ADDRESS),
@@ -256,11 +270,12 @@ impl Config {
                 ))
             }
             (Some(_), None) => {
-                return Err(Error::config(format!(
-                    "config.environment must be \"{TEST_ENVIRONMENT}\", Paywall's Physical POS \
-                     test environment; for production, pass the address Paywall gave you as \
-                     config.baseAddress"
-                )))
+                return Err(Error::config(text![
+                    "config.environment must be \"",
+                    TEST_ENVIRONMENT,
+                    "\", Paywall's Physical POS test environment; for production, pass the \
+                     address Paywall gave you as config.baseAddress"
+                ]))
             }
         };
         let allow_insecure_http = options.dangerously_allow_insecure_http.unwrap_or(false);
@@ -379,23 +394,28 @@ pub fn browser_refused() -> Error {
 
 /// Checks a private key without ever quoting it: it must be a plain header value.
 fn checked_key(field: &str, what: &str, value: Option<Secret>) -> Result<Secret, Error> {
-    let problem = |text: &str| Error::config(format!("config.{field} {text}"));
+    let problem = |problem: &str| Error::config(text!["config.", field, " ", problem]);
     let Some(secret) = value else {
-        return Err(problem(&format!(
-            "is missing: pass {what} from your Paywall merchant panel"
-        )));
+        return Err(problem(&text![
+            "is missing: pass ",
+            what,
+            " from your Paywall merchant panel"
+        ]));
     };
     let key = secret.expose();
     if key.is_empty() {
-        return Err(problem(&format!(
-            "is empty: pass {what} from your Paywall merchant panel"
-        )));
+        return Err(problem(&text![
+            "is empty: pass ",
+            what,
+            " from your Paywall merchant panel"
+        ]));
     }
     if key.len() > MAX_SETTING_LEN {
-        return Err(problem(&format!(
-            "is too long to be a key ({} characters)",
-            key.chars().count()
-        )));
+        return Err(problem(&text![
+            "is too long to be a key (",
+            Decimal::of(key.chars().count() as u64),
+            " characters)"
+        ]));
     }
     if key.chars().any(|c| c.is_ascii_control()) {
         return Err(problem(
@@ -423,10 +443,13 @@ fn checked_base_address(
     base_address: &str,
     allow_insecure_http: bool,
 ) -> Result<BaseAddress, Error> {
-    let problem = |text: &str| {
-        Error::config(format!(
-            "config.baseAddress {text}; use the Paywall API address, such as {TEST_BASE_ADDRESS}"
-        ))
+    let problem = |problem: &str| {
+        Error::config(text![
+            "config.baseAddress ",
+            problem,
+            "; use the Paywall API address, such as ",
+            TEST_BASE_ADDRESS
+        ])
     };
     let base = parse_base_address(base_address).map_err(|text| problem(&text))?;
     if base.scheme == "http" && !base.is_loopback && !allow_insecure_http {
@@ -438,9 +461,10 @@ fn checked_base_address(
         ));
     }
     if base.path.to_ascii_lowercase().ends_with(CANCEL_PATH) {
-        return Err(problem(&format!(
-            "is the address of the API, not of the endpoint: leave out {CANCEL_PATH}"
-        )));
+        return Err(problem(&text![
+            "is the address of the API, not of the endpoint: leave out ",
+            CANCEL_PATH
+        ]));
     }
     Ok(base)
 }

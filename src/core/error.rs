@@ -3,20 +3,28 @@
 //! Every failure, from a malformed config to Paywall refusing the cancel, is an [`Error`]
 //! with one [`ErrorKind`]. The kinds mirror the JavaScript `PaywallError.kind` strings one to
 //! one, so a Rust caller and a JS caller branch on the same facts.
+//!
+//! An error is data: its kind, its message, Paywall's codes where there were any, whether a
+//! later call can succeed, and how many requests were sent. This module knows nothing of
+//! operations or retries; the call engine (`call.rs`) decides from an error what happens
+//! next, and writes what it adds (attempts, notes) through the methods here.
 
+use alloc::boxed::Box;
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::fmt;
 use serde::Serialize;
-use std::fmt;
 
 use super::codes::client_message_hint;
-use super::request::Action;
-use super::retry;
 use super::secrets::{Quoted, Secrets};
+use super::text::Decimal;
+use crate::text;
 
-/// The closed set of ways a cancel (or a callback check) can fail; the JS
-/// `PaywallError.kind` carries the same names in lowercase.
+/// The closed set of ways a call can fail; the JS `PaywallError.kind` carries the same
+/// names in lowercase.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub enum ErrorKind {
     /// The config is missing, malformed or unreadable. Nothing was sent.
     Config,
@@ -30,13 +38,13 @@ pub enum ErrorKind {
     Aborted,
     /// A non-2xx answer that carries no Paywall envelope (a proxy page, a redirect, ...).
     Http,
-    /// A 2xx answer whose body is not a valid cancel envelope, or a callback body that is not
-    /// a valid Paywall callback.
+    /// A 2xx answer whose body is not a valid envelope, or a callback body that is not a
+    /// valid Paywall callback.
     Decode,
-    /// Paywall answered with an envelope that says the cancel did not succeed.
+    /// Paywall answered with an envelope that says the request did not succeed.
     Api,
-    /// A callback's Hash is missing, malformed or wrong: it is not from Paywall (or was
-    /// altered on the way) and must not be trusted.
+    /// A callback's Hash is missing, malformed or wrong, or Paywall's inquiry contradicts the
+    /// callback: it is not from Paywall (or was altered or replayed) and must not be trusted.
     Signature,
 }
 
@@ -63,7 +71,13 @@ impl fmt::Display for ErrorKind {
     }
 }
 
-/// A failed cancel: what kind of failure, a message a person can act on, and the facts
+/// Statuses that mean "try again later": rate limited, or a gateway could not reach Paywall.
+/// An error with one of them is retryable; the retry policy retries it automatically.
+pub fn is_transient_status(status: u16) -> bool {
+    matches!(status, 429 | 502 | 503 | 504)
+}
+
+/// A failed call: what kind of failure, a message a person can act on, and the facts
 /// Paywall gave where there were any. Its texts never contain the private keys.
 ///
 /// Serialized, it is the details object a JS `PaywallError` is built from. The details are
@@ -76,7 +90,7 @@ pub struct Error(Box<Details>);
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(
-    target_arch = "wasm32",
+    feature = "typescript",
     derive(tsify::Tsify),
     tsify(rename = "PaywallErrorDetails")
 )]
@@ -91,7 +105,8 @@ struct Details {
     /// Paywall's numeric `ErrorCode`, when its envelope carried one.
     #[serde(skip_serializing_if = "Option::is_none")]
     error_code: Option<i64>,
-    /// Paywall's text error code, such as `Payment.Async.AlreadyHasRefundOrCancel`.
+    /// Paywall's text error code, such as `Payment.Async.AlreadyHasRefundOrCancel`: on one
+    /// line and at most 120 characters, like every text that came from outside.
     #[serde(skip_serializing_if = "Option::is_none")]
     client_message: Option<String>,
     /// Paywall's own message (localised by Paywall): the text to show a person when Paywall
@@ -108,11 +123,18 @@ struct Details {
     payment_request_id: Option<String>,
 }
 
+/// The TypeScript declaration of an error's details (`PaywallErrorDetails`).
+#[cfg(feature = "typescript")]
+pub fn error_details_declaration() -> &'static str {
+    <Details as tsify::Tsify>::DECL
+}
+
 /// The crate's result type.
-pub type Result<T, E = Error> = std::result::Result<T, E>;
+pub type Result<T, E = Error> = core::result::Result<T, E>;
 
 impl Error {
-    fn new(kind: ErrorKind, message: String) -> Self {
+    /// An error of `kind` that says `message`; not retryable, no request sent.
+    pub(crate) fn new(kind: ErrorKind, message: String) -> Self {
         Error(Box::new(Details {
             kind,
             message,
@@ -131,43 +153,62 @@ impl Error {
         Error::new(ErrorKind::Config, problem.into())
     }
 
-    /// A payment request id that is not a GUID.
+    /// A payment request id that is not a GUID, or a callback body that is not text.
     pub(crate) fn input(problem: impl Into<String>) -> Self {
         Error::new(ErrorKind::Input, problem.into())
     }
 
-    /// No usable answer. `retryable` is false only when retrying cannot help (a custom
-    /// fetch that resolves to something that is not a Response).
+    /// No usable answer from `url`. `retryable` is false only when retrying cannot help (a
+    /// custom fetch that resolves to something that is not a Response).
     pub(crate) fn network(url: &str, cause: &Quoted, retryable: bool) -> Self {
-        let mut error = Error::new(
+        Error::new(
             ErrorKind::Network,
-            format!("No answer from Paywall at {url}: {cause}"),
-        );
-        error.0.retryable = retryable;
-        error
+            text!["No answer from Paywall at ", url, ": ", cause],
+        )
+        .retryable_if(retryable)
     }
 
-    /// An attempt outlived its deadline. Retryable, but not retried automatically: see
-    /// [`retry::is_retried_automatically`].
-    pub(crate) fn timeout(url: &str, timeout_ms: u32, action: Action) -> Self {
-        let advice = if action.changes_state {
-            "the {name} may still be processed: check the payment before trying again, or \
-             raise timeoutMs"
+    /// An attempt of `operation` outlived its deadline. Retryable; whether it is retried
+    /// automatically is the retry policy's decision (a request that `changes_state` may
+    /// still be processed, so it is not).
+    pub(crate) fn timeout(
+        url: &str,
+        timeout_ms: u32,
+        operation: &str,
+        changes_state: bool,
+    ) -> Self {
+        let advice = if changes_state {
+            text![
+                "the ",
+                operation,
+                " may still be processed: check the payment before trying again, or raise timeoutMs"
+            ]
         } else {
-            "try again later, or raise timeoutMs"
+            String::from("try again later, or raise timeoutMs")
         };
-        let advice = advice.replace("{name}", action.name);
-        let mut error = Error::new(
+        Error::new(
             ErrorKind::Timeout,
-            format!("Paywall did not answer within {timeout_ms} ms at {url}; {advice}"),
-        );
-        error.0.retryable = true;
-        error
+            text![
+                "Paywall did not answer within ",
+                Decimal::of(timeout_ms.into()),
+                " ms at ",
+                url,
+                "; ",
+                advice
+            ],
+        )
+        .retryable_if(true)
     }
 
-    /// The caller's signal fired. `request_sent` says whether Paywall may have seen the cancel.
-    pub(crate) fn aborted(action: Action, request_sent: bool, while_doing: &str) -> Self {
-        let outcome = match (request_sent, action.changes_state) {
+    /// The caller's signal fired `while_doing` something. `request_sent` says whether Paywall
+    /// may have seen a request; `changes_state` whether that request can change the payment.
+    pub(crate) fn aborted(
+        operation: &str,
+        changes_state: bool,
+        request_sent: bool,
+        while_doing: &str,
+    ) -> Self {
+        let outcome = match (request_sent, changes_state) {
             (true, true) => {
                 "a cancel request had been sent, so the payment may or may not be cancelled"
             }
@@ -176,53 +217,73 @@ impl Error {
         };
         Error::new(
             ErrorKind::Aborted,
-            format!(
-                "The {} was aborted by config.signal {while_doing}; {outcome}",
-                action.name
-            ),
+            text![
+                "The ",
+                operation,
+                " was aborted by config.signal ",
+                while_doing,
+                "; ",
+                outcome
+            ],
         )
     }
 
     /// A non-2xx answer without a Paywall envelope.
     pub(crate) fn http(status: u16, detail: &str) -> Self {
-        let mut error = Error::new(
+        Error::new(
             ErrorKind::Http,
-            format!("Paywall answered HTTP {status} without a Paywall envelope: {detail}"),
-        );
-        error.0.http_status = Some(status);
-        error.0.retryable = retry::is_retryable_status(status);
-        error
+            text![
+                "Paywall answered HTTP ",
+                Decimal::of(status.into()),
+                " without a Paywall envelope: ",
+                detail
+            ],
+        )
+        .with_status(Some(status))
+        .retryable_if(is_transient_status(status))
     }
 
     /// A redirect, which is reported rather than followed: a redirected POST may lose its
     /// body. `status` is `None` for a browser's opaque redirect, which hides the status
     /// and the target.
     pub(crate) fn redirect(status: Option<u16>, location: Option<&Quoted>) -> Self {
-        let shown = status.map_or_else(|| String::from("a redirect"), |s| format!("HTTP {s}"));
-        let target = location.map_or_else(String::new, |to| format!(" to {to}"));
-        let mut error = Error::new(
+        let shown = match status {
+            Some(status) => text!["HTTP ", Decimal::of(status.into())],
+            None => String::from("a redirect"),
+        };
+        let target = match location {
+            Some(to) => text![" to ", to],
+            None => String::new(),
+        };
+        Error::new(
             ErrorKind::Http,
-            format!(
-                "Paywall answered with {shown}, a redirect{target}; it is not followed, since a \
-                 redirected POST may lose its body: set baseAddress to the address Paywall gave you"
-            ),
-        );
-        error.0.http_status = status;
-        error
+            text![
+                "Paywall answered with ",
+                shown,
+                ", a redirect",
+                target,
+                "; it is not followed, since a redirected POST may lose its body: set \
+                 baseAddress to the address Paywall gave you"
+            ],
+        )
+        .with_status(status)
     }
 
-    /// A 2xx answer that is not a valid cancel envelope. Never retryable: the cancel may
-    /// have happened, and the same answer would come again.
-    pub(crate) fn decode(status: u16, action: Action, problem: &str) -> Self {
-        let mut error = Error::new(
+    /// A 2xx answer that is not a valid envelope of `operation`. Never retryable: the
+    /// request may have been carried out, and the same answer would come again.
+    pub(crate) fn decode(status: u16, operation: &str, problem: &str) -> Self {
+        Error::new(
             ErrorKind::Decode,
-            format!(
-                "Paywall answered HTTP {status} but not with a valid {} envelope: {problem}",
-                action.name
-            ),
-        );
-        error.0.http_status = Some(status);
-        error
+            text![
+                "Paywall answered HTTP ",
+                Decimal::of(status.into()),
+                " but not with a valid ",
+                operation,
+                " envelope: ",
+                problem
+            ],
+        )
+        .with_status(Some(status))
     }
 
     /// A callback body that cannot be read as a Paywall callback. Never retryable: the same
@@ -230,61 +291,88 @@ impl Error {
     pub(crate) fn callback_decode(problem: &str) -> Self {
         Error::new(
             ErrorKind::Decode,
-            format!("The body is not a valid Paywall callback: {problem}"),
+            text!["The body is not a valid Paywall callback: ", problem],
         )
     }
 
-    /// A verified callback whose type or status Paywall's inquiry contradicts: the Hash
-    /// does not cover them, so a genuine callback replayed with another status verifies too.
-    /// When the inquiry's latest activity is another one, the callback may just be out of
-    /// date (a "sent to device" notice that arrived after the outcome): the message says so,
-    /// since only the caller can tell a late genuine callback from a replayed one.
-    pub(crate) fn unconfirmed_callback(
-        says: &str,
-        paywall_says: &str,
-        same_activity: bool,
+    /// A callback whose Hash does not prove it came from Paywall. Never retryable.
+    pub(crate) fn signature(problem: &str) -> Self {
+        Error::new(
+            ErrorKind::Signature,
+            text![
+                "The callback's Hash ",
+                problem,
+                ": the callback is not from Paywall, or was altered on the way, and must not be \
+                 trusted; check the payment with Paywall's inquiry endpoint if in doubt, and that \
+                 the hash key is the panel's Physical POS webhook hash key"
+            ],
+        )
+    }
+
+    /// The runtime could not prepare a request, refused it by its permissions, or a caller's
+    /// object threw when used: reported as a config problem, never retried.
+    pub(crate) fn setup(problem: &Quoted) -> Self {
+        Error::new(ErrorKind::Config, String::from(problem.as_str()))
+    }
+
+    /// Paywall's own refusal of `operation`, with its message and text error code.
+    pub(crate) fn api(
+        status: u16,
+        operation: &str,
+        error_code: Option<i64>,
+        paywall_message: Option<&Quoted>,
+        client_message: Option<&Quoted>,
     ) -> Self {
-        let why = if same_activity {
-            "the Hash does not cover the status, so a genuine callback replayed with another \
-             status verifies too"
-        } else {
-            "its latest activity is not the one the callback reports, so the callback is out \
-             of date or replayed"
-        };
-        Error::new(
-            ErrorKind::Signature,
-            format!(
-                "The callback says {says}, but Paywall's inquiry of the payment says \
-                 {paywall_says}: {why}; act on the inquiry's state, not on the callback's"
-            ),
-        )
+        let paywall_message = paywall_message
+            .map(Quoted::as_str)
+            .filter(|text| !text.is_empty());
+        let client_message = client_message
+            .map(Quoted::as_str)
+            .filter(|text| !text.is_empty());
+        let mut message = text!["Paywall refused the ", operation];
+        if let Some(words) = paywall_message {
+            message.push_str(": ");
+            message.push_str(words);
+        }
+        let mut facts: Vec<String> = Vec::new();
+        if let Some(code) = client_message {
+            facts.push(String::from(code));
+        }
+        if let Some(code) = error_code {
+            facts.push(text!["error code ", Decimal::signed(code)]);
+        }
+        facts.push(text!["HTTP ", Decimal::of(status.into())]);
+        message.push_str(" (");
+        message.push_str(&facts.join(", "));
+        message.push(')');
+        if let Some(hint) = client_message.and_then(client_message_hint) {
+            message.push_str(". ");
+            message.push_str(hint);
+        }
+        let mut error = Error::new(ErrorKind::Api, message)
+            .with_status(Some(status))
+            .retryable_if(is_transient_status(status));
+        error.0.error_code = error_code;
+        error.0.client_message = client_message.map(String::from);
+        error.0.paywall_message = paywall_message.map(String::from);
+        error
     }
 
-    /// A verified callback whose activity agrees with Paywall's inquiry on type and status,
-    /// but not on the `fields` named (see `confirm_callback`): altered on the way, or
-    /// replayed with a new activity id, since the Hash covers none of them but the merchant's
-    /// code and the amount. Names the fields, never their values.
-    pub(crate) fn callback_differs(fields: &[&str], same_activity: bool) -> Self {
-        let why = if same_activity {
-            "the callback was altered, or is not the one Paywall sent for this activity"
-        } else {
-            "the callback does not report the payment's latest activity: it is out of date, or \
-             was replayed with another activity id"
-        };
-        Error::new(
-            ErrorKind::Signature,
-            format!(
-                "The callback's {} {} not what Paywall's inquiry of the payment says: {why}; act \
-                 on the inquiry's state, not on the callback's",
-                fields.join(", "),
-                if fields.len() == 1 { "is" } else { "are" },
-            ),
-        )
+    /// The same error, with `status` as its HTTP status.
+    fn with_status(mut self, status: Option<u16>) -> Self {
+        self.0.http_status = status;
+        self
     }
 
-    /// The error of a confirming inquiry that could not be made, as `verifyCallback`
-    /// reports it: never `decode` or `input`, the kinds that say the callback itself is bad
-    /// (and that a receiver answers with a 4xx, after which Paywall does not send the
+    /// The same error, saying whether a later call can succeed.
+    pub(crate) fn retryable_if(mut self, retryable: bool) -> Self {
+        self.0.retryable = retryable;
+        self
+    }
+
+    /// The same error as a failed confirmation of a callback, as `verifyCallback` reports
+    /// it: never `decode`, `input` or `signature`, the kinds that say the callback itself is
+    /// bad (and that a receiver answers with a 4xx, after which Paywall does not send the
     /// callback again). An answer that cannot be read is kind `http`, retryable; an id
     /// refused against the config's keys is kind `config`. The message says the callback is
     /// unconfirmed, not refused.
@@ -306,77 +394,17 @@ impl Error {
         self
     }
 
-    /// A callback whose Hash does not prove it came from Paywall. Never retryable.
-    pub(crate) fn signature(problem: &str) -> Self {
-        Error::new(
-            ErrorKind::Signature,
-            format!(
-                "The callback's Hash {problem}: the callback is not from Paywall, or was altered \
-                 on the way, and must not be trusted; check the payment with Paywall's inquiry \
-                 endpoint if in doubt, and that the hash key is the panel's Physical POS webhook \
-                 hash key"
-            ),
-        )
-    }
-
-    /// The runtime could not prepare a request, or a caller's object threw when used:
-    /// reported as a config problem, never retried.
-    pub(crate) fn setup(problem: &Quoted) -> Self {
-        Error::new(ErrorKind::Config, problem.to_string())
-    }
-
-    /// Paywall's own refusal, with its message and text error code.
-    pub(crate) fn api(
-        status: u16,
-        action: Action,
-        error_code: Option<i64>,
-        paywall_message: Option<&Quoted>,
-        client_message: Option<&Quoted>,
-    ) -> Self {
-        let paywall_message = paywall_message
-            .map(Quoted::as_str)
-            .filter(|text| !text.is_empty());
-        let client_message = client_message
-            .map(Quoted::as_str)
-            .filter(|text| !text.is_empty());
-        let mut message = format!("Paywall refused the {}", action.name);
-        if let Some(text) = paywall_message {
-            message.push_str(": ");
-            message.push_str(text);
-        }
-        let mut facts = Vec::new();
-        if let Some(code) = client_message {
-            facts.push(code.to_owned());
-        }
-        if let Some(code) = error_code {
-            facts.push(format!("error code {code}"));
-        }
-        facts.push(format!("HTTP {status}"));
-        message.push_str(" (");
-        message.push_str(&facts.join(", "));
-        message.push(')');
-        if let Some(hint) = client_message.and_then(client_message_hint) {
-            message.push_str(". ");
-            message.push_str(hint);
-        }
-        let mut error = Error::new(ErrorKind::Api, message);
-        error.0.http_status = Some(status);
-        error.0.error_code = error_code;
-        error.0.client_message = client_message.map(str::to_owned);
-        error.0.paywall_message = paywall_message.map(str::to_owned);
-        error.0.retryable = retry::is_retryable_status(status);
-        error
-    }
-
     /// Records how many requests this call sent and which payment it was for, and adds
-    /// both to the message where they help the reader.
+    /// the first to the message where it helps the reader.
     pub(crate) fn finish(mut self, attempts: u32, payment_request_id: &str) -> Self {
         self.0.attempts = attempts;
-        self.0.payment_request_id = Some(payment_request_id.to_owned());
+        self.0.payment_request_id = Some(String::from(payment_request_id));
         if attempts > 1 {
+            self.0.message.push_str(" [after ");
             self.0
                 .message
-                .push_str(&format!(" [after {attempts} attempts]"));
+                .push_str(Decimal::of(attempts.into()).as_ref());
+            self.0.message.push_str(" attempts]");
         }
         self
     }
@@ -391,7 +419,7 @@ impl Error {
 
     /// Makes the error fit to leave: every text it carries passes [`Secrets::redact`], so
     /// that no fragment of a secret is in it, whatever route the secret took (a quoted
-    /// answer, the URL, a result id). Every operation seals each error it returns.
+    /// answer, the URL, a result id). Every call seals each error it returns.
     pub fn seal(mut self, secrets: &Secrets<'_>) -> Self {
         let details = &mut *self.0;
         for text in [&mut details.message]
@@ -454,21 +482,19 @@ impl Error {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} error: {}", self.0.kind, self.0.message)
+        f.write_str(self.0.kind.as_str())?;
+        f.write_str(" error: ")?;
+        f.write_str(&self.0.message)
     }
 }
 
-impl std::error::Error for Error {}
+impl core::error::Error for Error {}
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::core::secrets::quoted;
-
-    const CANCEL: Action = Action {
-        name: "cancel",
-        changes_state: true,
-    };
+    use alloc::format;
 
     #[test]
     fn kinds_are_spelled_as_in_javascript() {
@@ -490,10 +516,20 @@ mod tests {
     }
 
     #[test]
+    fn only_transient_statuses_are_retryable() {
+        for status in [429, 502, 503, 504] {
+            assert!(is_transient_status(status), "{status}");
+        }
+        for status in [200, 301, 400, 401, 403, 404, 408, 409, 500, 501, 505] {
+            assert!(!is_transient_status(status), "{status}");
+        }
+    }
+
+    #[test]
     fn api_error_names_paywall_message_code_status_and_a_hint() {
         let error = Error::api(
             200,
-            CANCEL,
+            "cancel",
             Some(1001),
             Some(&quoted("Payment was already cancelled.")),
             Some(&quoted("Payment.Async.AlreadyHasRefundOrCancel")),
@@ -515,11 +551,19 @@ mod tests {
             error.paywall_message(),
             Some("Payment was already cancelled.")
         );
+        let negative = Error::api(400, "cancel", Some(-7), None, None);
+        assert!(negative.message().contains("error code -7, HTTP 400"));
     }
 
     #[test]
     fn api_error_on_a_retried_status_is_retryable() {
-        let error = Error::api(503, CANCEL, None, None, Some(&quoted("System.ServerError")));
+        let error = Error::api(
+            503,
+            "cancel",
+            None,
+            None,
+            Some(&quoted("System.ServerError")),
+        );
         assert!(error.retryable());
         assert_eq!(
             error.message(),
@@ -534,7 +578,7 @@ mod tests {
         let secrets = Secrets::new(key, "ab");
         let error = Error::api(
             401,
-            CANCEL,
+            "cancel",
             None,
             Some(&quoted("key sk-live-1234567890abcdef is not valid")),
             Some(&quoted("echo sk-live-1234567890")),
@@ -558,7 +602,7 @@ mod tests {
         let secrets = Secrets::new("", "");
         let error = Error::api(
             200,
-            CANCEL,
+            "cancel",
             None,
             Some(&secrets.quote(&flood, 300)),
             Some(&secrets.quote("System.Auth\nError", 120)),
@@ -581,6 +625,18 @@ mod tests {
         assert!(error.message().ends_with("[after 3 attempts]"));
         let once = Error::http(500, "x").finish(1, "id-1");
         assert!(!once.message().contains("attempts"));
+    }
+
+    #[test]
+    fn a_failed_confirmation_is_never_a_verdict_on_the_callback() {
+        let unreadable = Error::decode(200, "inquiry", "not JSON").unconfirmed();
+        assert_eq!(unreadable.kind(), ErrorKind::Http);
+        assert!(unreadable.retryable());
+        assert!(unreadable
+            .message()
+            .starts_with("The callback could not be confirmed"));
+        assert_eq!(Error::input("id").unconfirmed().kind(), ErrorKind::Config);
+        assert_eq!(Error::http(503, "x").unconfirmed().kind(), ErrorKind::Http);
     }
 
     #[test]

@@ -10,9 +10,14 @@
 //! The config is not a wire type: reading it needs no serde deserializer, which would cost
 //! the WebAssembly module a second monomorphised one beside the envelope's.
 
+use alloc::string::String;
+use alloc::vec::Vec;
+
 use super::config::{ConfigOptions, Secret, WholeNumber, MAX_RETRIES, TIMEOUT_MS};
 use super::error::Error;
 use super::secrets::Quoted;
+use super::text::Decimal;
+use crate::text;
 
 /// One property of the caller's object, as the host read it.
 #[derive(Clone, Debug, PartialEq)]
@@ -61,6 +66,12 @@ impl FieldValue {
     }
 }
 
+/// Whether `n` (finite, within the safe range) has no fractional part; without
+/// `f64::fract`, which `core` lacks.
+fn is_whole(n: f64) -> bool {
+    (n as i64) as f64 == n
+}
+
 /// A number as JS would print it, for whole numbers; others are described, since printing
 /// them would pull float formatting (some 15 KB) into the WebAssembly module.
 fn describe_number(n: f64) -> String {
@@ -74,9 +85,9 @@ fn describe_number(n: f64) -> String {
         "a number larger than 9007199254740991".into()
     } else if n < -SAFE {
         "a number smaller than -9007199254740991".into()
-    } else if n.fract() == 0.0 {
+    } else if is_whole(n) {
         // Exact: a whole number within the safe range converts without loss.
-        format!("the number {}", n as i64)
+        text!["the number ", Decimal::signed(n as i64)]
     } else {
         "a number with a fractional part".into()
     }
@@ -118,7 +129,14 @@ where
 
 /// The error for a field whose value is not of the kind it must be; `got` describes it.
 fn wrong(field: &str, expected: &str, got: &str) -> Error {
-    Error::config(format!("config.{field} must be {expected}, got {got}"))
+    Error::config(text![
+        "config.",
+        field,
+        " must be ",
+        expected,
+        ", got ",
+        got
+    ])
 }
 
 /// A string setting; absent (`undefined` or `null`) is `None`.
@@ -129,9 +147,13 @@ where
     match read(field)? {
         FieldValue::Missing | FieldValue::Null => Ok(None),
         FieldValue::String(value) => Ok(Some(value)),
-        FieldValue::LongString(length) => Err(Error::config(format!(
-            "config.{field} is too long to be a valid setting ({length} characters)"
-        ))),
+        FieldValue::LongString(length) => Err(Error::config(text![
+            "config.",
+            field,
+            " is too long to be a valid setting (",
+            Decimal::of(length.into()),
+            " characters)"
+        ])),
         other => Err(wrong(field, "a string", other.kind())),
     }
 }
@@ -145,8 +167,7 @@ where
         FieldValue::Missing | FieldValue::Null => Ok(None),
         // Exact: the value is whole and within the bounds, which fit a u32.
         FieldValue::Number(n)
-            if n.fract() == 0.0
-                && (f64::from(setting.min)..=f64::from(setting.max)).contains(&n) =>
+            if (f64::from(setting.min)..=f64::from(setting.max)).contains(&n) && is_whole(n) =>
         {
             Ok(Some(n as u32))
         }
@@ -193,11 +214,14 @@ pub fn unknown_config_field(key: Option<&Quoted>) -> Error {
              plain object",
         );
     };
-    Error::config(format!(
-        "config.{key} is not a setting of paywall-edge: did you mean {}? The settings are {}",
+    Error::config(text![
+        "config.",
+        key,
+        " is not a setting of paywall-edge: did you mean ",
         nearest_name(key.as_str(), &JS_CONFIG_FIELDS),
+        "? The settings are ",
         JS_CONFIG_FIELDS.join(", ")
-    ))
+    ])
 }
 
 /// The error for `verifyCallback` options that hold `key`, which is not `confirmWith`: a
@@ -210,11 +234,13 @@ pub fn unknown_callback_option(key: Option<&Quoted>) -> Error {
              trap threw): pass a plain object",
         );
     };
-    Error::config(format!(
-        "options.{key} is not an option of verifyCallback: did you mean confirmWith? Pass \
-         {{ confirmWith: config }} to confirm the callback with Paywall's inquiry, or no options \
+    Error::config(text![
+        "options.",
+        key,
+        " is not an option of verifyCallback: did you mean confirmWith? Pass \
+         { confirmWith: config } to confirm the callback with Paywall's inquiry, or no options \
          to check its Hash alone"
-    ))
+    ])
 }
 
 /// The name in `names` nearest to `key`: the fewest single-letter edits, less the letters

@@ -1,38 +1,40 @@
-//! JSON for the two documents this client exchanges: it writes the request body and reads
-//! Paywall's envelope, through serde, so the wire types stay the single definition of the
-//! format.
+//! JSON for the documents this client exchanges: a pull reader that Paywall's envelopes and
+//! callbacks are decoded with (each document's decoder is a few lines in its endpoint's
+//! module), and a writer for what the library hands back, through serde's `Serialize`, so
+//! that the types users see stay the single definition of their shape.
 //!
+//! Why not serde's derived `Deserialize`: one monomorphised decoder per document and per
+//! field type cost the WebAssembly module about 30 KB, and the decoders here need little:
+//! an object's members by name, strings, whole numbers, booleans, null and a number's text.
 //! Why not serde_json, or the runtime's `JSON.parse`: serde_json would triple the size of the
-//! WebAssembly module, and walking a `JSON.parse` result from Rust costs a JS call per field.
-//! An envelope needs little of JSON: objects, strings, integers, booleans and null. Anything
-//! else (arrays, fractions, exponents) is accepted only where it is skipped, in fields this
-//! client does not read, or read as a [`RawNumber`]: a number's text, kept exactly as written
-//! and never turned into a float (float parsing and formatting would cost the module
-//! kilobytes, and a callback's Hash covers the text, not the value). The reader is strict
-//! (RFC 8259 syntax, no trailing commas or comments), bounded (nesting depth, no recursion
-//! the input controls beyond it) and never panics; issue #6's fuzzing checks that.
+//! module, and walking a `JSON.parse` result from Rust costs a JS call per field.
+//!
+//! A number is read as a [`RawNumber`]: its text, kept exactly as written and never turned
+//! into a float (float parsing and formatting would cost the module kilobytes, and a
+//! callback's Hash covers the text, not the value). The reader is strict (RFC 8259 syntax,
+//! no trailing commas or comments), bounded (nesting depth, no recursion the input controls
+//! beyond it) and never panics; the fuzz targets check that.
 
-use serde::de::{self, DeserializeOwned, DeserializeSeed, MapAccess, SeqAccess, Visitor};
+use alloc::borrow::Cow;
+use alloc::string::String;
 use serde::ser::{self, Impossible, Serialize};
-use serde::{Deserialize, Deserializer, Serializer};
-use std::borrow::Cow;
-use std::fmt;
+use serde::Serializer;
 
-use super::decode_error::DecodeProblem;
+use super::text::Decimal;
+use crate::text;
 
 /// Deeper nesting than this is refused: an envelope is two levels deep.
 const MAX_DEPTH: u32 = 32;
 
-/// The newtype name by which [`RawNumber`] asks this reader for a number's text, and this
-/// writer to write its text unquoted (as serde_json's `RawValue` does). No other type uses it.
+/// The newtype name by which [`RawNumber`] asks this writer to write its text unquoted (as
+/// serde_json's `RawValue` does). No other type uses it.
 const RAW_NUMBER: &str = "$paywall_edge::json::RawNumber";
 
 /// A JSON number's text exactly as the document wrote it ("1.50", "-0.5e3", "125"),
 /// checked against RFC 8259's number grammar and never converted to a float.
 ///
-/// Read and written by this module's reader and writer only: the writer writes it as a
-/// number, unquoted, so that `JSON.parse` makes a JS number of it. Other serde formats
-/// refuse to read it (serde_json among them) and write it as a string.
+/// Written by this module's writer as a number, unquoted, so that `JSON.parse` makes a JS
+/// number of it; other serde formats write it as a string.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RawNumber(String);
 
@@ -90,77 +92,72 @@ impl RawNumber {
     }
 }
 
-impl<'de> Deserialize<'de> for RawNumber {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        /// Takes the text this module's reader hands over, checking it once more in case
-        /// another deserializer hands over something else.
-        struct NumberText;
-
-        impl Visitor<'_> for NumberText {
-            type Value = RawNumber;
-
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a number")
-            }
-
-            fn visit_str<E: de::Error>(self, text: &str) -> Result<RawNumber, E> {
-                RawNumber::parse(text)
-                    .ok_or_else(|| E::invalid_type(de::Unexpected::Other("a string"), &self))
-            }
-        }
-
-        deserializer.deserialize_newtype_struct(RAW_NUMBER, NumberText)
-    }
-}
-
 impl Serialize for RawNumber {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_newtype_struct(RAW_NUMBER, self.as_str())
     }
 }
 
-/// Reads a `T` from JSON text. The error says what was wrong and where.
-pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, String> {
+/// Why a document could not be read, in words for a message; never quotes a value.
+pub type Problem = String;
+
+/// Reads a whole document with `read`, and refuses text after it. An empty or blank text is
+/// "the body is empty, not JSON", whatever `read` would have said.
+pub fn read_document<T>(
+    text: &str,
+    read: impl FnOnce(&mut Reader<'_>) -> Result<T, Problem>,
+) -> Result<T, Problem> {
+    if text.trim_matches([' ', '\t', '\n', '\r']).is_empty() {
+        return Err(String::from("the body is empty, not JSON"));
+    }
     let mut reader = Reader::new(text);
-    let outcome = T::deserialize(&mut reader).and_then(|value| {
-        reader.skip_whitespace();
-        if reader.position < reader.bytes.len() {
-            Err(reader.problem("text after the end of the JSON value"))
-        } else {
-            Ok(value)
-        }
-    });
-    outcome.map_err(|DecodeProblem(problem)| {
-        if text.trim().is_empty() {
-            String::from("the body is empty, not JSON")
-        } else {
-            problem
-        }
-    })
+    let value = read(&mut reader)?;
+    reader.skip_whitespace();
+    if reader.position < reader.bytes.len() {
+        return Err(reader.problem("text after the end of the JSON value"));
+    }
+    Ok(value)
 }
 
-/// Writes `value` as compact JSON. Only what the wire types use is supported (structs,
-/// strings, integers, [`RawNumber`]s, booleans, options and unit enum variants); anything
-/// else is an error the tests would catch, never a panic.
-pub fn to_string<T: Serialize>(value: &T) -> Result<String, String> {
-    let mut out = String::new();
-    value
-        .serialize(&mut Writer {
-            out: &mut out,
-            raw: false,
-        })
-        .map(|()| out)
-        .map_err(|DecodeProblem(problem)| problem)
+/// Whether an object's `key` is the field `name` (written in PascalCase): Paywall spells its
+/// fields in PascalCase in its tables and in camelCase in its samples, so both are read, and
+/// no other casing.
+pub fn is_field(key: &str, name: &str) -> bool {
+    match (key.as_bytes().split_first(), name.as_bytes().split_first()) {
+        (Some((k, key_rest)), Some((n, name_rest))) => {
+            key_rest == name_rest && (k == n || *k == n.to_ascii_lowercase())
+        }
+        _ => false,
+    }
 }
 
-struct Reader<'de> {
-    bytes: &'de [u8],
+/// Which of an object's fields were seen, to refuse one given twice (in both casings, say).
+#[derive(Default)]
+pub struct Seen(u32);
+
+impl Seen {
+    /// Marks field `index` (of `names`) as seen; a problem if it was already.
+    pub fn mark(&mut self, index: usize, name: &str) -> Result<(), Problem> {
+        let bit = 1u32.checked_shl(index as u32).unwrap_or(0);
+        if self.0 & bit != 0 {
+            return Err(text!["duplicate field `", name, "`"]);
+        }
+        self.0 |= bit;
+        Ok(())
+    }
+}
+
+/// A pull reader over one JSON text. Each method reads one value at the cursor (after any
+/// white space) and says, when it is not what was asked for, what it is and where.
+pub struct Reader<'a> {
+    bytes: &'a [u8],
     position: usize,
     depth: u32,
 }
 
-impl<'de> Reader<'de> {
-    fn new(text: &'de str) -> Self {
+impl<'a> Reader<'a> {
+    /// A reader at the start of `text`.
+    pub fn new(text: &'a str) -> Self {
         Reader {
             bytes: text.as_bytes(),
             position: 0,
@@ -168,8 +165,9 @@ impl<'de> Reader<'de> {
         }
     }
 
-    fn problem(&self, what: &str) -> DecodeProblem {
-        DecodeProblem(format!("{what} (at byte {})", self.position))
+    /// `what` went wrong at the cursor.
+    pub fn problem(&self, what: &str) -> Problem {
+        text![what, " (at byte ", Decimal::of(self.position as u64), ")"]
     }
 
     fn peek(&self) -> Option<u8> {
@@ -185,13 +183,13 @@ impl<'de> Reader<'de> {
     }
 
     /// The next byte that is not white space, without consuming it.
-    fn next_token(&mut self) -> Result<u8, DecodeProblem> {
+    fn next_token(&mut self) -> Result<u8, Problem> {
         self.skip_whitespace();
         self.peek()
             .ok_or_else(|| self.problem("the JSON ends too early"))
     }
 
-    fn expect(&mut self, byte: u8, what: &str) -> Result<(), DecodeProblem> {
+    fn expect(&mut self, byte: u8, what: &str) -> Result<(), Problem> {
         if self.next_token()? == byte {
             self.position += 1;
             Ok(())
@@ -200,7 +198,7 @@ impl<'de> Reader<'de> {
         }
     }
 
-    fn literal(&mut self, word: &[u8]) -> Result<(), DecodeProblem> {
+    fn literal(&mut self, word: &[u8]) -> Result<(), Problem> {
         let end = self.position + word.len();
         if self.bytes.get(self.position..end) == Some(word) {
             self.position = end;
@@ -210,7 +208,7 @@ impl<'de> Reader<'de> {
         }
     }
 
-    fn enter(&mut self) -> Result<(), DecodeProblem> {
+    fn enter(&mut self) -> Result<(), Problem> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
             return Err(self.problem("the JSON is nested too deeply"));
@@ -218,9 +216,104 @@ impl<'de> Reader<'de> {
         Ok(())
     }
 
-    /// A string token, borrowed from the input when it has no escapes.
-    fn string(&mut self) -> Result<Cow<'de, str>, DecodeProblem> {
-        self.expect(b'"', "expected a string")?;
+    /// "must be `expected`, got" what the value at the cursor is.
+    fn wrong(&mut self, expected: &str) -> Problem {
+        let found = self.kind_here();
+        self.problem(&text!["must be ", expected, ", got ", found])
+    }
+
+    /// What kind of value starts at the cursor, for a message.
+    fn kind_here(&mut self) -> &'static str {
+        let token = self.next_token();
+        let rest = self.bytes.get(self.position..).unwrap_or_default();
+        match token {
+            Ok(b'"') => "a string",
+            Ok(b't' | b'f') if rest.starts_with(b"true") || rest.starts_with(b"false") => {
+                "a boolean"
+            }
+            Ok(b'n') if rest.starts_with(b"null") => "null",
+            Ok(b'{') => "an object",
+            Ok(b'[') => "an array",
+            Ok(b'-' | b'0'..=b'9') => "a number",
+            _ => "text that is not JSON",
+        }
+    }
+
+    /// What kind of value is next, as messages name it ("a string", "null", ...): for tests.
+    #[cfg(test)]
+    pub(crate) fn peek_kind(&mut self) -> &'static str {
+        self.kind_here()
+    }
+
+    /// Reads `null` if it is next: true when it was.
+    pub fn null(&mut self) -> Result<bool, Problem> {
+        if self.next_token()? == b'n' {
+            self.literal(b"null")?;
+            return Ok(true);
+        }
+        Ok(false)
+    }
+
+    /// An object: `member` is called with each key, the reader at its value, and must read
+    /// (or skip) that value.
+    pub fn object(
+        &mut self,
+        member: &mut dyn FnMut(&mut Reader<'a>, &str) -> Result<(), Problem>,
+    ) -> Result<(), Problem> {
+        if self.next_token()? != b'{' {
+            return Err(self.wrong("an object"));
+        }
+        self.enter()?;
+        self.position += 1;
+        if self.next_token()? != b'}' {
+            loop {
+                if self.next_token()? != b'"' {
+                    return Err(self.problem("expected a string"));
+                }
+                let key = self.string()?;
+                self.expect(b':', "expected : after an object key")?;
+                member(self, &key)?;
+                if self.next_token()? != b',' {
+                    break;
+                }
+                self.position += 1;
+            }
+        }
+        self.expect(b'}', "expected , or } in an object")?;
+        self.depth -= 1;
+        Ok(())
+    }
+
+    /// An array: `element` is called once per element, the reader at it.
+    pub fn array(
+        &mut self,
+        element: &mut dyn FnMut(&mut Reader<'a>) -> Result<(), Problem>,
+    ) -> Result<(), Problem> {
+        if self.next_token()? != b'[' {
+            return Err(self.wrong("an array"));
+        }
+        self.enter()?;
+        self.position += 1;
+        if self.next_token()? != b']' {
+            loop {
+                element(self)?;
+                if self.next_token()? != b',' {
+                    break;
+                }
+                self.position += 1;
+            }
+        }
+        self.expect(b']', "expected , or ] in an array")?;
+        self.depth -= 1;
+        Ok(())
+    }
+
+    /// A string, borrowed from the text when it has no escapes.
+    pub fn string(&mut self) -> Result<Cow<'a, str>, Problem> {
+        if self.next_token()? != b'"' {
+            return Err(self.wrong("a string"));
+        }
+        self.position += 1;
         let start = self.position;
         self.skip_plain_string_bytes();
         match self.peek() {
@@ -240,6 +333,70 @@ impl<'de> Reader<'de> {
         }
     }
 
+    /// A string, or `None` for null.
+    pub fn optional_string(&mut self) -> Result<Option<String>, Problem> {
+        if self.null()? {
+            return Ok(None);
+        }
+        self.string().map(|text| Some(text.into_owned()))
+    }
+
+    /// `true` or `false`.
+    pub fn boolean(&mut self) -> Result<bool, Problem> {
+        match self.next_token()? {
+            b't' if self.literal(b"true").is_ok() => Ok(true),
+            b'f' if self.literal(b"false").is_ok() => Ok(false),
+            _ => Err(self.wrong("true or false")),
+        }
+    }
+
+    /// `true`, `false`, or `None` for null.
+    pub fn optional_boolean(&mut self) -> Result<Option<bool>, Problem> {
+        if self.null()? {
+            return Ok(None);
+        }
+        self.boolean().map(Some)
+    }
+
+    /// A whole number that fits an i64, or `None` for null.
+    pub fn optional_integer(&mut self) -> Result<Option<i64>, Problem> {
+        if self.null()? {
+            return Ok(None);
+        }
+        if !matches!(self.next_token()?, b'-' | b'0'..=b'9') {
+            return Err(self.wrong("a whole number"));
+        }
+        let (text, whole) = self.number()?;
+        if !whole {
+            return Err(self.problem("must be a whole number"));
+        }
+        text.parse()
+            .map(Some)
+            .map_err(|_| self.problem("a whole number too large to read"))
+    }
+
+    /// A whole number that fits an i32 (Paywall's codes), or `None` for null.
+    pub fn optional_i32(&mut self) -> Result<Option<i32>, Problem> {
+        match self.optional_integer()? {
+            Some(value) => i32::try_from(value)
+                .map(Some)
+                .map_err(|_| self.problem("a number out of range for i32")),
+            None => Ok(None),
+        }
+    }
+
+    /// A number's text as written, or `None` for null.
+    pub fn optional_number(&mut self) -> Result<Option<RawNumber>, Problem> {
+        if self.null()? {
+            return Ok(None);
+        }
+        if !matches!(self.next_token()?, b'-' | b'0'..=b'9') {
+            return Err(self.wrong("a number"));
+        }
+        let (text, _) = self.number()?;
+        Ok(Some(RawNumber(String::from(text))))
+    }
+
     /// Moves past the bytes of a string that need no attention: all but `"`, `\` and
     /// control characters. One scan instead of a bounds-checked step per byte.
     fn skip_plain_string_bytes(&mut self) {
@@ -252,7 +409,7 @@ impl<'de> Reader<'de> {
     }
 
     /// Continues a string after its first escape, appending to `text`.
-    fn string_after_escape(&mut self, mut text: String) -> Result<String, DecodeProblem> {
+    fn string_after_escape(&mut self, mut text: String) -> Result<String, Problem> {
         loop {
             let start = self.position;
             self.skip_plain_string_bytes();
@@ -272,15 +429,15 @@ impl<'de> Reader<'de> {
         }
     }
 
-    fn text_between(&self, start: usize, end: usize) -> Result<&'de str, DecodeProblem> {
+    fn text_between(&self, start: usize, end: usize) -> Result<&'a str, Problem> {
         self.bytes
             .get(start..end)
-            .and_then(|bytes| std::str::from_utf8(bytes).ok())
+            .and_then(|bytes| core::str::from_utf8(bytes).ok())
             .ok_or_else(|| self.problem("a string that is not UTF-8"))
     }
 
     /// The character an escape stands for; the backslash is already consumed.
-    fn escape(&mut self) -> Result<char, DecodeProblem> {
+    fn escape(&mut self) -> Result<char, Problem> {
         let Some(byte) = self.peek() else {
             return Err(self.problem("a string is not closed"));
         };
@@ -315,24 +472,23 @@ impl<'de> Reader<'de> {
         })
     }
 
-    fn hex4(&mut self) -> Result<u32, DecodeProblem> {
-        let digits = self
-            .bytes
-            .get(self.position..self.position + 4)
-            .and_then(|bytes| std::str::from_utf8(bytes).ok())
-            .and_then(|text| {
-                u32::from_str_radix(text, 16)
-                    .ok()
-                    .filter(|_| !text.starts_with('+'))
-            })
-            .ok_or_else(|| self.problem("a \\u escape without four hex digits"))?;
+    fn hex4(&mut self) -> Result<u32, Problem> {
+        let mut value = 0;
+        for offset in 0..4 {
+            let digit = self
+                .bytes
+                .get(self.position + offset)
+                .and_then(|&byte| char::from(byte).to_digit(16))
+                .ok_or_else(|| self.problem("a \\u escape without four hex digits"))?;
+            value = value * 16 + digit;
+        }
         self.position += 4;
-        Ok(digits)
+        Ok(value)
     }
 
     /// A number token, checked against JSON's grammar. Returns its text and whether it is a
     /// whole number (no fraction, no exponent).
-    fn number(&mut self) -> Result<(&'de str, bool), DecodeProblem> {
+    fn number(&mut self) -> Result<(&'a str, bool), Problem> {
         self.skip_whitespace();
         let start = self.position;
         if self.peek() == Some(b'-') {
@@ -372,46 +528,11 @@ impl<'de> Reader<'de> {
         }
     }
 
-    /// What kind of value starts at the cursor, for a message.
-    fn kind_here(&mut self) -> &'static str {
-        let token = self.next_token();
-        let rest = self.bytes.get(self.position..).unwrap_or_default();
-        match token {
-            Ok(b'"') => "a string",
-            Ok(b't' | b'f') if rest.starts_with(b"true") || rest.starts_with(b"false") => {
-                "a boolean"
-            }
-            Ok(b'n') if rest.starts_with(b"null") => "null",
-            Ok(b'{') => "an object",
-            Ok(b'[') => "an array",
-            Ok(b'-' | b'0'..=b'9') => "a number",
-            _ => "text that is not JSON",
-        }
-    }
-
-    /// A whole number that fits an i64.
-    fn integer(&mut self) -> Result<i64, DecodeProblem> {
-        if !matches!(self.next_token()?, b'-' | b'0'..=b'9') {
-            let found = self.kind_here();
-            return Err(self.problem(&format!("must be a whole number, got {found}")));
-        }
-        let (text, whole) = self.number()?;
-        if !whole {
-            return Err(self.problem("must be a whole number"));
-        }
-        text.parse()
-            .map_err(|_| self.problem("a whole number too large to read"))
-    }
-
     /// Skips one value of any kind, checking its syntax.
-    fn skip_value(&mut self) -> Result<(), DecodeProblem> {
+    pub fn skip_value(&mut self) -> Result<(), Problem> {
         match self.next_token()? {
-            b'{' => self.skip_items(b'}', "expected , or } in an object", |reader| {
-                reader.string()?;
-                reader.expect(b':', "expected : after an object key")?;
-                reader.skip_value()
-            }),
-            b'[' => self.skip_items(b']', "expected , or ] in an array", Reader::skip_value),
+            b'{' => self.object(&mut |reader, _| reader.skip_value()),
+            b'[' => self.array(&mut Reader::skip_value),
             b'"' => self.string().map(drop),
             b't' => self.literal(b"true"),
             b'f' => self.literal(b"false"),
@@ -419,237 +540,39 @@ impl<'de> Reader<'de> {
             _ => self.number().map(drop),
         }
     }
+}
 
-    /// Skips the comma-separated items of an object or array whose opening bracket is next,
-    /// through its closing bracket `close`.
-    fn skip_items(
-        &mut self,
-        close: u8,
-        unclosed: &str,
-        mut item: impl FnMut(&mut Self) -> Result<(), DecodeProblem>,
-    ) -> Result<(), DecodeProblem> {
-        self.enter()?;
-        self.position += 1;
-        if self.next_token()? != close {
-            loop {
-                item(self)?;
-                if self.next_token()? != b',' {
-                    break;
-                }
-                self.position += 1;
-            }
-        }
-        self.expect(close, unclosed)?;
-        self.depth -= 1;
-        Ok(())
+/// Writes `value` as compact JSON. Only what the library's types use is supported (structs,
+/// strings, integers, [`RawNumber`]s, booleans, options and unit enum variants); anything
+/// else is an error the tests would catch, never a panic.
+pub fn to_string<T: Serialize>(value: &T) -> Result<String, Problem> {
+    let mut out = String::new();
+    value
+        .serialize(&mut Writer {
+            out: &mut out,
+            raw: false,
+        })
+        .map(|()| out)
+        .map_err(|WriteProblem(problem)| problem)
+}
+
+/// Why a value could not be written.
+#[derive(Debug)]
+struct WriteProblem(Problem);
+
+impl core::fmt::Display for WriteProblem {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(&self.0)
     }
 }
 
-macro_rules! integer_methods {
-    ($($method:ident $visit:ident $ty:ty;)*) => {$(
-        fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeProblem> {
-            let value = self.integer()?;
-            let narrowed = <$ty>::try_from(value)
-                .map_err(|_| self.problem(concat!("a number out of range for ", stringify!($ty))))?;
-            visitor.$visit(narrowed)
-        }
-    )*};
-}
+impl ser::StdError for WriteProblem {}
 
-impl<'de> de::Deserializer<'de> for &mut Reader<'de> {
-    type Error = DecodeProblem;
-
-    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeProblem> {
-        match self.next_token()? {
-            b'{' => self.deserialize_map(visitor),
-            b'[' => {
-                self.enter()?;
-                self.position += 1;
-                let value = visitor.visit_seq(Elements {
-                    reader: self,
-                    first: true,
-                })?;
-                self.expect(b']', "expected , or ] in an array")?;
-                self.depth -= 1;
-                Ok(value)
-            }
-            b'"' => match self.string()? {
-                Cow::Borrowed(text) => visitor.visit_borrowed_str(text),
-                Cow::Owned(text) => visitor.visit_string(text),
-            },
-            b't' => {
-                self.literal(b"true")?;
-                visitor.visit_bool(true)
-            }
-            b'f' => {
-                self.literal(b"false")?;
-                visitor.visit_bool(false)
-            }
-            b'n' => {
-                self.literal(b"null")?;
-                visitor.visit_unit()
-            }
-            _ => visitor.visit_i64(self.integer()?),
-        }
-    }
-
-    fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeProblem> {
-        match self.next_token()? {
-            b't' | b'f' => self.deserialize_any(visitor),
-            _ => {
-                let found = self.kind_here();
-                Err(self.problem(&format!("must be true or false, got {found}")))
-            }
-        }
-    }
-
-    fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeProblem> {
-        if self.next_token()? != b'"' {
-            let found = self.kind_here();
-            return Err(self.problem(&format!("must be a string, got {found}")));
-        }
-        self.deserialize_any(visitor)
-    }
-
-    fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeProblem> {
-        self.deserialize_str(visitor)
-    }
-
-    fn deserialize_identifier<V: Visitor<'de>>(
-        self,
-        visitor: V,
-    ) -> Result<V::Value, DecodeProblem> {
-        self.deserialize_str(visitor)
-    }
-
-    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeProblem> {
-        if self.next_token()? == b'n' {
-            self.literal(b"null")?;
-            visitor.visit_none()
-        } else {
-            visitor.visit_some(self)
-        }
-    }
-
-    fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeProblem> {
-        if self.next_token()? != b'{' {
-            let found = self.kind_here();
-            return Err(self.problem(&format!("must be an object, got {found}")));
-        }
-        self.enter()?;
-        self.position += 1;
-        let value = visitor.visit_map(Members {
-            reader: self,
-            first: true,
-        })?;
-        self.expect(b'}', "expected , or } in an object")?;
-        self.depth -= 1;
-        Ok(value)
-    }
-
-    fn deserialize_struct<V: Visitor<'de>>(
-        self,
-        _name: &'static str,
-        _fields: &'static [&'static str],
-        visitor: V,
-    ) -> Result<V::Value, DecodeProblem> {
-        self.deserialize_map(visitor)
-    }
-
-    fn deserialize_ignored_any<V: Visitor<'de>>(
-        self,
-        visitor: V,
-    ) -> Result<V::Value, DecodeProblem> {
-        self.skip_value()?;
-        visitor.visit_unit()
-    }
-
-    /// A [`RawNumber`] gets the number's text as written; any other newtype its content.
-    fn deserialize_newtype_struct<V: Visitor<'de>>(
-        self,
-        name: &'static str,
-        visitor: V,
-    ) -> Result<V::Value, DecodeProblem> {
-        if name != RAW_NUMBER {
-            return visitor.visit_newtype_struct(self);
-        }
-        if !matches!(self.next_token()?, b'-' | b'0'..=b'9') {
-            let found = self.kind_here();
-            return Err(self.problem(&format!("must be a number, got {found}")));
-        }
-        visitor.visit_borrowed_str(self.number()?.0)
-    }
-
-    integer_methods! {
-        deserialize_i8 visit_i8 i8;
-        deserialize_i16 visit_i16 i16;
-        deserialize_i32 visit_i32 i32;
-        deserialize_i64 visit_i64 i64;
-        deserialize_u8 visit_u8 u8;
-        deserialize_u16 visit_u16 u16;
-        deserialize_u32 visit_u32 u32;
-        deserialize_u64 visit_u64 u64;
-    }
-
-    serde::forward_to_deserialize_any! {
-        i128 u128 f32 f64 char bytes byte_buf unit unit_struct seq tuple tuple_struct enum
-    }
-}
-
-/// The members of an object, as serde's map access.
-struct Members<'a, 'de> {
-    reader: &'a mut Reader<'de>,
-    first: bool,
-}
-
-impl<'de> MapAccess<'de> for Members<'_, 'de> {
-    type Error = DecodeProblem;
-
-    fn next_key_seed<K: DeserializeSeed<'de>>(
-        &mut self,
-        seed: K,
-    ) -> Result<Option<K::Value>, DecodeProblem> {
-        let token = self.reader.next_token()?;
-        if token == b'}' {
-            return Ok(None);
-        }
-        if !self.first {
-            self.reader.expect(b',', "expected , or } in an object")?;
-        }
-        self.first = false;
-        seed.deserialize(&mut *self.reader).map(Some)
-    }
-
-    fn next_value_seed<V: DeserializeSeed<'de>>(
-        &mut self,
-        seed: V,
-    ) -> Result<V::Value, DecodeProblem> {
-        self.reader.expect(b':', "expected : after an object key")?;
-        seed.deserialize(&mut *self.reader)
-    }
-}
-
-/// The elements of an array, as serde's sequence access.
-struct Elements<'a, 'de> {
-    reader: &'a mut Reader<'de>,
-    first: bool,
-}
-
-impl<'de> SeqAccess<'de> for Elements<'_, 'de> {
-    type Error = DecodeProblem;
-
-    fn next_element_seed<T: DeserializeSeed<'de>>(
-        &mut self,
-        seed: T,
-    ) -> Result<Option<T::Value>, DecodeProblem> {
-        if self.reader.next_token()? == b']' {
-            return Ok(None);
-        }
-        if !self.first {
-            self.reader.expect(b',', "expected , or ] in an array")?;
-        }
-        self.first = false;
-        seed.deserialize(&mut *self.reader).map(Some)
+impl ser::Error for WriteProblem {
+    /// Only a type's own `Serialize` calls this, and the library's never do: the message is
+    /// not formatted, which would bring `core::fmt` into the module for nothing.
+    fn custom<M: core::fmt::Display>(_message: M) -> Self {
+        WriteProblem(String::from("a value refused to be written"))
     }
 }
 
@@ -688,21 +611,19 @@ impl Writer<'_> {
         self.out.push('"');
     }
 
-    fn unsupported(what: &str) -> DecodeProblem {
-        DecodeProblem(format!("{what} cannot be written as wire JSON"))
+    fn unsupported(what: &str) -> WriteProblem {
+        WriteProblem(text![what, " cannot be written as wire JSON"])
     }
-}
 
-impl ser::Error for DecodeProblem {
-    fn custom<M: std::fmt::Display>(message: M) -> Self {
-        DecodeProblem(message.to_string())
+    fn integer(&mut self, value: i64) {
+        self.out.push_str(Decimal::signed(value).as_ref());
     }
 }
 
 macro_rules! write_integers {
-    ($($method:ident $ty:ty as $wide:ty;)*) => {$(
-        fn $method(self, value: $ty) -> Result<(), DecodeProblem> {
-            self.out.push_str(&<$wide>::from(value).to_string());
+    ($($method:ident $ty:ty;)*) => {$(
+        fn $method(self, value: $ty) -> Result<(), WriteProblem> {
+            self.integer(i64::from(value));
             Ok(())
         }
     )*};
@@ -710,43 +631,47 @@ macro_rules! write_integers {
 
 impl<'a, 'b> ser::Serializer for &'a mut Writer<'b> {
     type Ok = ();
-    type Error = DecodeProblem;
-    type SerializeSeq = Impossible<(), DecodeProblem>;
-    type SerializeTuple = Impossible<(), DecodeProblem>;
-    type SerializeTupleStruct = Impossible<(), DecodeProblem>;
-    type SerializeTupleVariant = Impossible<(), DecodeProblem>;
-    type SerializeMap = Impossible<(), DecodeProblem>;
+    type Error = WriteProblem;
+    type SerializeSeq = Impossible<(), WriteProblem>;
+    type SerializeTuple = Impossible<(), WriteProblem>;
+    type SerializeTupleStruct = Impossible<(), WriteProblem>;
+    type SerializeTupleVariant = Impossible<(), WriteProblem>;
+    type SerializeMap = Impossible<(), WriteProblem>;
     type SerializeStruct = Fields<'a, 'b>;
-    type SerializeStructVariant = Impossible<(), DecodeProblem>;
+    type SerializeStructVariant = Impossible<(), WriteProblem>;
 
-    fn serialize_bool(self, value: bool) -> Result<(), DecodeProblem> {
+    fn serialize_bool(self, value: bool) -> Result<(), WriteProblem> {
         self.out.push_str(if value { "true" } else { "false" });
         Ok(())
     }
 
     write_integers! {
-        serialize_i8 i8 as i64; serialize_i16 i16 as i64; serialize_i32 i32 as i64;
-        serialize_i64 i64 as i64; serialize_u8 u8 as u64; serialize_u16 u16 as u64;
-        serialize_u32 u32 as u64; serialize_u64 u64 as u64;
+        serialize_i8 i8; serialize_i16 i16; serialize_i32 i32; serialize_i64 i64;
+        serialize_u8 u8; serialize_u16 u16; serialize_u32 u32;
     }
 
-    fn serialize_f32(self, _: f32) -> Result<(), DecodeProblem> {
+    fn serialize_u64(self, value: u64) -> Result<(), WriteProblem> {
+        self.out.push_str(Decimal::of(value).as_ref());
+        Ok(())
+    }
+
+    fn serialize_f32(self, _: f32) -> Result<(), WriteProblem> {
         Err(Writer::unsupported("a fractional number"))
     }
 
-    fn serialize_f64(self, _: f64) -> Result<(), DecodeProblem> {
+    fn serialize_f64(self, _: f64) -> Result<(), WriteProblem> {
         Err(Writer::unsupported("a fractional number"))
     }
 
-    fn serialize_char(self, value: char) -> Result<(), DecodeProblem> {
+    fn serialize_char(self, value: char) -> Result<(), WriteProblem> {
         let mut buffer = [0; 4];
         self.string(value.encode_utf8(&mut buffer));
         Ok(())
     }
 
-    fn serialize_str(self, value: &str) -> Result<(), DecodeProblem> {
+    fn serialize_str(self, value: &str) -> Result<(), WriteProblem> {
         if self.raw {
-            // A RawNumber's text, checked against the number grammar when it was made.
+            // A RawNumber's text, checked against the number grammar when it was read.
             self.out.push_str(value);
         } else {
             self.string(value);
@@ -754,24 +679,24 @@ impl<'a, 'b> ser::Serializer for &'a mut Writer<'b> {
         Ok(())
     }
 
-    fn serialize_bytes(self, _: &[u8]) -> Result<(), DecodeProblem> {
+    fn serialize_bytes(self, _: &[u8]) -> Result<(), WriteProblem> {
         Err(Writer::unsupported("bytes"))
     }
 
-    fn serialize_none(self) -> Result<(), DecodeProblem> {
+    fn serialize_none(self) -> Result<(), WriteProblem> {
         self.out.push_str("null");
         Ok(())
     }
 
-    fn serialize_some<T: ?Sized + Serialize>(self, value: &T) -> Result<(), DecodeProblem> {
+    fn serialize_some<T: ?Sized + Serialize>(self, value: &T) -> Result<(), WriteProblem> {
         value.serialize(self)
     }
 
-    fn serialize_unit(self) -> Result<(), DecodeProblem> {
+    fn serialize_unit(self) -> Result<(), WriteProblem> {
         self.serialize_none()
     }
 
-    fn serialize_unit_struct(self, _: &'static str) -> Result<(), DecodeProblem> {
+    fn serialize_unit_struct(self, _: &'static str) -> Result<(), WriteProblem> {
         self.serialize_none()
     }
 
@@ -780,7 +705,7 @@ impl<'a, 'b> ser::Serializer for &'a mut Writer<'b> {
         _: &'static str,
         _: u32,
         variant: &'static str,
-    ) -> Result<(), DecodeProblem> {
+    ) -> Result<(), WriteProblem> {
         self.serialize_str(variant)
     }
 
@@ -788,7 +713,7 @@ impl<'a, 'b> ser::Serializer for &'a mut Writer<'b> {
         self,
         name: &'static str,
         value: &T,
-    ) -> Result<(), DecodeProblem> {
+    ) -> Result<(), WriteProblem> {
         if name != RAW_NUMBER {
             return value.serialize(self);
         }
@@ -804,15 +729,15 @@ impl<'a, 'b> ser::Serializer for &'a mut Writer<'b> {
         _: u32,
         _: &'static str,
         _: &T,
-    ) -> Result<(), DecodeProblem> {
+    ) -> Result<(), WriteProblem> {
         Err(Writer::unsupported("an enum variant with data"))
     }
 
-    fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, DecodeProblem> {
+    fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, WriteProblem> {
         Err(Writer::unsupported("a sequence"))
     }
 
-    fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, DecodeProblem> {
+    fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, WriteProblem> {
         Err(Writer::unsupported("a tuple"))
     }
 
@@ -820,7 +745,7 @@ impl<'a, 'b> ser::Serializer for &'a mut Writer<'b> {
         self,
         _: &'static str,
         _: usize,
-    ) -> Result<Self::SerializeTupleStruct, DecodeProblem> {
+    ) -> Result<Self::SerializeTupleStruct, WriteProblem> {
         Err(Writer::unsupported("a tuple struct"))
     }
 
@@ -830,11 +755,11 @@ impl<'a, 'b> ser::Serializer for &'a mut Writer<'b> {
         _: u32,
         _: &'static str,
         _: usize,
-    ) -> Result<Self::SerializeTupleVariant, DecodeProblem> {
+    ) -> Result<Self::SerializeTupleVariant, WriteProblem> {
         Err(Writer::unsupported("an enum variant with data"))
     }
 
-    fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, DecodeProblem> {
+    fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, WriteProblem> {
         Err(Writer::unsupported("a map"))
     }
 
@@ -842,7 +767,7 @@ impl<'a, 'b> ser::Serializer for &'a mut Writer<'b> {
         self,
         _: &'static str,
         _: usize,
-    ) -> Result<Self::SerializeStruct, DecodeProblem> {
+    ) -> Result<Self::SerializeStruct, WriteProblem> {
         self.out.push('{');
         Ok(Fields {
             writer: self,
@@ -856,8 +781,12 @@ impl<'a, 'b> ser::Serializer for &'a mut Writer<'b> {
         _: u32,
         _: &'static str,
         _: usize,
-    ) -> Result<Self::SerializeStructVariant, DecodeProblem> {
+    ) -> Result<Self::SerializeStructVariant, WriteProblem> {
         Err(Writer::unsupported("an enum variant with data"))
+    }
+
+    fn collect_str<T: ?Sized + core::fmt::Display>(self, _: &T) -> Result<(), WriteProblem> {
+        Err(Writer::unsupported("a value written through Display"))
     }
 }
 
@@ -869,13 +798,13 @@ struct Fields<'a, 'b> {
 
 impl ser::SerializeStruct for Fields<'_, '_> {
     type Ok = ();
-    type Error = DecodeProblem;
+    type Error = WriteProblem;
 
     fn serialize_field<T: ?Sized + Serialize>(
         &mut self,
         key: &'static str,
         value: &T,
-    ) -> Result<(), DecodeProblem> {
+    ) -> Result<(), WriteProblem> {
         if !self.first {
             self.writer.out.push(',');
         }
@@ -885,11 +814,11 @@ impl ser::SerializeStruct for Fields<'_, '_> {
         value.serialize(&mut *self.writer)
     }
 
-    fn skip_field(&mut self, _: &'static str) -> Result<(), DecodeProblem> {
+    fn skip_field(&mut self, _: &'static str) -> Result<(), WriteProblem> {
         Ok(())
     }
 
-    fn end(self) -> Result<(), DecodeProblem> {
+    fn end(self) -> Result<(), WriteProblem> {
         self.writer.out.push('}');
         Ok(())
     }

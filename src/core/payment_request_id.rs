@@ -1,11 +1,14 @@
 //! The id of the payment to cancel, checked before anything is sent.
 
+use alloc::string::String;
+use core::fmt;
+use core::str::FromStr;
 use serde::{Serialize, Serializer};
-use std::fmt;
-use std::str::FromStr;
 use uuid::Uuid;
 
 use super::error::Error;
+use super::text::Decimal;
+use crate::text;
 
 /// An example in every message, so the reader sees the expected shape.
 const EXAMPLE: &str = "7cc7c8e8-9d92-41b6-9378-e9ecef5a7812";
@@ -26,14 +29,18 @@ const CANONICAL_LEN: usize = 36;
 pub struct PaymentRequestId(Uuid);
 
 impl PaymentRequestId {
+    /// The nil GUID, which Paywall never issues: a stand-in where no id could be read.
+    pub(crate) const NIL: PaymentRequestId = PaymentRequestId(Uuid::nil());
+
     /// Checks `text` and returns the id, or an [`ErrorKind::Input`](super::ErrorKind::Input)
     /// error that says what is wrong with it.
     pub fn parse(text: &str) -> Result<Self, Error> {
         if text.is_empty() {
-            return Err(Error::input(format!(
+            return Err(Error::input(text![
                 "paymentRequestId is empty: pass the PaymentRequestId GUID that Paywall returned \
-                 for the sale, such as {EXAMPLE}"
-            )));
+                 for the sale, such as ",
+                EXAMPLE
+            ]));
         }
         let uuid = if text.len() == CANONICAL_LEN {
             Uuid::try_parse(text).ok()
@@ -45,27 +52,42 @@ impl PaymentRequestId {
                 "paymentRequestId is the nil GUID (all zeros), which Paywall never issues",
             )),
             Some(uuid) => Ok(PaymentRequestId(uuid)),
-            None => Err(Error::input(format!(
-                "paymentRequestId must be a GUID such as {EXAMPLE} (36 characters: hex digits in \
-                 groups of 8-4-4-4-12 joined by hyphens), got {}",
+            None => Err(Error::input(text![
+                "paymentRequestId must be a GUID such as ",
+                EXAMPLE,
+                " (36 characters: hex digits in groups of 8-4-4-4-12 joined by hyphens), got ",
                 describe_shape(text)
-            ))),
+            ])),
         }
     }
 
     /// The error for a value that is not a string at all; `what` names its type
     /// ("a number", "undefined", ...).
     pub fn not_a_string(what: &str) -> Error {
-        Error::input(format!(
-            "paymentRequestId must be a string holding a GUID such as {EXAMPLE}, got {what}"
-        ))
+        Error::input(text![
+            "paymentRequestId must be a string holding a GUID such as ",
+            EXAMPLE,
+            ", got ",
+            what
+        ])
     }
 
     /// The error for a string too long to be worth copying, let alone parsing.
     pub fn too_long(chars: u32) -> Error {
-        Error::input(format!(
-            "paymentRequestId must be a GUID such as {EXAMPLE}, got a string of {chars} characters"
-        ))
+        Error::input(text![
+            "paymentRequestId must be a GUID such as ",
+            EXAMPLE,
+            ", got a string of ",
+            Decimal::of(chars.into()),
+            " characters"
+        ])
+    }
+
+    /// The id as it goes on the wire: lowercase, hyphenated, 36 characters.
+    pub fn as_text(&self) -> IdText {
+        let mut text = [0; CANONICAL_LEN];
+        self.0.hyphenated().encode_lower(&mut text);
+        IdText(text)
     }
 
     /// True when `other` is a GUID string naming this same id (Paywall may answer in
@@ -83,8 +105,9 @@ impl PaymentRequestId {
 /// What is wrong with a text that is not a canonical GUID, in words that quote none of it.
 fn describe_shape(text: &str) -> String {
     let chars = text.chars().count();
-    let what = format!("a string of {chars} characters");
     let trimmed = text.trim();
+    let at_character =
+        |at: usize, what: &str| text!["character ", Decimal::of(at as u64 + 1), what];
     let hint = if trimmed.len() != text.len() {
         String::from("white space around it: trim it")
     } else if trimmed.starts_with('{') || trimmed.to_ascii_lowercase().starts_with("urn:") {
@@ -101,15 +124,37 @@ fn describe_shape(text: &str) -> String {
             }
         }) {
             Some((at, _)) if matches!(at, 8 | 13 | 18 | 23) => {
-                format!("character {} is not the hyphen that belongs there", at + 1)
+                at_character(at, " is not the hyphen that belongs there")
             }
-            Some((at, _)) => format!("character {} is not a hex digit", at + 1),
+            Some((at, _)) => at_character(at, " is not a hex digit"),
             None => String::from("an unexpected form"),
         }
     } else {
         String::from("the wrong length for a GUID")
     };
-    format!("{what}, with {hint}")
+    text![
+        "a string of ",
+        Decimal::of(chars as u64),
+        " characters, with ",
+        hint
+    ]
+}
+
+/// A [`PaymentRequestId`] as text, on the stack: see [`PaymentRequestId::as_text`].
+pub struct IdText([u8; CANONICAL_LEN]);
+
+impl AsRef<str> for IdText {
+    fn as_ref(&self) -> &str {
+        core::str::from_utf8(&self.0).unwrap_or_default()
+    }
+}
+
+impl core::ops::Deref for IdText {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        self.as_ref()
+    }
 }
 
 impl FromStr for PaymentRequestId {
@@ -123,19 +168,21 @@ impl FromStr for PaymentRequestId {
 impl fmt::Display for PaymentRequestId {
     /// The lowercase hyphenated form that goes on the wire.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&self.0.hyphenated(), f)
+        f.write_str(&self.as_text())
     }
 }
 
 impl fmt::Debug for PaymentRequestId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "PaymentRequestId({self})")
+        f.write_str("PaymentRequestId(")?;
+        f.write_str(&self.as_text())?;
+        f.write_str(")")
     }
 }
 
 impl Serialize for PaymentRequestId {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
+        serializer.serialize_str(&self.as_text())
     }
 }
 

@@ -9,9 +9,22 @@
 //! would most likely repeat the failure. A timed-out cancel is not retried either: the
 //! attempt may still be running at Paywall, and its wait has already used the caller's time.
 //! A timed-out request that changes nothing (an inquiry) is retried.
+//!
+//! The decision itself is `call::is_retried_automatically`, beside the loop that makes it;
+//! this module holds what it decides from (an [`Action`]) and the timing.
 
-use super::error::{Error, ErrorKind};
-use super::request::Action;
+use alloc::vec::Vec;
+
+/// What a request is, for messages and for the retry policy.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Action {
+    /// What the request is called in messages: "cancel", "inquiry".
+    pub name: &'static str,
+    /// Whether the request may change the payment. A timed-out attempt of such a request
+    /// may still be carried out, so it is not retried automatically; one that changes
+    /// nothing (a GET) is.
+    pub changes_state: bool,
+}
 
 /// The first backoff, in milliseconds; each retry doubles it.
 pub const BASE_DELAY_MS: u32 = 500;
@@ -22,25 +35,6 @@ pub const MAX_BACKOFF_MS: u32 = 8_000;
 /// A `Retry-After` longer than this is treated as absurd and replaced by the backoff: a
 /// cancel that waits minutes for a server's permission is a cancel the caller has given up on.
 pub const MAX_RETRY_AFTER_MS: u32 = 60_000;
-
-/// Statuses that mean "try again": rate limited, or a gateway could not reach Paywall.
-pub fn is_retryable_status(status: u16) -> bool {
-    matches!(status, 429 | 502 | 503 | 504)
-}
-
-/// Whether the library itself retries `action` after `error` (when retries remain).
-pub fn is_retried_automatically(error: &Error, action: Action) -> bool {
-    match error.kind() {
-        ErrorKind::Network => error.retryable(),
-        ErrorKind::Http | ErrorKind::Api => error.http_status().is_some_and(is_retryable_status),
-        ErrorKind::Timeout => !action.changes_state,
-        ErrorKind::Config
-        | ErrorKind::Input
-        | ErrorKind::Aborted
-        | ErrorKind::Decode
-        | ErrorKind::Signature => false,
-    }
-}
 
 /// How long to wait before retry number `retry` (1 for the first retry).
 ///
@@ -87,8 +81,10 @@ pub fn parse_retry_after(value: &str, now_ms: f64) -> Option<u32> {
         if ahead > f64::from(MAX_RETRY_AFTER_MS) {
             return None;
         }
-        // Bounded just above, so the cast is exact enough and cannot overflow.
-        ahead.ceil() as u64
+        // Bounded just above, so the casts cannot overflow; rounded up to a whole
+        // millisecond (without f64::ceil, which core lacks).
+        let whole = ahead as u64;
+        whole + u64::from((whole as f64) < ahead)
     };
     u32::try_from(delay_ms)
         .ok()
@@ -176,68 +172,9 @@ fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::secrets::quoted;
-
-    const CANCEL: Action = Action {
-        name: "cancel",
-        changes_state: true,
-    };
-    const INQUIRY: Action = Action {
-        name: "inquiry",
-        changes_state: false,
-    };
 
     /// 1994-11-06T08:49:37Z, the RFC's example date.
     const RFC_EXAMPLE_SECONDS: i64 = 784_111_777;
-
-    #[test]
-    fn only_transient_statuses_are_retryable() {
-        for status in [429, 502, 503, 504] {
-            assert!(is_retryable_status(status), "{status}");
-        }
-        for status in [200, 301, 400, 401, 403, 404, 408, 409, 500, 501, 505] {
-            assert!(!is_retryable_status(status), "{status}");
-        }
-    }
-
-    #[test]
-    fn which_errors_are_retried_automatically() {
-        assert!(is_retried_automatically(
-            &Error::network("u", &quoted("reset"), true),
-            CANCEL
-        ));
-        assert!(!is_retried_automatically(
-            &Error::network("u", &quoted("not a Response"), false),
-            CANCEL
-        ));
-        assert!(is_retried_automatically(&Error::http(503, "x"), CANCEL));
-        assert!(!is_retried_automatically(&Error::http(500, "x"), CANCEL));
-        assert!(is_retried_automatically(
-            &Error::api(429, CANCEL, None, None, None),
-            CANCEL
-        ));
-        assert!(!is_retried_automatically(
-            &Error::api(200, CANCEL, None, None, None),
-            CANCEL
-        ));
-        assert!(!is_retried_automatically(
-            &Error::timeout("u", 10, CANCEL),
-            CANCEL
-        ));
-        assert!(!is_retried_automatically(
-            &Error::decode(200, CANCEL, "x"),
-            CANCEL
-        ));
-        assert!(!is_retried_automatically(
-            &Error::aborted(CANCEL, true, "x"),
-            CANCEL
-        ));
-        // A timed-out request that changes nothing is safe to send again.
-        assert!(is_retried_automatically(
-            &Error::timeout("u", 10, INQUIRY),
-            INQUIRY
-        ));
-    }
 
     #[test]
     fn backoff_doubles_with_equal_jitter_and_is_capped() {

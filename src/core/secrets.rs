@@ -15,10 +15,13 @@
 //! that flattening produces lets part of it through; and [`Error::seal`](super::Error::seal)
 //! runs the same check over every text of an error before the error leaves an operation.
 
-use std::cell::OnceCell;
-use std::fmt;
+use alloc::string::String;
+use alloc::vec;
+use alloc::vec::Vec;
+use core::cell::OnceCell;
+use core::fmt;
 
-use super::text::{cut, flatten, flattened_prefix_len};
+use super::text::{cut, flatten, flattened_prefix_len, Decimal};
 
 /// The length of the shortest piece of a secret that is never shown. Twelve characters of
 /// a random key are far too many to guess the rest from, and far too specific to appear in
@@ -116,6 +119,12 @@ pub(crate) fn quoted(text: &str) -> Quoted {
     Secrets::new("", "").quote(text, 300)
 }
 
+impl AsRef<str> for Quoted {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
 impl fmt::Display for Quoted {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
@@ -126,7 +135,9 @@ impl fmt::Debug for Secrets<'_> {
     /// Never the values, only how many there are.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let count = self.values.iter().filter(|value| !value.is_empty()).count();
-        write!(f, "Secrets([redacted; {count}])")
+        f.write_str("Secrets([redacted; ")?;
+        f.write_str(Decimal::of(count as u64).as_ref())?;
+        f.write_str("])")
     }
 }
 
@@ -185,7 +196,7 @@ impl<'a> Secrets<'a> {
     /// `text` with every fragment of a secret replaced by `[redacted]`; withheld whole when
     /// replacing cannot get rid of them.
     pub fn redact(&self, text: &str) -> String {
-        let mut text = text.to_owned();
+        let mut text = String::from(text);
         if self
             .values
             .iter()

@@ -1,6 +1,83 @@
-//! Putting text that came from outside into a message safely: on one line, without the
-//! characters that forge or hide log lines, and short. [`Secrets::quote`](super::Secrets::quote)
-//! is the only caller: it redacts the private keys before these change the text's spelling.
+//! Text: putting text that came from outside into a message safely (on one line, without
+//! the characters that forge or hide log lines, and short; [`Secrets::quote`](super::Secrets::quote)
+//! is the only caller, and redacts the private keys before these change the text's spelling),
+//! and writing messages without `core::fmt`.
+//!
+//! Messages are put together from pieces with [`text!`](crate::text) and numbers written
+//! with [`Decimal`]: `format!` would bring the formatting machinery (some 10 KB) into the
+//! WebAssembly module, where every byte is downloaded by every Worker that uses it.
+
+use alloc::string::String;
+
+/// Joins text pieces (`&str`, `String`, [`Decimal`], anything that is `AsRef<str>`) into a
+/// new `String`, sized once.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! text {
+    ($($part:expr),* $(,)?) => {
+        $crate::core::text::concat(&[$(::core::convert::AsRef::<str>::as_ref(&$part)),*])
+    };
+}
+
+/// `parts` joined, in one allocation.
+pub fn concat(parts: &[&str]) -> String {
+    let mut out = String::with_capacity(parts.iter().map(|part| part.len()).sum());
+    for part in parts {
+        out.push_str(part);
+    }
+    out
+}
+
+/// A whole number written in decimal digits, on the stack: `Decimal::of(404)` reads "404",
+/// `Decimal::signed(-1)` reads "-1".
+pub struct Decimal {
+    text: [u8; 21],
+    start: usize,
+}
+
+impl Decimal {
+    /// `value` in digits.
+    pub fn of(value: u64) -> Decimal {
+        let mut text = [b'0'; 21];
+        let mut start = text.len();
+        let mut rest = value;
+        loop {
+            start -= 1;
+            if let Some(digit) = text.get_mut(start) {
+                // The remainder is below 10.
+                *digit = b'0' + (rest % 10) as u8;
+            }
+            rest /= 10;
+            if rest == 0 || start <= 1 {
+                break;
+            }
+        }
+        Decimal { text, start }
+    }
+
+    /// `value` in digits, after a minus sign when it is negative.
+    pub fn signed(value: i64) -> Decimal {
+        let mut decimal = Decimal::of(value.unsigned_abs());
+        if value < 0 {
+            decimal.start -= 1;
+            if let Some(sign) = decimal.text.get_mut(decimal.start) {
+                *sign = b'-';
+            }
+        }
+        decimal
+    }
+
+    /// The number as a `String`.
+    pub fn to_text(&self) -> String {
+        String::from(self.as_ref())
+    }
+}
+
+impl AsRef<str> for Decimal {
+    fn as_ref(&self) -> &str {
+        core::str::from_utf8(self.text.get(self.start..).unwrap_or_default()).unwrap_or("0")
+    }
+}
 
 /// Flattens `text` to one line: runs of white space (line breaks included) become one space,
 /// and control characters (ESC of an ANSI sequence, NUL, BEL, ...) and invisible formatting
@@ -56,7 +133,7 @@ fn is_invisible_format(c: char) -> bool {
 /// before the cut is dropped).
 pub fn cut(text: &str, max_chars: usize) -> String {
     if text.chars().nth(max_chars).is_none() {
-        return text.to_owned();
+        return String::from(text);
     }
     match text.char_indices().nth(max_chars.saturating_sub(1)) {
         Some((end, _)) if max_chars > 0 => {
@@ -67,33 +144,6 @@ pub fn cut(text: &str, max_chars: usize) -> String {
             out
         }
         _ => String::new(),
-    }
-}
-
-/// A body's bytes as text, as `Response.text()` decodes them: UTF-8, each invalid sequence
-/// replaced with U+FFFD, a leading byte-order mark dropped. (A short loop over
-/// `str::from_utf8` rather than `String::from_utf8_lossy`, which costs the module a
-/// kilobyte.)
-pub fn decode_body(bytes: &[u8]) -> String {
-    let mut rest = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
-    let mut text = String::with_capacity(rest.len());
-    loop {
-        match std::str::from_utf8(rest) {
-            Ok(valid) => {
-                text.push_str(valid);
-                return text;
-            }
-            Err(error) => {
-                let (valid, invalid) = rest
-                    .split_at_checked(error.valid_up_to())
-                    .unwrap_or_default();
-                text.push_str(std::str::from_utf8(valid).unwrap_or_default());
-                text.push(char::REPLACEMENT_CHARACTER);
-                // An incomplete sequence at the end is one replacement for all of it.
-                let skip = error.error_len().unwrap_or(invalid.len());
-                rest = invalid.get(skip..).unwrap_or_default();
-            }
-        }
     }
 }
 
@@ -119,26 +169,6 @@ mod tests {
     }
 
     #[test]
-    fn decode_body_reads_utf8_as_fetch_does() {
-        assert_eq!(decode_body(b"\xef\xbb\xbf{\"a\":1}"), "{\"a\":1}");
-        assert_eq!(decode_body("çağ".as_bytes()), "çağ");
-        for bytes in [
-            &b"a\xffb"[..],
-            b"\xc3",
-            b"x\xe2\x82",
-            b"\xf0\x9f\x98\x80\xed\xa0\x80z",
-            b"\x80\x80",
-            b"",
-        ] {
-            assert_eq!(
-                decode_body(bytes),
-                String::from_utf8_lossy(bytes),
-                "{bytes:?}"
-            );
-        }
-    }
-
-    #[test]
     fn flattened_prefix_len_finds_where_the_flattened_text_reaches_a_length() {
         let text = "ab  \n\u{7} cd\tef";
         for chars in 0..10 {
@@ -150,6 +180,26 @@ mod tests {
         assert_eq!(flattened_prefix_len(text, 2), 7);
         assert_eq!(flattened_prefix_len(text, 100), text.len());
         assert_eq!(flatten(&text[..flattened_prefix_len(text, 5)]), "ab cd");
+    }
+
+    #[test]
+    fn numbers_are_written_in_decimal_without_fmt() {
+        for value in [0, 7, 10, 404, 65_536, u64::MAX] {
+            assert_eq!(Decimal::of(value).as_ref(), value.to_string());
+        }
+        for value in [0, -1, 42, i64::MIN, i64::MAX] {
+            assert_eq!(Decimal::signed(value).to_text(), value.to_string());
+        }
+        assert_eq!(
+            crate::text![
+                "HTTP ",
+                Decimal::of(503),
+                " after ",
+                String::from("3"),
+                " tries"
+            ],
+            "HTTP 503 after 3 tries"
+        );
     }
 
     #[test]

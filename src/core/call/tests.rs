@@ -1,14 +1,13 @@
-//! The request pipeline, through the cancel, against a scripted host: every answer and
-//! failure the retry and decoding rules distinguish, without a network; and the
-//! reconciliation of a cancel whose outcome is unknown.
+//! The call engine, driven by a script: every answer and failure the retry and decoding
+//! rules distinguish, step by step, without a network; the reconciliation of a cancel whose
+//! outcome is unknown; the inquiry; and the confirmation of a callback.
 
 use super::*;
-use crate::core::request::{HttpRequest, HttpResponse, SendFailure, MAX_BODY_BYTES};
-use crate::core::scripted_host::{
-    answer as scripted, config as scripted_config, options as scripted_options,
-    run as run_scripted, Headers, Outcome, ScriptedHost,
+use crate::core::script::{
+    answer, answer_retrying_after, config as scripted_config, failed, options as scripted_options,
+    Script, SEED,
 };
-use crate::core::CancelState;
+use crate::core::{CancelState, ConfirmedBy};
 use crate::{ConfigOptions, ErrorKind};
 
 const ID: &str = "72ec8714-d116-4306-8881-38a43c485da9";
@@ -24,24 +23,11 @@ const ALREADY_CANCELLED: &str = r#"{"result":null,"failed":true,
     "message":"The payment already has a refund or cancel.",
     "clientMessage":"Payment.Async.AlreadyHasRefundOrCancel","succeeded":false}"#;
 
-/// Runs the procedure to completion; the scripted host never waits.
-fn run<F: std::future::Future>(future: F) -> F::Output {
-    run_scripted(future).expect("the scripted host never waits")
+fn answer_with_retry_after(status: u16, retry_after: &str) -> Event {
+    answer_retrying_after(status, "<html>slow down</html>", retry_after)
 }
 
-fn answer(status: u16, body: &str) -> Outcome {
-    scripted(status, Headers::new(), body)
-}
-
-fn answer_with_retry_after(status: u16, retry_after: &str) -> Outcome {
-    scripted(
-        status,
-        vec![("retry-after", retry_after.to_owned())],
-        "<html>slow down</html>",
-    )
-}
-
-/// The pipeline's rules, without the reconciliation (tested on its own below).
+/// The engine's rules, without the reconciliation (tested on its own below).
 fn config(max_retries: u32) -> Config {
     Config::from_options(ConfigOptions {
         reconcile: Some(false),
@@ -50,26 +36,44 @@ fn config(max_retries: u32) -> Config {
     .unwrap()
 }
 
-fn cancel(host: &ScriptedHost, max_retries: u32) -> Result<CancelResult, Error> {
-    let id = PaymentRequestId::parse(ID).unwrap();
-    run(cancel_with(host, &config(max_retries), &id))
+fn id() -> PaymentRequestId {
+    PaymentRequestId::parse(ID).unwrap()
 }
 
-fn cancel_error(host: &ScriptedHost, max_retries: u32) -> Error {
+/// A cancel's result, once `host` has driven it.
+fn cancelled(outcome: Result<Outcome, Error>) -> Result<CancelResult, Error> {
+    outcome.map(|outcome| match outcome {
+        Outcome::Cancelled(result) => result,
+        other => panic!("a cancel resolved with {other:?}"),
+    })
+}
+
+fn cancel(host: &Script, max_retries: u32) -> Result<CancelResult, Error> {
+    cancelled(host.call(&config(max_retries), Operation::Cancel(id())))
+}
+
+fn cancel_error(host: &Script, max_retries: u32) -> Error {
     cancel(host, max_retries).expect_err("the cancel should fail")
+}
+
+/// A range of waits: backoff with equal jitter, half fixed and half random.
+fn within(wait: u32, backoff: u32) -> bool {
+    (backoff / 2..backoff).contains(&wait)
 }
 
 #[test]
 fn the_request_is_exactly_what_paywall_documents() {
     let config = config(2);
-    let id = PaymentRequestId::parse(ID).unwrap();
-    let request = HttpRequest::new(&config, &Cancel { id: &id });
+    let mut call = Call::new(&config, Operation::Cancel(id()), SEED);
+    let Step::Send(request) = call.next(None) else {
+        panic!("a cancel starts with its request");
+    };
     assert_eq!(
         request.url,
         "https://paywall.example/api/payment/async/cancel"
     );
     assert_eq!(
-        request.headers,
+        request.headers(),
         [
             ("content-type", "application/json"),
             ("accept", "application/json"),
@@ -91,8 +95,51 @@ fn the_request_is_exactly_what_paywall_documents() {
 }
 
 #[test]
+fn a_call_is_a_state_machine_that_asks_for_each_step() {
+    let config = config(1);
+    let mut call = Call::new(&config, Operation::Cancel(id()), SEED);
+    assert!(
+        matches!(call.next(None), Step::Send(r) if r.url.ends_with("/api/payment/async/cancel"))
+    );
+    let busy = answer(503, "<html>busy</html>");
+    let Step::Wait(ms) = call.next(Some(busy)) else {
+        panic!("a 503 is retried after a wait");
+    };
+    assert!(within(ms, 500), "{ms}");
+    assert!(matches!(call.next(Some(Event::Waited)), Step::Send(r) if r.method == "POST"));
+    match call.next(Some(answer(200, SUCCESS))) {
+        Step::Done(Ok(Outcome::Cancelled(result))) => {
+            assert_eq!(result.state, CancelState::Cancelled)
+        }
+        other => panic!("{other:?}"),
+    }
+    // An event that was not asked for ends a call instead of being guessed at.
+    let mut call = Call::new(&config, Operation::Cancel(id()), SEED);
+    assert!(
+        matches!(call.next(Some(Event::Waited)), Step::Done(Err(error)) if error.kind() == ErrorKind::Config)
+    );
+}
+
+#[test]
+fn a_signal_that_fired_before_the_call_sends_nothing() {
+    let config = config(2);
+    let mut call = Call::new(&config, Operation::Cancel(id()), SEED);
+    match call.next(Some(failed(Failure::Aborted))) {
+        Step::Done(Err(error)) => {
+            assert_eq!(error.kind(), ErrorKind::Aborted);
+            assert_eq!(error.attempts(), 0);
+            assert!(error
+                .message()
+                .contains("before the call started; no request was sent"));
+            assert_eq!(error.payment_request_id(), Some(ID));
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
 fn a_documented_success_resolves_with_the_result() {
-    let host = ScriptedHost::new(vec![answer(200, SUCCESS)]);
+    let host = Script::new(vec![answer(200, SUCCESS)]);
     let result = cancel(&host, 2).unwrap();
     assert_eq!(result.payment_request_id, ID);
     assert_eq!(result.payment_request_activity_type_id, 2);
@@ -102,7 +149,7 @@ fn a_documented_success_resolves_with_the_result() {
 
 #[test]
 fn a_refusal_is_an_api_error_and_is_not_retried() {
-    let host = ScriptedHost::new(vec![answer(200, ALREADY_CANCELLED)]);
+    let host = Script::new(vec![answer(200, ALREADY_CANCELLED)]);
     let error = cancel_error(&host, 2);
     assert_eq!(error.kind(), ErrorKind::Api);
     assert_eq!(error.http_status(), Some(200));
@@ -121,7 +168,7 @@ fn a_refusal_is_an_api_error_and_is_not_retried() {
 
 #[test]
 fn a_non_2xx_envelope_is_an_api_error_with_its_status() {
-    let host = ScriptedHost::new(vec![answer(
+    let host = Script::new(vec![answer(
         401,
         r#"{"Succeeded":false,"Failed":true,"Message":"Unauthorized","ClientMessage":"System.AuthError"}"#,
     )]);
@@ -134,19 +181,23 @@ fn a_non_2xx_envelope_is_an_api_error_with_its_status() {
 
 #[test]
 fn transient_statuses_are_retried_until_success() {
-    let host = ScriptedHost::new(vec![
+    let host = Script::new(vec![
         answer(503, "<html>unavailable</html>"),
         answer(502, ""),
         answer(200, SUCCESS),
     ]);
     assert!(cancel(&host, 2).is_ok());
     assert_eq!(host.attempts(), 3);
-    assert_eq!(*host.sleeps.borrow(), [250, 500]);
+    let sleeps = host.sleeps.borrow();
+    assert!(
+        within(sleeps[0], 500) && within(sleeps[1], 1_000),
+        "{sleeps:?}"
+    );
 }
 
 #[test]
 fn retries_stop_at_max_retries_with_the_last_error() {
-    let host = ScriptedHost::new(vec![
+    let host = Script::new(vec![
         answer(503, "<html>1</html>"),
         answer(504, "<html>2</html>"),
         answer(503, "<html>3</html>"),
@@ -164,7 +215,7 @@ fn retries_stop_at_max_retries_with_the_last_error() {
 
 #[test]
 fn max_retries_zero_sends_once() {
-    let host = ScriptedHost::new(vec![answer(503, "")]);
+    let host = Script::new(vec![answer(503, "")]);
     let error = cancel_error(&host, 0);
     assert_eq!(error.attempts(), 1);
     assert!(error.message().contains("an empty body"));
@@ -173,7 +224,7 @@ fn max_retries_zero_sends_once() {
 #[test]
 fn other_statuses_are_not_retried() {
     for status in [400, 404, 500, 501] {
-        let host = ScriptedHost::new(vec![answer(status, "<html>no</html>")]);
+        let host = Script::new(vec![answer(status, "<html>no</html>")]);
         let error = cancel_error(&host, 2);
         assert_eq!(error.kind(), ErrorKind::Http, "{status}");
         assert!(!error.retryable(), "{status}");
@@ -184,7 +235,7 @@ fn other_statuses_are_not_retried() {
 #[test]
 fn a_retryable_envelope_is_retried_and_reported_as_api() {
     let failure = r#"{"succeeded":false,"failed":true,"clientMessage":"System.ServerError"}"#;
-    let host = ScriptedHost::new(vec![answer(503, failure), answer(503, failure)]);
+    let host = Script::new(vec![answer(503, failure), answer(503, failure)]);
     let error = cancel_error(&host, 1);
     assert_eq!(error.kind(), ErrorKind::Api);
     assert_eq!(error.http_status(), Some(503));
@@ -193,49 +244,30 @@ fn a_retryable_envelope_is_retried_and_reported_as_api() {
 }
 
 #[test]
-fn headers_are_read_only_when_an_answer_needs_them() {
-    let host = ScriptedHost::new(vec![answer(200, SUCCESS)]);
-    cancel(&host, 2).unwrap();
-    assert!(host.headers_read.borrow().is_empty());
-
-    let host = ScriptedHost::new(vec![answer_with_retry_after(503, "1")]);
-    cancel_error(&host, 0);
-    assert!(
-        host.headers_read.borrow().is_empty(),
-        "no retry is left, so Retry-After does not matter"
-    );
-
-    let host = ScriptedHost::new(vec![
-        answer_with_retry_after(503, "0"),
-        answer(200, SUCCESS),
-    ]);
-    cancel(&host, 1).unwrap();
-    assert_eq!(*host.headers_read.borrow(), ["retry-after"]);
-}
-
-#[test]
 fn retry_after_is_honoured_and_absurd_values_fall_back_to_backoff() {
-    let host = ScriptedHost::new(vec![
+    let host = Script::new(vec![
         answer_with_retry_after(429, "1"),
         answer_with_retry_after(429, "999999"),
         answer(200, SUCCESS),
     ]);
     assert!(cancel(&host, 2).is_ok());
-    assert_eq!(*host.sleeps.borrow(), [1_000, 500]);
+    let sleeps = host.sleeps.borrow();
+    assert_eq!(sleeps[0], 1_000);
+    assert!(within(sleeps[1], 1_000), "{sleeps:?}");
 }
 
 #[test]
 fn connection_failures_are_retried() {
-    let host = ScriptedHost::new(vec![
-        Err(SendFailure::Network("fetch failed (ECONNRESET)".into())),
+    let host = Script::new(vec![
+        failed(Failure::Network("fetch failed (ECONNRESET)".into())),
         answer(200, SUCCESS),
     ]);
     assert!(cancel(&host, 2).is_ok());
     assert_eq!(host.attempts(), 2);
 
-    let host = ScriptedHost::new(vec![
-        Err(SendFailure::Network("fetch failed (ECONNREFUSED)".into())),
-        Err(SendFailure::Network("fetch failed (ECONNREFUSED)".into())),
+    let host = Script::new(vec![
+        failed(Failure::Network("fetch failed (ECONNREFUSED)".into())),
+        failed(Failure::Network("fetch failed (ECONNREFUSED)".into())),
     ]);
     let error = cancel_error(&host, 1);
     assert_eq!(error.kind(), ErrorKind::Network);
@@ -248,7 +280,7 @@ fn connection_failures_are_retried() {
 
 #[test]
 fn a_fetch_that_returns_no_response_is_not_retried() {
-    let host = ScriptedHost::new(vec![Err(SendFailure::NotAResponse(
+    let host = Script::new(vec![failed(Failure::NotAResponse(
         "config.fetch resolved to a number, not a Response".into(),
     ))]);
     let error = cancel_error(&host, 2);
@@ -259,7 +291,7 @@ fn a_fetch_that_returns_no_response_is_not_retried() {
 
 #[test]
 fn a_timeout_is_retryable_but_not_retried() {
-    let host = ScriptedHost::new(vec![Err(SendFailure::Timeout)]);
+    let host = Script::new(vec![failed(Failure::Timeout)]);
     let error = cancel_error(&host, 2);
     assert_eq!(error.kind(), ErrorKind::Timeout);
     assert!(error.retryable());
@@ -269,13 +301,13 @@ fn a_timeout_is_retryable_but_not_retried() {
 
 #[test]
 fn an_abort_during_an_attempt_or_a_backoff_is_reported_as_aborted() {
-    let host = ScriptedHost::new(vec![Err(SendFailure::Aborted)]);
+    let host = Script::new(vec![failed(Failure::Aborted)]);
     let error = cancel_error(&host, 2);
     assert_eq!(error.kind(), ErrorKind::Aborted);
     assert!(!error.retryable());
     assert!(error.message().contains("may or may not be cancelled"));
 
-    let mut host = ScriptedHost::new(vec![answer(503, "busy")]);
+    let mut host = Script::new(vec![answer(503, "busy")]);
     host.abort_sleep = true;
     let error = cancel_error(&host, 2);
     assert_eq!(error.kind(), ErrorKind::Aborted);
@@ -300,7 +332,7 @@ fn a_2xx_that_is_not_an_envelope_is_a_decode_error() {
         ),
     ];
     for (body, says) in cases {
-        let host = ScriptedHost::new(vec![answer(200, body)]);
+        let host = Script::new(vec![answer(200, body)]);
         let error = cancel_error(&host, 2);
         assert_eq!(error.kind(), ErrorKind::Decode, "{body}");
         assert!(!error.retryable());
@@ -317,7 +349,7 @@ fn a_2xx_that_is_not_an_envelope_is_a_decode_error() {
 #[test]
 fn an_answer_over_the_limit_is_too_large_and_not_parsed() {
     let huge = format!("{{\"succeeded\":true,\"pad\":\"{}\"}}", "x".repeat(100_000));
-    let host = ScriptedHost::new(vec![answer(200, &huge)]);
+    let host = Script::new(vec![answer(200, &huge)]);
     let error = cancel_error(&host, 2);
     assert_eq!(error.kind(), ErrorKind::Decode);
     assert!(!error.retryable());
@@ -329,7 +361,7 @@ fn an_answer_over_the_limit_is_too_large_and_not_parsed() {
         error.message()
     );
 
-    let host = ScriptedHost::new(vec![answer(502, &huge), answer(200, SUCCESS)]);
+    let host = Script::new(vec![answer(502, &huge), answer(200, SUCCESS)]);
     let error = cancel_error(&host, 0);
     assert_eq!(error.kind(), ErrorKind::Http);
     assert!(error.retryable());
@@ -344,17 +376,16 @@ fn an_answer_just_under_the_limit_still_decodes() {
     let padding = MAX_BODY_BYTES - envelope.len() - 1;
     let body = format!("{envelope}{}}}", " ".repeat(padding));
     assert_eq!(body.len(), MAX_BODY_BYTES);
-    let host = ScriptedHost::new(vec![answer(200, &body)]);
+    let host = Script::new(vec![answer(200, &body)]);
     assert!(cancel(&host, 0).is_ok());
 }
 
 #[test]
 fn a_redirect_is_an_http_error_that_names_the_target() {
-    let host = ScriptedHost::new(vec![Ok(HttpResponse {
+    let host = Script::new(vec![Event::Answer(Answer {
         status: 302,
-        headers: vec![("location", "https://elsewhere.example/login".into())],
-        body: String::new(),
-        too_large: false,
+        location: Some("https://elsewhere.example/login".into()),
+        ..Answer::default()
     })]);
     let error = cancel_error(&host, 2);
     assert_eq!(error.kind(), ErrorKind::Http);
@@ -365,7 +396,7 @@ fn a_redirect_is_an_http_error_that_names_the_target() {
 
 #[test]
 fn a_browsers_opaque_redirect_is_an_http_error_without_a_status() {
-    let host = ScriptedHost::new(vec![answer(0, "")]);
+    let host = Script::new(vec![answer(0, "")]);
     let error = cancel_error(&host, 2);
     assert_eq!(error.kind(), ErrorKind::Http);
     assert_eq!(error.http_status(), None);
@@ -377,7 +408,7 @@ fn a_browsers_opaque_redirect_is_an_http_error_without_a_status() {
 
 #[test]
 fn an_envelope_claiming_success_on_a_failed_status_is_an_http_error() {
-    let host = ScriptedHost::new(vec![answer(500, SUCCESS)]);
+    let host = Script::new(vec![answer(500, SUCCESS)]);
     let error = cancel_error(&host, 2);
     assert_eq!(error.kind(), ErrorKind::Http);
     assert!(error.message().contains("claims success"));
@@ -386,12 +417,12 @@ fn an_envelope_claiming_success_on_a_failed_status_is_an_http_error() {
 #[test]
 fn keys_echoed_by_a_server_or_a_fetch_never_reach_the_error() {
     let echo = format!("<html>bad key {KEY} for client {CLIENT}</html>");
-    let host = ScriptedHost::new(vec![answer(400, &echo)]);
+    let host = Script::new(vec![answer(400, &echo)]);
     let error = cancel_error(&host, 2);
     assert!(!error.message().contains(KEY), "{}", error.message());
     assert!(!error.message().contains(CLIENT), "{}", error.message());
 
-    let host = ScriptedHost::new(vec![Err(SendFailure::NotAResponse(format!(
+    let host = Script::new(vec![failed(Failure::NotAResponse(format!(
         "headers were {KEY}"
     )))]);
     let error = cancel_error(&host, 2);
@@ -399,7 +430,7 @@ fn keys_echoed_by_a_server_or_a_fetch_never_reach_the_error() {
 
     let echoing =
         format!(r#"{{"succeeded":false,"message":"key {KEY}","clientMessage":"{CLIENT}"}}"#);
-    let host = ScriptedHost::new(vec![answer(200, &echoing)]);
+    let host = Script::new(vec![answer(200, &echoing)]);
     let error = cancel_error(&host, 2);
     let everything = serde_json::to_string(&error).unwrap();
     assert!(
@@ -434,7 +465,6 @@ fn a_key_straddling_any_cut_of_any_quoted_text_leaves_no_fragment() {
     let key = r#"sk_live_"quoted"\back\\slash  two  spaces_0123456789abcdef"#;
     let client = "cl_live_client_0123456789_abcdefghij";
     let config = scripted_config(key, client, 0).unwrap();
-    let id = PaymentRequestId::parse(ID).unwrap();
     for padding in 0..400 {
         let pad = "p".repeat(padding);
         let json_key = serde_json::to_string(key).unwrap();
@@ -455,16 +485,16 @@ fn a_key_straddling_any_cut_of_any_quoted_text_leaves_no_fragment() {
                 400,
                 &format!(r#"{{"headers":{{"apikeyprivate":{json_key}}},"pad":"{pad}"}}"#),
             ),
-            Err(SendFailure::Network(format!("{pad}fetch failed: {key}"))),
-            scripted(
-                302,
-                vec![("location", format!("/login?{pad}&key={key}"))],
-                "",
-            ),
+            failed(Failure::Network(format!("{pad}fetch failed: {key}"))),
+            Event::Answer(Answer {
+                status: 302,
+                location: Some(format!("/login?{pad}&key={key}")),
+                ..Answer::default()
+            }),
         ];
         for outcome in outcomes {
-            let host = ScriptedHost::new(vec![outcome]);
-            let error = run(cancel_with(&host, &config, &id)).unwrap_err();
+            let host = Script::new(vec![outcome]);
+            let error = host.call(&config, Operation::Cancel(id())).unwrap_err();
             assert_no_fragment_of(key, &every_form(&error));
         }
     }
@@ -475,8 +505,8 @@ fn a_key_passed_as_the_id_is_refused_before_anything_is_sent() {
     let guid_key = "3f2a1b0c-9d8e-4f70-a1b2-c3d4e5f60718";
     let config = scripted_config(guid_key, CLIENT, 2).unwrap();
     let id = PaymentRequestId::parse(&guid_key.to_uppercase()).unwrap();
-    let host = ScriptedHost::new(vec![answer(200, SUCCESS)]);
-    let error = run(cancel_with(&host, &config, &id)).unwrap_err();
+    let host = Script::new(vec![answer(200, SUCCESS)]);
+    let error = host.call(&config, Operation::Cancel(id)).unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Input);
     assert_eq!(error.attempts(), 0);
     assert_eq!(host.attempts(), 0);
@@ -491,7 +521,7 @@ fn paywalls_message_cannot_forge_log_lines_or_flood_them() {
         "spam ".repeat(12_000),
         "X".repeat(5_000)
     );
-    let host = ScriptedHost::new(vec![answer(200, &flood)]);
+    let host = Script::new(vec![answer(200, &flood)]);
     let error = cancel_error(&host, 0);
     assert_eq!(error.kind(), ErrorKind::Api);
     for text in [
@@ -502,8 +532,8 @@ fn paywalls_message_cannot_forge_log_lines_or_flood_them() {
         assert!(!text.contains(['\n', '\r', '\u{1b}']), "{text:?}");
     }
     assert!(error.message().chars().count() < 700, "{}", error.message());
-    assert!(error.paywall_message().unwrap().chars().count() <= 301);
-    assert!(error.client_message().unwrap().chars().count() <= 121);
+    assert!(error.paywall_message().unwrap().chars().count() <= 300);
+    assert!(error.client_message().unwrap().chars().count() <= 120);
     assert!(error
         .paywall_message()
         .unwrap()
@@ -513,7 +543,7 @@ fn paywalls_message_cannot_forge_log_lines_or_flood_them() {
 // --- The reconciliation of a cancel whose outcome is unknown -----------------------------
 
 /// An inquiry answer: the payment's latest activity `activity_type` in `status`.
-fn inquiry_answer(activity_type: i32, status: i32) -> Outcome {
+fn inquiry_answer(activity_type: i32, status: i32) -> Event {
     answer(
         200,
         &format!(
@@ -526,22 +556,20 @@ fn inquiry_answer(activity_type: i32, status: i32) -> Outcome {
 }
 
 /// Cancels with reconciliation on (the default), `max_retries` retries.
-fn reconciled(host: &ScriptedHost, max_retries: u32) -> Result<CancelResult, Error> {
-    let id = PaymentRequestId::parse(ID).unwrap();
-    run(cancel_with(
-        host,
+fn reconciled(host: &Script, max_retries: u32) -> Result<CancelResult, Error> {
+    cancelled(host.call(
         &scripted_config(KEY, CLIENT, max_retries).unwrap(),
-        &id,
+        Operation::Cancel(id()),
     ))
 }
 
-fn dropped() -> Outcome {
-    Err(SendFailure::Network("fetch failed (socket hang up)".into()))
+fn dropped() -> Event {
+    failed(Failure::Network("fetch failed (socket hang up)".into()))
 }
 
 #[test]
 fn a_lost_answer_is_resolved_by_an_inquiry_that_shows_the_cancellation() {
-    let host = ScriptedHost::new(vec![dropped(), inquiry_answer(2, 4)]);
+    let host = Script::new(vec![dropped(), inquiry_answer(2, 4)]);
     let result = reconciled(&host, 0).unwrap();
     assert_eq!(result.confirmed_by, ConfirmedBy::Inquiry);
     assert_eq!(result.state, CancelState::Cancelled);
@@ -560,7 +588,7 @@ fn a_lost_answer_is_resolved_by_an_inquiry_that_shows_the_cancellation() {
 
 #[test]
 fn a_timed_out_cancel_that_an_inquiry_shows_pending_resolves_pending() {
-    let host = ScriptedHost::new(vec![Err(SendFailure::Timeout), inquiry_answer(2, 2)]);
+    let host = Script::new(vec![failed(Failure::Timeout), inquiry_answer(2, 2)]);
     let result = reconciled(&host, 2).unwrap();
     assert_eq!(result.state, CancelState::Pending);
     assert_eq!(result.confirmed_by, ConfirmedBy::Inquiry);
@@ -573,7 +601,7 @@ fn a_timed_out_cancel_that_an_inquiry_shows_pending_resolves_pending() {
 
 #[test]
 fn a_retry_that_meets_the_earlier_attempts_cancel_is_confirmed_by_an_inquiry() {
-    let host = ScriptedHost::new(vec![
+    let host = Script::new(vec![
         dropped(),
         answer(200, ALREADY_CANCELLED),
         inquiry_answer(2, 4),
@@ -585,7 +613,7 @@ fn a_retry_that_meets_the_earlier_attempts_cancel_is_confirmed_by_an_inquiry() {
 
 #[test]
 fn a_lost_answer_of_a_cancel_that_did_not_happen_stays_an_error_and_says_what_was_found() {
-    let host = ScriptedHost::new(vec![Err(SendFailure::Timeout), inquiry_answer(1, 2)]);
+    let host = Script::new(vec![failed(Failure::Timeout), inquiry_answer(1, 2)]);
     let error = reconciled(&host, 0).unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Timeout);
     assert_eq!(error.attempts(), 1);
@@ -601,7 +629,7 @@ fn a_lost_answer_of_a_cancel_that_did_not_happen_stays_an_error_and_says_what_wa
 
 #[test]
 fn a_failed_inquiry_keeps_the_original_error_and_says_so() {
-    let host = ScriptedHost::new(vec![dropped(), answer(503, "<html>busy</html>")]);
+    let host = Script::new(vec![dropped(), answer(503, "<html>busy</html>")]);
     let error = reconciled(&host, 0).unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Network);
     assert!(
@@ -621,22 +649,22 @@ fn a_failed_inquiry_keeps_the_original_error_and_says_so() {
 #[test]
 fn what_is_known_is_not_reconciled() {
     // Cancelled before this call: the first attempt's refusal stays Paywall's refusal.
-    let host = ScriptedHost::new(vec![answer(200, ALREADY_CANCELLED), inquiry_answer(2, 4)]);
+    let host = Script::new(vec![answer(200, ALREADY_CANCELLED), inquiry_answer(2, 4)]);
     assert_eq!(reconciled(&host, 2).unwrap_err().kind(), ErrorKind::Api);
     assert_eq!(host.sent_with("GET"), 0);
     // The caller's abort.
-    let host = ScriptedHost::new(vec![Err(SendFailure::Aborted), inquiry_answer(2, 4)]);
+    let host = Script::new(vec![failed(Failure::Aborted), inquiry_answer(2, 4)]);
     assert_eq!(reconciled(&host, 2).unwrap_err().kind(), ErrorKind::Aborted);
     assert_eq!(host.sent_with("GET"), 0);
     // Any other refusal or failure the answer made plain.
-    let host = ScriptedHost::new(vec![answer(500, "<html>x</html>"), inquiry_answer(2, 4)]);
+    let host = Script::new(vec![answer(500, "<html>x</html>"), inquiry_answer(2, 4)]);
     assert_eq!(reconciled(&host, 2).unwrap_err().kind(), ErrorKind::Http);
     assert_eq!(host.sent_with("GET"), 0);
 }
 
 #[test]
 fn reconcile_false_keeps_the_lost_answer_an_error_with_no_inquiry() {
-    let host = ScriptedHost::new(vec![dropped(), inquiry_answer(2, 4)]);
+    let host = Script::new(vec![dropped(), inquiry_answer(2, 4)]);
     let error = cancel_error(&host, 0);
     assert_eq!(error.kind(), ErrorKind::Network);
     assert_eq!(host.sent_with("GET"), 0);
@@ -644,11 +672,21 @@ fn reconcile_false_keeps_the_lost_answer_an_error_with_no_inquiry() {
 
 // --- The inquiry -------------------------------------------------------------------------
 
+/// An inquiry's outcome.
+fn inquired(outcome: Result<Outcome, Error>) -> Result<PaymentInquiry, Error> {
+    outcome.map(|outcome| match outcome {
+        Outcome::Inquired(inquiry) => inquiry,
+        other => panic!("an inquiry resolved with {other:?}"),
+    })
+}
+
 #[test]
 fn an_inquiry_is_a_get_without_a_body_and_retries_a_timeout() {
     let config = scripted_config(KEY, CLIENT, 2).unwrap();
-    let id = PaymentRequestId::parse(ID).unwrap();
-    let request = HttpRequest::new(&config, &crate::core::Inquiry { id: &id });
+    let mut call = Call::new(&config, Operation::Inquiry(id()), SEED);
+    let Step::Send(request) = call.next(None) else {
+        panic!("an inquiry starts with its request");
+    };
     assert_eq!(request.method, "GET");
     assert_eq!(
         request.url,
@@ -656,15 +694,15 @@ fn an_inquiry_is_a_get_without_a_body_and_retries_a_timeout() {
     );
     assert_eq!(request.body, None);
     assert_eq!(
-        request.headers,
+        request.headers(),
         [
             ("accept", "application/json"),
             ("apikeyprivate", KEY),
             ("apiclientprivate", CLIENT),
         ]
     );
-    let host = ScriptedHost::new(vec![Err(SendFailure::Timeout), inquiry_answer(1, 2)]);
-    let inquiry = run(crate::core::inquire_with(&host, &config, &id)).unwrap();
+    let host = Script::new(vec![failed(Failure::Timeout), inquiry_answer(1, 2)]);
+    let inquiry = inquired(host.call(&config, Operation::Inquiry(id()))).unwrap();
     assert_eq!((inquiry.payment_type_id, inquiry.payment_status_id), (1, 2));
     assert_eq!(host.sent_with("GET"), 2, "a GET that timed out is retried");
 }
@@ -672,16 +710,112 @@ fn an_inquiry_is_a_get_without_a_body_and_retries_a_timeout() {
 #[test]
 fn an_inquirys_refusal_names_the_inquiry() {
     let config = scripted_config(KEY, CLIENT, 2).unwrap();
-    let id = PaymentRequestId::parse(ID).unwrap();
-    let host = ScriptedHost::new(vec![answer(
+    let host = Script::new(vec![answer(
         200,
         r#"{"Succeeded":false,"Failed":true,"ClientMessage":"Payment.Request.RequestNotFound"}"#,
     )]);
-    let error = run(crate::core::inquire_with(&host, &config, &id)).unwrap_err();
+    let error = inquired(host.call(&config, Operation::Inquiry(id()))).unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Api);
     assert!(
         error.message().starts_with("Paywall refused the inquiry"),
         "{}",
         error.message()
     );
+}
+
+// --- The confirmation of a callback ----------------------------------------------------
+
+const HASH_KEY: &str = "pp-webhook-key-3f9a2c7e81d4";
+
+/// A genuine callback of the payment `ID`: a sale, successful, 1.50.
+fn callback() -> PhysicalPosCallback {
+    let hash: String =
+        crate::core::sha256(format!("{HASH_KEY}###{ID}###order-1###1.50").as_bytes())
+            .iter()
+            .map(|byte| format!("{byte:02x}"))
+            .collect();
+    let body = format!(
+        r#"{{"TerminalId":"T-1","PaymentRequestId":"{ID}",
+        "PaymentRequestActivityId":"3a7deace-d437-4d3f-8ef8-1cba82f18e8f","PaymentTypeId":1,
+        "PaymentStatusId":4,"MerchantUniqueCode":"order-1","DisplayCode":"A1","Amount":1.50,
+        "Hash":"{hash}"}}"#
+    );
+    crate::core::verify_callback(body.as_bytes(), HASH_KEY).unwrap()
+}
+
+/// The inquiry that agrees with [`callback`], but for its status.
+fn confirming_inquiry(status: i32) -> Event {
+    answer(
+        200,
+        &format!(
+            r#"{{"Result":{{"PaymentRequestId":"{ID}",
+            "PaymentRequestActivityId":"3a7deace-d437-4d3f-8ef8-1cba82f18e8f","TerminalId":"T-1",
+            "DisplayCode":"A1","MerchantUniqueCode":"order-1","Amount":1.5,
+            "PaymentTypeId":1,"PaymentStatusId":{status}}},"Succeeded":true}}"#
+        ),
+    )
+}
+
+#[test]
+fn a_confirmation_asks_the_inquiry_once_and_counts_it_in_a_refusal() {
+    let config = scripted_config(KEY, CLIENT, 2).unwrap();
+    let agrees = Script::new(vec![confirming_inquiry(4)]);
+    assert_eq!(
+        agrees.call(&config, Operation::Confirm(callback())),
+        Ok(Outcome::Confirmed(callback()))
+    );
+    assert_eq!(agrees.sent_with("GET"), 1);
+
+    let busy_then_disagrees = Script::new(vec![
+        answer(503, "<html>busy</html>"),
+        confirming_inquiry(5),
+    ]);
+    let error = busy_then_disagrees
+        .call(&config, Operation::Confirm(callback()))
+        .unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Signature);
+    assert_eq!(
+        error.attempts(),
+        2,
+        "the inquiry's requests, the retry included"
+    );
+    assert_eq!(error.payment_request_id(), Some(ID));
+
+    let unavailable = Script::new(vec![answer(500, "<html>down</html>")]);
+    let error = unavailable
+        .call(&config, Operation::Confirm(callback()))
+        .unwrap_err();
+    assert_eq!(
+        error.kind(),
+        ErrorKind::Http,
+        "the inquiry's own failure, not a verdict"
+    );
+
+    let unreadable = Script::new(vec![answer(200, "<html>portal</html>")]);
+    let error = unreadable
+        .call(&config, Operation::Confirm(callback()))
+        .unwrap_err();
+    assert_eq!(
+        error.kind(),
+        ErrorKind::Http,
+        "an answer that cannot be read says nothing about the callback"
+    );
+    assert!(error.retryable());
+    assert!(
+        error
+            .message()
+            .starts_with("The callback could not be confirmed"),
+        "{error}"
+    );
+}
+
+#[test]
+fn a_confirmation_whose_id_holds_part_of_a_key_is_a_config_error_and_sends_nothing() {
+    let config = scripted_config(ID, CLIENT, 2).unwrap();
+    let host = Script::new(vec![confirming_inquiry(4)]);
+    let error = host
+        .call(&config, Operation::Confirm(callback()))
+        .unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Config);
+    assert_eq!(host.attempts(), 0);
 }

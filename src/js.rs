@@ -1,0 +1,192 @@
+//! The boundary with JavaScript, in one place: every import the module makes, and the few
+//! helpers that turn a JS value into what Rust reads (as a `-sys` crate would keep them).
+//!
+//! Most imports come from the JS half of the module, `src/transport.js`, whose functions
+//! return or resolve normally whatever their arguments do: a caller's throwing getter,
+//! Proxy trap or misbehaving fetch is an ordinary `catch` there, so nothing thrown ever
+//! crosses into Rust (where it would leave the instance unusable), and no guarded import
+//! leaks a slot of wasm-bindgen's externref table when it throws.
+//!
+//! Tested in: `tests/transport_cases` (in Node and Chromium), `tests/node/` (the package).
+
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::cell::RefCell;
+use js_sys::{JsString, Promise, Uint8Array};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// A value the module keeps between calls. The module runs on one thread (wasm32 without
+/// atomics, in a JS isolate), where a `static` needs no lock; this says so to the compiler,
+/// which `no_std` leaves without `thread_local!`.
+pub(crate) struct Local<T>(RefCell<T>);
+
+// SAFETY: wasm32-unknown-unknown without the atomics feature has one thread: nothing can
+// reach the value from another.
+#[cfg(not(target_feature = "atomics"))]
+unsafe impl<T> Sync for Local<T> {}
+
+impl<T> Local<T> {
+    pub(crate) const fn new(value: T) -> Self {
+        Local(RefCell::new(value))
+    }
+
+    /// Runs `use_it` with the value, or returns `None` when a caller's JS that ran inside
+    /// an earlier use (a getter) has re-entered the module and the value is in use.
+    pub(crate) fn with<R>(&self, use_it: impl FnOnce(&mut T) -> R) -> Option<R> {
+        self.0
+            .try_borrow_mut()
+            .ok()
+            .map(|mut value| use_it(&mut value))
+    }
+}
+
+/// How an attempt ended, in the `code` of its [`Outcome`], above every HTTP status: the
+/// constants at the top of transport.js, which writes them (`failureCodes()` there; a test
+/// in `tests/transport_cases` pins the two tables together).
+pub(crate) mod failure {
+    /// The runtime could not prepare the request, or refused it by its permissions.
+    pub const SETUP: u32 = 1000;
+    /// No connection, a dropped one, a fetch that threw or rejected, a failed body read.
+    pub const NETWORK: u32 = 1001;
+    /// The fetch function resolved to something that is not a Response.
+    pub const NOT_A_RESPONSE: u32 = 1002;
+    /// The attempt's deadline passed.
+    pub const TIMEOUT: u32 = 1003;
+    /// The caller's signal fired.
+    pub const ABORTED: u32 = 1004;
+}
+
+#[wasm_bindgen(module = "/src/transport.js")]
+extern "C" {
+    /// What [`attempt`] resolves with.
+    pub(crate) type Outcome;
+
+    /// The HTTP status (0 to 999), or one of the [`failure`] codes.
+    #[wasm_bindgen(method, getter)]
+    pub(crate) fn code(this: &Outcome) -> u32;
+
+    /// The body, or what happened.
+    #[wasm_bindgen(method, getter)]
+    pub(crate) fn text(this: &Outcome) -> String;
+
+    /// Whether the body went on past the limit and reading stopped.
+    #[wasm_bindgen(method, getter, js_name = tooLarge)]
+    pub(crate) fn too_large(this: &Outcome) -> bool;
+
+    /// The `Retry-After` header of an answer that is not 2xx.
+    #[wasm_bindgen(method, getter, js_name = retryAfter)]
+    pub(crate) fn retry_after(this: &Outcome) -> Option<String>;
+
+    /// The `Location` header of an answer that is not 2xx.
+    #[wasm_bindgen(method, getter)]
+    pub(crate) fn location(this: &Outcome) -> Option<String>;
+
+    /// One attempt: the fetch, within its deadline, and the body; resolves with an
+    /// [`Outcome`].
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn attempt(
+        fetch: &JsValue,
+        this: &JsValue,
+        fetch_name: &str,
+        url: &JsValue,
+        method: &str,
+        headers: &JsValue,
+        body: Option<&str>,
+        timeout_ms: u32,
+        signal: &JsValue,
+        max_bytes: u32,
+    ) -> Promise;
+
+    /// Resolves with true after `ms`, or with false as soon as `signal` fires.
+    pub(crate) fn sleep(ms: u32, signal: &JsValue) -> Promise;
+
+    /// Reads the fields `names` of a caller's settings object in one call: their values,
+    /// then the index of the read that threw (or -1), the first own key that is not one of
+    /// `names` (or undefined), and whether the first `remembered` values are those of `last`.
+    #[wasm_bindgen(js_name = readSettings)]
+    pub(crate) fn read_settings(
+        target: &JsValue,
+        names: &JsValue,
+        remembered: u32,
+        last: &JsValue,
+    ) -> js_sys::Array;
+
+    /// Whether a caller's settings object has the setting `key`, whatever its value.
+    #[wasm_bindgen(js_name = hasSetting)]
+    pub(crate) fn has_setting(target: &JsValue, key: &str) -> bool;
+
+    /// Whether this runtime is a browser (a page or a web worker).
+    #[wasm_bindgen(js_name = isBrowser)]
+    pub(crate) fn is_browser() -> bool;
+
+    /// The caller's AbortSignal as the attempt reads it (`{ target, addListener,
+    /// removeListener }`, its methods read once), or undefined if it is not one.
+    #[wasm_bindgen(js_name = signalOf)]
+    pub(crate) fn signal_of(value: &JsValue) -> JsValue;
+
+    /// Whether a signal from [`signal_of`] has fired.
+    #[wasm_bindgen(js_name = isAborted)]
+    pub(crate) fn is_aborted(signal: &JsValue) -> bool;
+
+    /// A copy of the bytes of an ArrayBuffer or a view of one (`max + 1` zero bytes when
+    /// there are more than `max`), or undefined for anything else.
+    #[wasm_bindgen(js_name = bodyBytes)]
+    fn body_bytes(value: &JsValue, max: u32) -> JsValue;
+
+    /// The JS type of a value in words, for messages ("a number", "null", "an object").
+    #[wasm_bindgen(js_name = describeType)]
+    pub(crate) fn describe_type(value: &JsValue) -> String;
+}
+
+/// What the runtime itself has.
+#[wasm_bindgen]
+extern "C" {
+    /// The global object. Not `js_sys::global()`, which prefers `self` and `window` to
+    /// `globalThis`: where a DOM emulation (jsdom, happy-dom) has defined `window` in
+    /// Node, that is the emulation's window, which has no fetch of the runtime's.
+    #[wasm_bindgen(thread_local_v2, js_name = globalThis)]
+    pub(crate) static GLOBAL: JsValue;
+
+    /// `JSON.parse`, for the objects the module hands back: written as JSON by the core's
+    /// writer and built by the runtime in one call, instead of one call per field.
+    #[wasm_bindgen(js_namespace = JSON, js_name = parse, catch)]
+    fn parse_json(text: &str) -> Result<JsValue, JsValue>;
+
+    /// `Date.now()`.
+    #[wasm_bindgen(js_namespace = Date, js_name = now)]
+    pub(crate) fn now_ms() -> f64;
+
+    /// `Math.random()`.
+    #[wasm_bindgen(js_namespace = Math, js_name = random)]
+    pub(crate) fn random() -> f64;
+}
+
+/// A serde value as a plain JS object (see [`parse_json`]). The library's types are flat
+/// and small, and always write (the JSON tests cover them); a message beats a trap.
+pub(crate) fn to_js<T: serde::Serialize>(value: &T) -> JsValue {
+    match crate::core::json::to_string(value).map(|text| parse_json(&text)) {
+        Ok(Ok(object)) => object,
+        Ok(Err(_)) | Err(_) => JsValue::from_str("paywall-edge could not convert its answer"),
+    }
+}
+
+/// The bytes of a callback body given as bytes (see transport.js's `bodyBytes`), or
+/// `None` when `value` is no ArrayBuffer nor a view of one.
+pub(crate) fn bytes_of(value: &JsValue, max: usize) -> Option<Vec<u8>> {
+    let bytes = body_bytes(value, max as u32);
+    bytes.dyn_ref::<Uint8Array>().map(Uint8Array::to_vec)
+}
+
+/// A JS string, copied, when it has at most `max` UTF-16 units: `Ok(text)`, or `Err(length)`
+/// for a longer one (not copied: wasm memory never shrinks). `None` for a value that is
+/// not a string.
+pub(crate) fn bounded_string(value: &JsValue, max: u32) -> Option<Result<String, u32>> {
+    let text = value.dyn_ref::<JsString>()?;
+    let length = text.length();
+    Some(if length > max {
+        Err(length)
+    } else {
+        Ok(text.as_string().unwrap_or_default())
+    })
+}
