@@ -288,7 +288,7 @@ function onAbort(signal, listener) {
  * behind (a pending timer keeps a Node process alive; a long-lived signal shared by many
  * calls would gather listeners). Without a working timer it does not wait.
  */
-export function sleep(ms, signal) {
+function sleep(ms, signal) {
   if (isAborted(signal)) return Promise.resolve(false);
   return new Promise((resolve) => {
     let timer;
@@ -334,6 +334,34 @@ function failure(code, text) {
   return { code, text, tooLarge: false, retryAfter: undefined, location: undefined };
 }
 
+/** The module's one resume function: `resume(slot, value)` settles the Rust future of `slot`. */
+let resume;
+
+/** Sets where settled attempts and waits are reported (once, from src/js.rs). */
+export function setResume(callback) {
+  resume = callback;
+}
+
+/**
+ * `attempt(...args)`, its outcome reported to `slot`. `attempt` resolves whatever happens;
+ * should it ever reject, `undefined` is reported (a failed attempt) so that no call waits
+ * for ever.
+ */
+export function startAttempt(slot, ...args) {
+  attempt(...args).then(
+    (outcome) => resume(slot, outcome),
+    () => resume(slot, undefined),
+  );
+}
+
+/** `sleep(ms, signal)`, reported to `slot` (true when it ran to its end). */
+export function startSleep(slot, ms, signal) {
+  sleep(ms, signal).then(
+    (slept) => resume(slot, slept),
+    () => resume(slot, false),
+  );
+}
+
 /**
  * One attempt: calls `fetch` (with `thisArg`) on `url`, within `timeoutMs` and the caller's
  * signal (an AbortSignal-like `signal` whose listener methods the call read once), and reads
@@ -352,7 +380,7 @@ function failure(code, text) {
  * member that fetch would read. `redirect: "manual"` makes a redirect an answer instead of
  * a silent switch from POST to GET.
  */
-export async function attempt(fetch, thisArg, fetchName, url, method, headers, body, timeoutMs, signal, maxBytes) {
+async function attempt(fetch, thisArg, fetchName, url, method, headers, body, timeoutMs, signal, maxBytes) {
   if (isAborted(signal)) return failure(ABORTED, "");
   // The deadline: a promise that rejects when the timer fires or the caller's signal does,
   // raced against each wait (for fetch, then for the whole body) so that a fetch which

@@ -33,13 +33,12 @@ use core::cell::OnceCell;
 use js_sys::{Function, Object, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 
 use crate::core::{
     browser_refused, Answer, Call, CancelResult, Config, Error, Event, Failure, Operation, Outcome,
     PaymentInquiry, PaymentRequestId, Request, Step, MAX_BODY_BYTES,
 };
-use crate::js::{self, failure};
+use crate::js::{self, failure, Settlement};
 
 /// What the JS world adds to a [`Config`] for one call (a cancel or an inquiry).
 #[derive(Clone, Debug, Default)]
@@ -245,8 +244,8 @@ pub(crate) async fn run(
     let mut event = js::is_aborted(&signal).then_some(Event::Failed(Failure::Aborted));
     loop {
         event = Some(match call.next(event.take()) {
-            Step::Send(request) => {
-                let pending = js::attempt(
+            Step::Send(request) => answered(
+                Settlement::attempt(
                     function,
                     &this,
                     fetch_name,
@@ -257,26 +256,50 @@ pub(crate) async fn run(
                     request.timeout_ms,
                     &signal,
                     MAX_BODY_BYTES as u32,
-                );
-                answered(JsFuture::from(pending).await)
+                )
+                .await,
+            ),
+            Step::Wait(ms) => {
+                if Settlement::sleep(ms, &signal).await.is_truthy() {
+                    Event::Waited
+                } else {
+                    Event::Failed(Failure::Aborted)
+                }
             }
-            Step::Wait(ms) => match JsFuture::from(js::sleep(ms, &signal)).await {
-                Ok(slept) if slept.is_truthy() => Event::Waited,
-                _ => Event::Failed(Failure::Aborted),
-            },
             Step::Done(outcome) => return outcome,
         });
     }
 }
 
-/// The event of an attempt's outcome (transport.js resolves whatever happens; a rejection
-/// is only a guard).
-fn answered(settled: Result<JsValue, JsValue>) -> Event {
-    let Ok(outcome) = settled else {
+/// Whether transport.js writes the failure codes this module reads: the two tables are
+/// twins across the boundary, and `tests/transport_cases` pins them together with this.
+#[doc(hidden)]
+pub fn failure_codes_agree() -> bool {
+    let table = js::failure_codes();
+    [
+        ("setup", failure::SETUP),
+        ("network", failure::NETWORK),
+        ("notAResponse", failure::NOT_A_RESPONSE),
+        ("timeout", failure::TIMEOUT),
+        ("aborted", failure::ABORTED),
+    ]
+    .iter()
+    .all(|(name, code)| {
+        Reflect::get(&table, &JsValue::from_str(name))
+            .ok()
+            .and_then(|value| value.as_f64())
+            == Some(f64::from(*code))
+    })
+}
+
+/// The event of an attempt's outcome (transport.js reports one whatever happens; anything
+/// else is only a guard).
+fn answered(outcome: JsValue) -> Event {
+    if !outcome.is_object() {
         return Event::Failed(Failure::Network(String::from(
             "paywall-edge's fetch helper failed",
         )));
-    };
+    }
     let outcome: js::Outcome = outcome.unchecked_into();
     let code = outcome.code();
     match code {

@@ -482,3 +482,8 @@ async fn an_answer_too_large_is_cut_off_whatever_its_encoding() {
         assert!(elapsed < 3000.0, "{name} took {elapsed} ms");
     }
 }
+
+#[wasm_bindgen_test]
+fn the_failure_codes_of_transport_js_are_the_ones_the_driver_reads() {
+    assert!(paywall_edge::transport::failure_codes_agree());
+}
