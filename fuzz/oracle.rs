@@ -109,3 +109,76 @@ pub fn assert_confirmed_by(
     assert_eq!(result.payment_request_activity_type_id, 2);
     assert_eq!(result.payment_status, found.payment_status_id);
 }
+
+/// Whether a call retries `error` by itself, when retries remain (the reference for the
+/// library's rule, private to its call engine since the sans-IO core): a network failure it
+/// calls retryable; a status that means "not now" or "the gateway failed" (429, 502, 503,
+/// 504), with or without Paywall's envelope; a timeout of a request that changes nothing.
+#[allow(dead_code)] // Only the targets that drive calls retry.
+pub fn is_retried_automatically(error: &paywall_edge::Error, changes_state: bool) -> bool {
+    use paywall_edge::ErrorKind;
+    match error.kind() {
+        ErrorKind::Network => error.retryable(),
+        ErrorKind::Http | ErrorKind::Api => {
+            matches!(error.http_status(), Some(429 | 502 | 503 | 504))
+        }
+        ErrorKind::Timeout => !changes_state,
+        _ => false,
+    }
+}
+
+/// The backoff before retry number `retry` (1 for the first): 500 ms, doubled for each
+/// retry, never over 8 s. The wait is this with "equal jitter": its first half fixed, its
+/// second half random.
+#[allow(dead_code)]
+pub fn backoff_ms(retry: u32) -> u32 {
+    let exponent = retry.saturating_sub(1).min(16);
+    (500u32 << exponent).min(8_000)
+}
+
+/// The delay a `Retry-After` value asks for, when the call must honour it: delay-seconds up
+/// to 60 (computed here), or an HTTP-date at most 60 s ahead of `now_ms` (the library's
+/// date parser, which the inputs target checks on its own). `None`: the backoff applies.
+#[allow(dead_code)]
+pub fn retry_after_ms(value: &str, now_ms: f64) -> Option<u32> {
+    let trimmed = value.trim();
+    if !trimmed.is_empty() && trimmed.bytes().all(|byte| byte.is_ascii_digit()) {
+        let digits = trimmed.trim_start_matches('0');
+        return if digits.len() > 2 {
+            None
+        } else {
+            let seconds: u32 = digits.parse().unwrap_or(0);
+            (seconds <= 60).then_some(seconds * 1000)
+        };
+    }
+    let parsed = paywall_edge::core::parse_retry_after(value, now_ms);
+    if let Some(delay) = parsed {
+        assert!(delay <= 60_000, "{value:?} asks {delay} ms");
+    }
+    parsed
+}
+
+/// A wait before retry number `retry`, after an answer whose `Retry-After` was `retry_after`
+/// (as of `now_ms`): exactly what a sane `Retry-After` asks, or else within the backoff's
+/// range. The jitter comes from the call's own seeded generator, so the exact value is not
+/// known here, only its range: half the backoff fixed, up to as much again random.
+#[allow(dead_code)]
+pub fn assert_wait(wait: u32, retry: u32, retry_after: Option<&str>, now_ms: f64) {
+    match retry_after.and_then(|value| retry_after_ms(value, now_ms)) {
+        Some(delay) => assert_eq!(wait, delay, "Retry-After {retry_after:?} at {now_ms}"),
+        None => {
+            let backoff = backoff_ms(retry);
+            assert!(
+                (backoff / 2..backoff).contains(&wait),
+                "retry {retry} waited {wait} ms, not within [{}, {backoff}) (Retry-After {retry_after:?})",
+                backoff / 2
+            );
+        }
+    }
+}
+
+/// The lowercase hex of `bytes`.
+#[allow(dead_code)]
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+}

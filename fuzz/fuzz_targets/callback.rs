@@ -9,13 +9,24 @@
 //! The library's SHA-256 is checked against the `sha2` crate on the bytes too. The fields
 //! the Hash does not cover (ConnectionId, TerminalId, DisplayCode, Message) are optional and
 //! any text: a verified callback reads them as written, or null.
+//!
+//! A verified callback is then confirmed (`Operation::Confirm`, the library's call state
+//! machine driven by its `Script`) against scripted inquiries: one that agrees confirms it,
+//! as it is; one that differs in any field the inquiry can check is a `signature` error that
+//! names it; and an inquiry that fails, or cannot be read, is never a verdict on the callback
+//! (never `decode`, `signature` or `input`), and says the callback is unconfirmed.
 #![no_main]
 
 use arbitrary::{Arbitrary, Unstructured};
 use libfuzzer_sys::fuzz_target;
 use paywall_edge::core::json::{self, RawNumber};
-use paywall_edge::core::{sha256, verify_callback, Error, ErrorKind, MAX_CALLBACK_BYTES};
+use paywall_edge::core::script::{answer, config, failed, Script};
+use paywall_edge::core::{
+    sha256, verify_callback, Error, ErrorKind, Failure, Operation, Outcome, PhysicalPosCallback,
+    MAX_CALLBACK_BYTES,
+};
 use sha2::Digest;
+use std::sync::OnceLock;
 
 #[path = "../oracle.rs"]
 mod oracle;
@@ -317,6 +328,264 @@ fn member<'a>(object: &'a serde_json::Value, name: &str) -> Option<&'a serde_jso
     object.get(name).or_else(|| object.get(&camel))
 }
 
+/// The private keys of the config that confirmations are made with: no run of twelve GUID
+/// characters in either, so that no callback's id can hold part of them.
+const PRIVATE_KEY: &str = "fuzz_confirm_private_key_QQQQ_zz_0001";
+const PRIVATE_CLIENT: &str = "fuzz_confirm_private_client_WWWW_yy_0002";
+
+/// How a confirmation failure begins: unconfirmed, not refused.
+const UNCONFIRMED: &str = "The callback could not be confirmed (answer it with a 5xx status, so \
+                           that Paywall sends it again): ";
+
+/// A field of the inquiry made to differ from the callback.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Differ {
+    PaymentTypeId,
+    PaymentStatusId,
+    PaymentRequestActivityId,
+    TerminalId,
+    DisplayCode,
+    MerchantUniqueCode,
+    Amount,
+}
+
+const DIFFERENCES: [Differ; 7] = [
+    Differ::PaymentTypeId,
+    Differ::PaymentStatusId,
+    Differ::PaymentRequestActivityId,
+    Differ::TerminalId,
+    Differ::DisplayCode,
+    Differ::MerchantUniqueCode,
+    Differ::Amount,
+];
+
+/// Another text: `text` with one more character, or one when there is none.
+fn other_text(text: Option<&str>) -> Option<String> {
+    Some(text.map_or_else(|| "T-other".to_owned(), |text| format!("{text}x")))
+}
+
+/// The amount `text` (a decimal amount) with its last digit changed: another value, just as
+/// long, so still a decimal amount.
+fn other_amount(text: &str) -> String {
+    let mut bytes = text.as_bytes().to_vec();
+    let last = bytes.last_mut().expect("an amount has digits");
+    *last = b'0' + (*last - b'0' + 1) % 10;
+    String::from_utf8(bytes).expect("ASCII")
+}
+
+/// The amount `text` written another way with the same value: a zero more after the point
+/// ("1.5" is "1.50"), when there is room for it.
+fn same_amount(text: &str) -> String {
+    match text.split_once('.') {
+        Some((_, fraction)) if fraction.len() < 28 => format!("{text}0"),
+        Some(_) => text.to_owned(),
+        None => format!("{text}.0"),
+    }
+}
+
+/// Paywall's inquiry of the callback's payment (PascalCase, as Paywall documents it), which
+/// agrees with it but for `differ`; its amount written as `amount`.
+fn inquiry_body(callback: &PhysicalPosCallback, differ: Option<Differ>, amount: &str) -> String {
+    let changed = |field: Differ| differ == Some(field);
+    let text = |value: Option<&str>, field: Differ| {
+        let value = if changed(field) {
+            other_text(value)
+        } else {
+            value.map(str::to_owned)
+        };
+        value.map_or_else(|| "null".to_owned(), |value| string(&value))
+    };
+    let activity = if changed(Differ::PaymentRequestActivityId) {
+        GUIDS
+            .iter()
+            .find(|guid| !guid.eq_ignore_ascii_case(&callback.payment_request_activity_id))
+            .expect("another GUID")
+            .to_string()
+    } else {
+        callback.payment_request_activity_id.clone()
+    };
+    let amount = if changed(Differ::Amount) {
+        other_amount(amount)
+    } else {
+        amount.to_owned()
+    };
+    let bump = |code: i32, field: Differ| {
+        if changed(field) {
+            code.wrapping_add(1)
+        } else {
+            code
+        }
+    };
+    format!(
+        r#"{{"Result":{{"PaymentRequestId":{},"PaymentRequestActivityId":{},"TerminalId":{},"DisplayCode":{},"MerchantUniqueCode":{},"Amount":{amount},"PaymentTypeId":{},"PaymentStatusId":{},"PaymentChannelId":1,"CurrencyId":1}},"Succeeded":true,"Failed":false}}"#,
+        string(&callback.payment_request_id),
+        string(&activity),
+        text(callback.terminal_id.as_deref(), Differ::TerminalId),
+        text(callback.display_code.as_deref(), Differ::DisplayCode),
+        text(
+            Some(&callback.merchant_unique_code),
+            Differ::MerchantUniqueCode
+        ),
+        bump(callback.payment_type_id, Differ::PaymentTypeId),
+        bump(callback.payment_status_id, Differ::PaymentStatusId),
+    )
+}
+
+/// The confirmation of `callback` against the answers of `script`: what it resolved with,
+/// and the script. Every error keeps the config's keys out of every text.
+fn confirm(callback: &PhysicalPosCallback, script: Script) -> (Result<(), Error>, Script) {
+    thread_local! {
+        static CONFIG: paywall_edge::Config =
+            config(PRIVATE_KEY, PRIVATE_CLIENT, 1).expect("a config");
+    }
+    static PRINTED: OnceLock<oracle::Fragments> = OnceLock::new();
+    let outcome = CONFIG.with(|config| script.call(config, Operation::Confirm(callback.clone())));
+    let outcome = outcome.map(|outcome| match outcome {
+        Outcome::Confirmed(confirmed) => assert_eq!(&confirmed, callback, "confirmed as it is"),
+        other => panic!("a confirmation resolved with {other:?}"),
+    });
+    if let Err(error) = &outcome {
+        let json = serde_json::to_string(error).expect("an error writes");
+        PRINTED
+            .get_or_init(|| oracle::Fragments::as_printed(&[PRIVATE_KEY, PRIVATE_CLIENT]))
+            .assert_none_in(&format!("{error} {error:?} {json}"));
+    }
+    (outcome, script)
+}
+
+/// A confirmation that could not be made: never a verdict on the callback.
+fn assert_unconfirmed(error: &Error, kind: ErrorKind) {
+    assert_eq!(error.kind(), kind, "{error:?}");
+    assert!(
+        !matches!(
+            error.kind(),
+            ErrorKind::Decode | ErrorKind::Signature | ErrorKind::Input
+        ),
+        "{error:?}"
+    );
+    assert!(error.message().starts_with(UNCONFIRMED), "{error}");
+}
+
+/// A verified callback, confirmed against inquiries that agree, differ, or fail.
+fn check_confirmation(callback: &PhysicalPosCallback) {
+    let inquiry_sent = format!(
+        "GET https://paywall.example/api/payment/inquiry/{} ",
+        callback.payment_request_id.to_ascii_lowercase()
+    );
+    let amount = callback.amount_text.as_str();
+    let agrees = || answer(200, &inquiry_body(callback, None, amount));
+    let (outcome, script) = confirm(callback, Script::new(vec![agrees()]));
+    if callback
+        .payment_request_id
+        .bytes()
+        .all(|b| b == b'0' || b == b'-')
+    {
+        // The nil GUID verifies (the Hash covers it), but Paywall never issues it: nothing to
+        // ask, and the config, not the callback, is blamed.
+        let error = outcome.expect_err("the nil GUID is not confirmed");
+        assert_unconfirmed(&error, ErrorKind::Config);
+        assert_eq!((error.attempts(), script.attempts()), (0, 0));
+        return;
+    }
+    assert_eq!(
+        outcome.as_ref().err(),
+        None,
+        "{}",
+        inquiry_body(callback, None, amount)
+    );
+    assert_eq!(
+        script.sent.borrow().as_slice(),
+        std::slice::from_ref(&inquiry_sent)
+    );
+
+    // After a busy gateway, retried; the amount written another way is the same amount.
+    let (outcome, script) = confirm(
+        callback,
+        Script::new(vec![
+            answer(503, "<html>busy</html>"),
+            answer(200, &inquiry_body(callback, None, &same_amount(amount))),
+        ]),
+    );
+    assert_eq!(outcome.as_ref().err(), None);
+    assert_eq!(script.attempts(), 2);
+    oracle::assert_wait(script.sleeps.borrow()[0], 1, None, 0.0);
+
+    // Any field the inquiry checks, differing: a verdict, naming it.
+    for differ in DIFFERENCES {
+        let body = inquiry_body(callback, Some(differ), amount);
+        let (outcome, script) = confirm(callback, Script::new(vec![answer(200, &body)]));
+        let error = outcome.expect_err(&format!("{differ:?} differs in {body}"));
+        assert_eq!(error.kind(), ErrorKind::Signature, "{error:?}");
+        assert!(!error.retryable());
+        assert_eq!((error.attempts(), script.attempts()), (1, 1));
+        assert_eq!(
+            error.payment_request_id(),
+            Some(callback.payment_request_id.as_str())
+        );
+        let message = error.message();
+        match differ {
+            Differ::PaymentTypeId | Differ::PaymentStatusId => {
+                assert!(message.starts_with("The callback says "), "{message}")
+            }
+            _ => assert!(
+                message.starts_with(&format!(
+                    "The callback's {differ:?} is not what Paywall's inquiry of the payment says"
+                )),
+                "{message}"
+            ),
+        }
+    }
+
+    // An inquiry that fails, or says nothing about this payment: unconfirmed.
+    let other_payment = inquiry_body(callback, None, amount).replacen(
+        &string(&callback.payment_request_id),
+        &string(
+            GUIDS
+                .iter()
+                .find(|guid| !guid.eq_ignore_ascii_case(&callback.payment_request_id))
+                .expect("another GUID"),
+        ),
+        1,
+    );
+    let refusal = r#"{"Result":null,"Succeeded":false,"Failed":true,"Message":"No payment request was found with this id.","ClientMessage":"Payment.Request.RequestNotFound"}"#;
+    for (events, kind, attempts) in [
+        (vec![answer(500, "<html>down</html>")], ErrorKind::Http, 1),
+        (vec![answer(200, "<html>portal</html>")], ErrorKind::Http, 1),
+        (vec![answer(200, &other_payment)], ErrorKind::Http, 1),
+        (vec![answer(200, refusal)], ErrorKind::Api, 1),
+        (
+            vec![
+                failed(Failure::Network(format!("echo {PRIVATE_KEY}"))),
+                failed(Failure::Network(PRIVATE_CLIENT.to_owned())),
+            ],
+            ErrorKind::Network,
+            2,
+        ),
+        (
+            vec![failed(Failure::Timeout), failed(Failure::Timeout)],
+            ErrorKind::Timeout,
+            2,
+        ),
+        (vec![failed(Failure::Aborted)], ErrorKind::Aborted, 1),
+    ] {
+        let (outcome, script) = confirm(callback, Script::new(events));
+        let error = outcome.expect_err("no confirmation");
+        assert_unconfirmed(&error, kind);
+        assert_eq!(
+            (error.attempts() as usize, script.attempts()),
+            (attempts, attempts)
+        );
+        if kind == ErrorKind::Http && error.http_status() == Some(200) {
+            assert!(error.retryable(), "an unreadable answer may be read later");
+        }
+        assert!(script
+            .sent
+            .borrow()
+            .iter()
+            .all(|sent| *sent == inquiry_sent));
+    }
+}
+
 /// What every outcome must satisfy, whatever the input.
 fn check(body: &[u8], key: &str) -> Result<(), Error> {
     let outcome = verify_callback(body, key);
@@ -423,6 +692,7 @@ fn check(body: &[u8], key: &str) -> Result<(), Error> {
                     "{error}: {written}"
                 );
             }
+            check_confirmation(callback);
         }
         Err(error) => {
             match error.kind() {

@@ -1,21 +1,23 @@
 //! The whole cancel procedure against answers and failures the fuzzer chooses: decoding, the
-//! retry loop, error construction and redaction, and the reconciliation of a lost answer by
-//! one inquiry. Nothing may panic, and whatever comes out must keep the promises the README
-//! and issue 13 make.
+//! retry loop and its waits, error construction and redaction, and the reconciliation of a
+//! lost answer by one inquiry. Nothing may panic, and whatever comes out must keep the
+//! promises the README and issue 13 make.
 //!
-//! The script answers every request in order, cancels (POST) and the inquiry (GET) alike.
-//! Each input is run twice on the same script: once with `reconcile: false` (the plain
-//! cancel, today's behaviour), and once with the input's own setting. The second run must be
-//! the first one, plus, exactly when the outcome was unknown, one inquiry that decides it.
+//! The call is the library's sans-IO state machine (`Call`), driven by its `Script`: the
+//! script answers every request in order, cancels (POST) and the inquiry (GET) alike, and
+//! records the requests and the waits. Each input is run twice on the same script and seed:
+//! once with `reconcile: false` (the plain cancel), and once with the input's own setting.
+//! The second run must be the first one, plus, exactly when the outcome was unknown, one
+//! inquiry that decides it. The first step of a call is also checked on its own: the request
+//! exactly as Paywall documents it, and a signal that fired before the start.
 #![no_main]
 
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
-use paywall_edge::core::scripted_host::{answer, options, run, Outcome, ScriptedHost};
+use paywall_edge::core::script::{answer, failed, options, Script};
 use paywall_edge::core::{
-    cancel_with, inquire_with, is_retried_automatically, Cancel, CancelResult, CancelState, Config,
-    ConfigOptions, ConfirmedBy, Error, ErrorKind, Operation, PaymentRequestId, Secrets,
-    SendFailure,
+    Answer, Call, CancelResult, CancelState, Config, ConfigOptions, ConfirmedBy, Error, ErrorKind,
+    Event, Failure, Operation, Outcome, PaymentInquiry, PaymentRequestId, Secrets, Step,
 };
 use std::sync::OnceLock;
 
@@ -27,7 +29,7 @@ const KEY: &str =
 const CLIENT: &str = r#"fuzz_client_'single'  "double"\gap_CCCCCCCCCCCCCCCCCCCCCCCCCCCC_8086"#;
 /// Paywall's code for a payment that already has a cancellation or a refund.
 const ALREADY_CANCELLED: &str = "Payment.Async.AlreadyHasRefundOrCancel";
-/// What the scripted host records for the inquiry of ID: a GET of its URL, with no body.
+/// What the script records for the inquiry of ID: a GET of its URL, with no body.
 const INQUIRY_SENT: &str =
     "GET https://paywall.example/api/payment/inquiry/72ec8714-d116-4306-8881-38a43c485da9 ";
 /// A GUID for the activities the inquiry answers report.
@@ -149,8 +151,11 @@ struct Input {
     /// `reconcile` as the caller sets it; None is the default (true).
     reconcile: Option<bool>,
     abort_sleep: bool,
+    /// When every answer came: what an HTTP-date `Retry-After` is measured from.
     now_ms: f64,
-    random: f64,
+    /// The seed of the call's jitter (the old host's `random` knob: the waits now come from
+    /// a generator inside the call, so they are checked against their ranges).
+    seed: u64,
     attempts: Vec<Attempt>,
 }
 
@@ -278,7 +283,7 @@ fn expected_state(activity_type: i32, status: i32) -> CancelState {
     }
 }
 
-/// A config for the scripted host with these keys, retries and reconciliation.
+/// A config for the script with these keys, retries and reconciliation.
 fn config_with(
     key: &str,
     client: &str,
@@ -292,8 +297,13 @@ fn config_with(
     .ok()
 }
 
-/// The script of an input, with `key` and `client` echoed where the fuzzer asked.
-fn script(attempts: &[Attempt], key: &str, client: &str) -> Vec<Outcome> {
+/// The script of an input, with `key` and `client` echoed where the fuzzer asked; every
+/// answer came at `now_ms`.
+fn script(attempts: &[Attempt], key: &str, client: &str, now_ms: f64) -> Vec<Event> {
+    let at = |event: Event| match event {
+        Event::Answer(answer) => Event::Answer(Answer { now_ms, ..answer }),
+        other => other,
+    };
     attempts
         .iter()
         .map(|attempt| match attempt {
@@ -307,20 +317,13 @@ fn script(attempts: &[Attempt], key: &str, client: &str) -> Vec<Outcome> {
                 envelope,
             } => {
                 let pad = "p".repeat(usize::from(pad % 400));
-                let mut headers = Vec::new();
-                if let Some(value) = retry_after {
-                    headers.push(("retry-after", value.clone()));
-                }
-                if let Some(value) = location {
-                    headers.push((
-                        "location",
-                        if *echo_keys {
-                            format!("{value}{pad}{key}")
-                        } else {
-                            value.clone()
-                        },
-                    ));
-                }
+                let location = location.as_ref().map(|value| {
+                    if *echo_keys {
+                        format!("{value}{pad}{key}")
+                    } else {
+                        value.clone()
+                    }
+                });
                 let mut text = envelope.as_ref().map(envelope_json).unwrap_or_default();
                 text.push_str(body);
                 if *echo_keys {
@@ -330,26 +333,119 @@ fn script(attempts: &[Attempt], key: &str, client: &str) -> Vec<Outcome> {
                         .replace('y', client)
                         .replace('z', &json_key);
                 }
-                answer(status.code(), headers, &text)
+                // The headers travel in the answer now: the script's answer (its body cut at
+                // the driver's limit), with them.
+                match answer(status.code(), &text) {
+                    Event::Answer(answer) => Event::Answer(Answer {
+                        retry_after: retry_after.clone(),
+                        location,
+                        now_ms,
+                        ..answer
+                    }),
+                    other => panic!("the script's answer is {other:?}"),
+                }
             }
             Attempt::Inquiry {
                 status,
                 envelope,
                 tail,
-            } => answer(
-                status.code(),
-                Vec::new(),
-                &format!("{}{tail}", envelope.json()),
-            ),
-            Attempt::Network(cause) => Err(SendFailure::Network(format!("{cause} {key}"))),
+            } => at(answer(status.code(), &format!("{}{tail}", envelope.json()))),
+            Attempt::Network(cause) => failed(Failure::Network(format!("{cause} {key}"))),
             Attempt::NotAResponse(what) => {
-                Err(SendFailure::NotAResponse(format!("{what} {client}")))
+                failed(Failure::NotAResponse(format!("{what} {client}")))
             }
-            Attempt::Timeout => Err(SendFailure::Timeout),
-            Attempt::Aborted => Err(SendFailure::Aborted),
-            Attempt::Setup(problem) => Err(SendFailure::Setup(format!("{problem}{key}"))),
+            Attempt::Timeout => failed(Failure::Timeout),
+            Attempt::Aborted => failed(Failure::Aborted),
+            Attempt::Setup(problem) => failed(Failure::Setup(format!("{problem}{key}"))),
         })
         .collect()
+}
+
+/// The `Retry-After` an attempt's answer carried.
+fn retry_after(attempt: Option<&Attempt>) -> Option<&str> {
+    match attempt {
+        Some(Attempt::Answer { retry_after, .. }) => retry_after.as_deref(),
+        _ => None,
+    }
+}
+
+/// A cancel's result, from what its call resolved with.
+fn cancelled(outcome: Result<Outcome, Error>) -> Result<CancelResult, Error> {
+    outcome.map(|outcome| match outcome {
+        Outcome::Cancelled(result) => result,
+        other => panic!("a cancel resolved with {other:?}"),
+    })
+}
+
+/// An inquiry's result, from what its call resolved with.
+fn inquired(outcome: Result<Outcome, Error>) -> Result<PaymentInquiry, Error> {
+    outcome.map(|outcome| match outcome {
+        Outcome::Inquired(inquiry) => inquiry,
+        other => panic!("an inquiry resolved with {other:?}"),
+    })
+}
+
+/// The first step of a cancel of `id`: the request exactly as Paywall documents it, its
+/// headers the config's keys (and the request's Debug shows none of them); or, for an id
+/// that holds part of a key, the refusal, with nothing sent. A signal that fired before the
+/// start sends nothing either.
+fn check_first_step(config: &Config, id: &PaymentRequestId, seed: u64, refused: bool) {
+    let (key, client) = (
+        config.api_key_private().expose(),
+        config.api_client_private().expose(),
+    );
+    let mut call = Call::new(config, Operation::Cancel(*id), seed);
+    match call.next(None) {
+        Step::Send(request) => {
+            assert!(!refused, "an id that holds part of a key was sent");
+            assert_eq!(request.method, "POST");
+            assert_eq!(
+                request.url,
+                "https://paywall.example/api/payment/async/cancel"
+            );
+            assert_eq!(
+                request.body.as_deref(),
+                Some(format!(r#"{{"PaymentRequestId":"{ID}"}}"#).as_str())
+            );
+            assert_eq!(request.timeout_ms, 1_000);
+            assert_eq!(
+                request.headers(),
+                [
+                    ("content-type", "application/json"),
+                    ("accept", "application/json"),
+                    ("apikeyprivate", key),
+                    ("apiclientprivate", client),
+                ]
+            );
+            if (key, client) == (KEY, CLIENT) {
+                fixed_printed().assert_none_in(&format!("{request:?}"));
+            }
+        }
+        Step::Done(Err(error)) if refused => {
+            assert_eq!(error.kind(), ErrorKind::Input, "{error:?}");
+            assert_eq!(error.attempts(), 0);
+        }
+        other => panic!("a cancel started with {other:?}"),
+    }
+    let mut call = Call::new(config, Operation::Cancel(*id), seed);
+    match call.next(Some(Event::Failed(Failure::Aborted))) {
+        Step::Done(Err(error)) => {
+            assert_eq!(error.kind(), ErrorKind::Aborted, "{error:?}");
+            assert_eq!(error.attempts(), 0);
+            assert!(!error.retryable());
+            oracle::Fragments::of(&[key, client]).assert_none_in(error.message());
+            if (key, client) == (KEY, CLIENT) {
+                assert!(error.message().contains("no request was sent"), "{error}");
+            }
+        }
+        other => panic!("a cancel aborted before it started went on with {other:?}"),
+    }
+}
+
+/// The pieces of the fixed keys that the printed forms (Display, Debug, JSON) must not hold.
+fn fixed_printed() -> &'static oracle::Fragments {
+    static PRINTED: OnceLock<oracle::Fragments> = OnceLock::new();
+    PRINTED.get_or_init(|| oracle::Fragments::as_printed(&[KEY, CLIENT]))
 }
 
 /// Whether a plain cancel's error leaves its outcome unknown (issue 13): no answer came
@@ -400,11 +496,8 @@ fn check_error(error: &Error, attempts: usize, max_retries: u32, key: &str, clie
         fragments.assert_none_in(text);
     }
     if fixed {
-        static PRINTED: OnceLock<oracle::Fragments> = OnceLock::new();
         let json = serde_json::to_string(&error).expect("serializable");
-        PRINTED
-            .get_or_init(|| oracle::Fragments::as_printed(&[KEY, CLIENT]))
-            .assert_none_in(&format!("{error} {error:?} {json}"));
+        fixed_printed().assert_none_in(&format!("{error} {error:?} {json}"));
     }
     match error.kind() {
         ErrorKind::Decode => {
@@ -421,10 +514,11 @@ fn check_error(error: &Error, attempts: usize, max_retries: u32, key: &str, clie
         }
         ErrorKind::Network => {}
     }
-    // The loop stopped for a reason: no retries left, or not a retried failure.
+    // The loop stopped for a reason: no retries left, or not a retried failure (a cancel
+    // changes the payment: a timed-out one is not retried).
     assert!(
         error.attempts() == max_retries + 1
-            || !is_retried_automatically(error, Cancel::ACTION)
+            || !oracle::is_retried_automatically(error, true)
             || error.kind() == ErrorKind::Aborted,
         "stopped early: {error:?}"
     );
@@ -463,22 +557,22 @@ fuzz_target!(|input: Input| {
     let reconciles = input.reconcile != Some(false);
     assert_eq!(config.reconciles(), reconciles);
     let id = PaymentRequestId::parse(ID).expect("a valid id");
-    let host_for = |script: Vec<Outcome>| {
-        let mut host = ScriptedHost::new(script);
-        host.abort_sleep = input.abort_sleep;
-        host.now_ms = input.now_ms;
-        host.random = input.random;
-        host
+    let script_for = |events: Vec<Event>| {
+        let mut script = Script::new(events);
+        script.abort_sleep = input.abort_sleep;
+        script
     };
-    let plain_host = host_for(script(&input.attempts, key, client));
+    let events = || script(&input.attempts, key, client, input.now_ms);
+    let plain_host = script_for(events());
     let plain =
-        run(cancel_with(&plain_host, &plain_config, &id)).expect("the scripted host never waits");
-    let host = host_for(script(&input.attempts, key, client));
-    let outcome = run(cancel_with(&host, &config, &id)).expect("the scripted host never waits");
+        cancelled(plain_host.run(Call::new(&plain_config, Operation::Cancel(id), input.seed)));
+    let host = script_for(events());
+    let outcome = cancelled(host.run(Call::new(&config, Operation::Cancel(id), input.seed)));
 
     let (cancels, inquiries) = (host.sent_with("POST"), host.sent_with("GET"));
     assert_eq!(cancels + inquiries, host.attempts(), "a POST or a GET only");
-    // The cancel itself does not depend on the reconciliation: the same attempts, in order.
+    // The cancel itself does not depend on the reconciliation: the same attempts, in order,
+    // and the same waits between them (the same seed).
     assert_eq!(
         plain_host.sent_with("GET"),
         0,
@@ -490,6 +584,7 @@ fuzz_target!(|input: Input| {
         plain_host.sent.borrow()[..],
         "the cancels come first, as without reconciliation"
     );
+    assert_eq!(host.sleeps, plain_host.sleeps);
 
     // A key that holds part of the id (in any letter case) means the id may be a key passed
     // by mistake: refused before anything is sent.
@@ -505,25 +600,56 @@ fuzz_target!(|input: Input| {
     // The library also refuses an id that its redaction, which knows more spellings of a
     // key than this oracle, would cut: a sent id must never be shown redacted.
     let redaction_would_cut_the_id = Secrets::new(key, client).redact(ID) != ID;
-    if id_holds_a_key || redaction_would_cut_the_id {
+    let refused = id_holds_a_key || redaction_would_cut_the_id;
+    check_first_step(&config, &id, input.seed, refused);
+    if refused {
         let error = outcome.expect_err("an id that holds part of a key is refused");
         assert_eq!(error.kind(), ErrorKind::Input);
         assert_eq!((host.attempts(), error.attempts()), (0, 0));
+        assert!(host.sleeps.borrow().is_empty());
         return;
     }
     assert!(
         cancels >= 1 && cancels <= max_retries as usize + 1,
         "{cancels} cancel attempts"
     );
-    for &wait in host.sleeps.borrow().iter() {
-        assert!(wait <= 60_000, "waited {wait} ms");
+    // One wait before each retry, of what the failed attempt's answer asked or of the
+    // backoff; with a signal that fires during every wait, one wait at most, which ends the
+    // call.
+    let sleeps = host.sleeps.borrow();
+    if input.abort_sleep {
+        assert_eq!(cancels, 1, "a wait cut short ends the call");
+        assert!(sleeps.len() <= 1, "{sleeps:?}");
+    } else {
+        assert_eq!(sleeps.len(), cancels - 1, "{sleeps:?}");
+    }
+    for (at, &wait) in sleeps.iter().enumerate() {
+        let retry = at as u32 + 1;
+        oracle::assert_wait(
+            wait,
+            retry,
+            retry_after(input.attempts.get(at)),
+            input.now_ms,
+        );
     }
     if let Err(error) = &plain {
         check_error(error, cancels, max_retries, key, client);
+        if input.abort_sleep && !sleeps.is_empty() {
+            assert_eq!(error.kind(), ErrorKind::Aborted, "{error:?}");
+            // (Its words are the library's own, except where a key of the fuzzer's choosing
+            // overlaps them, and redaction takes them out with it.)
+            if (key, client) == (KEY, CLIENT) {
+                assert!(
+                    error.message().contains("while waiting to retry after: "),
+                    "{error}"
+                );
+            }
+        }
     }
     if let Ok(result) = &plain {
         check_result(result, &id);
         assert_eq!(result.confirmed_by, ConfirmedBy::Response);
+        assert!(sleeps.len() < cancels, "a wait that was cut short resolved");
     }
 
     let unknown = plain.as_ref().is_err_and(outcome_is_unknown);
@@ -545,10 +671,17 @@ fuzz_target!(|input: Input| {
     // asks it) of the answer the script gave it.
     let inquiry_answer = input.attempts.get(cancels..=cancels).unwrap_or_default();
     let inquiry_config = config_with(key, client, 0, Some(false)).expect("a config");
-    let inquiry_host = host_for(script(inquiry_answer, key, client));
-    let inquiry = run(inquire_with(&inquiry_host, &inquiry_config, &id))
-        .expect("the scripted host never waits");
+    let inquiry_host = script_for(script(inquiry_answer, key, client, input.now_ms));
+    let inquiry = inquired(inquiry_host.run(Call::new(
+        &inquiry_config,
+        Operation::Inquiry(id),
+        input.seed,
+    )));
     assert_eq!(inquiry_host.attempts(), 1);
+    assert_eq!(
+        inquiry_host.sent.borrow().first().map(String::as_str),
+        Some(INQUIRY_SENT)
+    );
     if let Ok(found) = &inquiry {
         // A decoded inquiry is of the requested payment, with its required fields.
         assert!(id.matches(&found.payment_request_id), "{found:?}");

@@ -1,5 +1,7 @@
 //! Config checking and reading on anything: a config that passes never sends a malformed
-//! URL or a header value with a control character, and never prints a key.
+//! URL or a header value with a control character, and never prints a key. What it sends is
+//! checked on the requests themselves: the first step of a cancel and of an inquiry made
+//! with it (the library's call state machine), as a driver would send them.
 //!
 //! The base address is also checked against the `url` crate, a WHATWG URL parser (as
 //! `new URL` and every fetch are): whatever `parse_base_address` accepts, the reference reads
@@ -12,9 +14,69 @@
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
 use paywall_edge::core::{
-    parse_base_address, read_config_options, Config, ConfigOptions, ErrorKind, FieldValue, Secret,
-    CANCEL_PATH, INQUIRY_PATH, TEST_BASE_ADDRESS,
+    parse_base_address, read_config_options, Call, Config, ConfigOptions, ErrorKind, FieldValue,
+    Operation, PaymentRequestId, Secret, Step, CANCEL_PATH, INQUIRY_PATH, TEST_BASE_ADDRESS,
 };
+
+const ID: &str = "72ec8714-d116-4306-8881-38a43c485da9";
+
+/// The requests a config makes: a cancel's (POST, its JSON body) and an inquiry's (GET, no
+/// body), to the config's URLs, with the config's keys and timeout; every header value
+/// printable ASCII. Unless the keys hold part of the id, which is refused before sending.
+fn check_requests(config: &Config) {
+    let id = PaymentRequestId::parse(ID).expect("a valid id");
+    let (key, client) = (
+        config.api_key_private().expose(),
+        config.api_client_private().expose(),
+    );
+    let inquiry_url = config.url(&format!("{INQUIRY_PATH}/{ID}"));
+    for (operation, method, url, body) in [
+        (
+            Operation::Cancel(id),
+            "POST",
+            config.cancel_url().to_owned(),
+            Some(format!(r#"{{"PaymentRequestId":"{ID}"}}"#)),
+        ),
+        (Operation::Inquiry(id), "GET", inquiry_url, None),
+    ] {
+        let mut call = Call::new(config, operation, 0);
+        let request = match call.next(None) {
+            Step::Send(request) => request,
+            Step::Done(Err(error)) if error.kind() == ErrorKind::Input => {
+                assert!(config.secrets().shares_fragment_with_guid(ID), "{error:?}");
+                return;
+            }
+            other => panic!("a call started with {other:?}"),
+        };
+        assert_eq!(request.method, method);
+        assert_eq!(request.url, url);
+        assert_eq!(request.body, body);
+        assert_eq!(request.timeout_ms, config.timeout_ms());
+        let mut expected = vec![("accept", "application/json")];
+        if body.is_some() {
+            expected.insert(0, ("content-type", "application/json"));
+        }
+        expected.extend([("apikeyprivate", key), ("apiclientprivate", client)]);
+        let headers = request.headers();
+        assert_eq!(headers, expected);
+        for (_, value) in headers {
+            assert!(
+                value.bytes().all(|b| (0x20..0x7f).contains(&b)),
+                "{value:?}"
+            );
+        }
+        // Its Debug shows the header names only: two of the values are the keys.
+        let names: Vec<&str> = expected.iter().map(|(name, _)| *name).collect();
+        assert_eq!(
+            format!("{request:?}"),
+            format!(
+                "Request {{ method: {method:?}, url: {:?}, headers: {names:?}, body: {:?}, \
+                 timeout_ms: {} }}",
+                request.url, request.body, request.timeout_ms
+            )
+        );
+    }
+}
 
 #[derive(Arbitrary, Debug)]
 enum Field {
@@ -513,6 +575,7 @@ fuzz_target!(|input: Input| {
             }
             assert!((1..=2_147_483_647).contains(&config.timeout_ms()));
             assert!(config.max_retries() <= 10);
+            check_requests(&config);
         }
         Err(error) => {
             assert_eq!(error.kind(), ErrorKind::Config);
@@ -533,7 +596,7 @@ fuzz_target!(|input: Input| {
                     && good_key(&input.client)
                     && input
                         .timeout_ms
-                        .is_none_or(|ms| ms >= 1 && ms <= 2_147_483_647)
+                        .is_none_or(|ms| (1..=2_147_483_647).contains(&ms))
                     && input.max_retries.is_none_or(|n| n <= 10)),
                 "the test environment refused: {error:?}"
             );

@@ -1,4 +1,5 @@
-//! Inquiry answers, whatever JSON the host returns: never a panic; a decoded inquiry is of
+//! Inquiry answers, whatever JSON the server returns (scripted answers to the library's call
+//! state machine): never a panic; a decoded inquiry is of
 //! the requested payment, with its required fields, and says what the body says (checked
 //! against serde_json's reading of the same text); an answer whose fields are all of the
 //! documented types is decoded; and a cancel whose answer was lost resolves on this answer
@@ -12,10 +13,10 @@
 
 use arbitrary::{Arbitrary, Unstructured};
 use libfuzzer_sys::fuzz_target;
-use paywall_edge::core::scripted_host::{answer, config, run, ScriptedHost};
+use paywall_edge::core::script::{answer, config, failed, Script};
 use paywall_edge::core::{
-    cancel_with, inquire_with, json, Error, ErrorKind, PaymentInquiry, PaymentRequestId,
-    SendFailure, MAX_BODY_BYTES,
+    json, Error, ErrorKind, Failure, Operation, Outcome, PaymentInquiry, PaymentRequestId,
+    MAX_BODY_BYTES,
 };
 use serde_json::Value;
 use std::sync::OnceLock;
@@ -399,14 +400,34 @@ fn agrees_with_serde_json(inquiry: &PaymentInquiry, body: &str) {
     }
 }
 
+/// An inquiry's result, from what its call resolved with.
+fn inquired(outcome: Result<Outcome, Error>) -> Result<PaymentInquiry, Error> {
+    outcome.map(|outcome| match outcome {
+        Outcome::Inquired(inquiry) => inquiry,
+        other => panic!("an inquiry resolved with {other:?}"),
+    })
+}
+
+/// The inquiry of ID, answered once with `status` and `body`, with no retry.
+fn inquire(status: u16, body: &str) -> (Script, Result<PaymentInquiry, Error>) {
+    let id = PaymentRequestId::parse(ID).expect("a valid id");
+    let config = config(KEY, CLIENT, 0).expect("a config");
+    let host = Script::new(vec![answer(status, body)]);
+    let outcome = inquired(host.call(&config, Operation::Inquiry(id)));
+    (host, outcome)
+}
+
 /// What every inquiry outcome must satisfy, whatever the answer.
 fn check(status: u16, body: &str) {
     let id = PaymentRequestId::parse(ID).expect("a valid id");
-    let config = config(KEY, CLIENT, 0).expect("a config");
-    let host = ScriptedHost::new(vec![answer(status, Vec::new(), body)]);
-    let outcome = run(inquire_with(&host, &config, &id)).expect("the scripted host never waits");
+    let (host, outcome) = inquire(status, body);
     assert_eq!(host.sent_with("GET"), 1);
     assert_eq!(host.attempts(), 1);
+    assert_eq!(
+        host.sent.borrow()[0],
+        format!("GET https://paywall.example/api/payment/inquiry/{ID} ")
+    );
+    assert!(host.sleeps.borrow().is_empty(), "max_retries 0 never waits");
     match &outcome {
         Ok(inquiry) => {
             assert!((200..300).contains(&status), "{status}");
@@ -453,11 +474,16 @@ fn check(status: u16, body: &str) {
     // A cancel whose answer was lost asks this inquiry once, and resolves exactly when it
     // decodes and shows a cancellation: with its status, confirmed by the inquiry.
     let reconciled = config_with_reconcile();
-    let host = ScriptedHost::new(vec![
-        Err(SendFailure::Network("socket hang up".into())),
-        answer(status, Vec::new(), body),
+    let host = Script::new(vec![
+        failed(Failure::Network("socket hang up".into())),
+        answer(status, body),
     ]);
-    let cancel = run(cancel_with(&host, &reconciled, &id)).expect("the scripted host never waits");
+    let cancel = host
+        .call(&reconciled, Operation::Cancel(id))
+        .map(|outcome| match outcome {
+            Outcome::Cancelled(result) => result,
+            other => panic!("a cancel resolved with {other:?}"),
+        });
     assert_eq!((host.sent_with("POST"), host.sent_with("GET")), (1, 1));
     match (&outcome, &cancel) {
         (Ok(inquiry), Ok(result)) if inquiry.payment_type_id == 2 => {
@@ -513,7 +539,7 @@ fuzz_target!(|data: &[u8]| {
             return;
         };
         let status = [200, 200, 201, 204, 299, 400, 404, 409, 500, 503][usize::from(status % 10)];
-        // The body as a host reads it: UTF-8, invalid sequences replaced.
+        // The body as a driver reads it: UTF-8, invalid sequences replaced.
         check(status, &String::from_utf8_lossy(body));
         return;
     }
@@ -523,10 +549,7 @@ fuzz_target!(|data: &[u8]| {
     let (status, body, must_decode) = input.answer();
     check(status, &body);
     if must_decode {
-        let id = PaymentRequestId::parse(ID).expect("a valid id");
-        let host = ScriptedHost::new(vec![answer(status, Vec::new(), &body)]);
-        let config = config(KEY, CLIENT, 0).expect("a config");
-        let outcome = run(inquire_with(&host, &config, &id)).expect("never waits");
+        let (_, outcome) = inquire(status, &body);
         assert!(outcome.is_ok(), "{outcome:?}: {body}");
     }
 });
