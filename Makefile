@@ -58,21 +58,25 @@ test: lint test-rust test-fuzz test-wasm test-chrome test-standin test-node test
 	test-package test-workers test-nextjs test-nitro test-bundlers test-vite test-vite-ssr test-examples test-www test-faults \
 	test-hostile test-soak
 
+# The module itself is no_std (its own panic handler); the test targets link std, so
+# clippy checks them with the `std` feature, and the library alone without it.
 lint: tools
 	cargo fmt --check
 	cargo fmt --check --manifest-path fuzz/Cargo.toml
 	cargo clippy --all-targets --quiet -- -D warnings
-	cargo clippy --all-targets --quiet --target wasm32-unknown-unknown -- -D warnings
+	cargo clippy --all-targets --quiet --features typescript -- -D warnings
+	cargo clippy --lib --quiet --target wasm32-unknown-unknown -- -D warnings
+	cargo clippy --all-targets --quiet --features std --target wasm32-unknown-unknown -- -D warnings
 
 test-rust:
 	cargo test --quiet
 
 test-wasm: tools
-	node scripts/with-standin.mjs wasm-pack test --node -- --test node_transport
+	node scripts/with-standin.mjs wasm-pack test --node -- --features std --test node_transport
 
 test-chrome: browser-tools
 	CHROMEDRIVER=/usr/bin/chromedriver node scripts/with-standin.mjs \
-		wasm-pack test --headless --chrome -- --test browser_transport
+		wasm-pack test --headless --chrome -- --features std --test browser_transport
 
 test-standin:
 	node --test --test-reporter=spec tests/standin/*.test.mjs
