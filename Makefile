@@ -46,8 +46,10 @@ package: tools
 demo: package
 	@node scripts/demo.mjs
 
-# Not part of `make test`: measures against a plain-JS client and updates README.md.
+# Not part of `make test`: measures against a plain-JS client and updates README.md, with
+# where the module's bytes go (twiggy, which `install-tools.sh --bench` installs if missing).
 bench: package
+	@scripts/install-tools.sh --bench
 	node --expose-gc bench/bench.mjs
 
 # The demo page on 127.0.0.1:$(PORT) (default 8080), with the stand-in.
