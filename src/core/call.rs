@@ -388,9 +388,15 @@ impl<'c> Call<'c> {
                 "paywall-edge confirmed what is not a callback",
             ));
         };
+        // Sealed like every error a call returns, although it quotes only codes and the id
+        // was checked against the keys before it was sent.
         confirm_callback(callback, inquiry)
             .map(|()| Outcome::Confirmed(callback.clone()))
-            .map_err(|error| error.finish(self.attempts, &callback.payment_request_id))
+            .map_err(|error| {
+                error
+                    .finish(self.attempts, &callback.payment_request_id)
+                    .seal(&self.config.secrets())
+            })
     }
 
     /// Whether this failed cancel is reconciled with an inquiry (see the module doc).
