@@ -18,8 +18,8 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
 use crate::core::{
-    self, Config, ConfigOptions, Error, FieldValue, Operation, Outcome, PaymentRequestId, Secrets,
-    MAX_CALLBACK_BYTES,
+    self, Config, ConfigOptions, Error, FieldValue, Operation, Outcome, PaymentRequestId,
+    PhysicalPosCallback, Secrets, MAX_CALLBACK_BYTES,
 };
 use crate::js::{self, describe_type, to_js, Local};
 use crate::text;
@@ -53,9 +53,7 @@ pub fn cancel_payment(
     )]
     payment_request_id: JsValue,
 ) -> Promise {
-    settle(start(&config, || {
-        Ok(Operation::Cancel(read_id(&payment_request_id)?))
-    }))
+    settle(start(&config, Wanted::Cancel(&payment_request_id)))
 }
 
 /// Asks Paywall for a payment's state (its latest activity and status). Resolves with the
@@ -75,9 +73,7 @@ pub fn inquire_payment(
     )]
     payment_request_id: JsValue,
 ) -> Promise {
-    settle(start(&config, || {
-        Ok(Operation::Inquiry(read_id(&payment_request_id)?))
-    }))
+    settle(start(&config, Wanted::Inquiry(&payment_request_id)))
 }
 
 /// Checks a Physical POS callback's Hash and reads it, and with `confirmWith` confirms it
@@ -112,7 +108,7 @@ pub fn verify_callback(
     });
     settle(checked.and_then(|(callback, config)| match config {
         None => Ok(Started::Done(Outcome::Confirmed(callback))),
-        Some(config) => start(&config, || Ok(Operation::Confirm(callback))),
+        Some(config) => start(&config, Wanted::Confirm(callback)),
     }))
 }
 
@@ -134,7 +130,7 @@ enum Started {
 fn settle(started: Result<Started, Error>) -> Promise {
     match started {
         Err(error) => Promise::reject(&to_js(&error)),
-        Ok(Started::Done(outcome)) => Promise::resolve(&outcome_to_js(&outcome)),
+        Ok(Started::Done(outcome)) => Promise::resolve(&to_js(&outcome)),
         Ok(Started::Call {
             config,
             operation,
@@ -142,31 +138,31 @@ fn settle(started: Result<Started, Error>) -> Promise {
             signal,
         }) => future_to_promise(async move {
             match transport::run(config, operation, fetch, signal).await {
-                Ok(outcome) => Ok(outcome_to_js(&outcome)),
+                Ok(outcome) => Ok(to_js(&outcome)),
                 Err(error) => Err(to_js(&error)),
             }
         }),
     }
 }
 
-/// What a call resolves with, as a plain JS object.
-fn outcome_to_js(outcome: &Outcome) -> JsValue {
-    match outcome {
-        Outcome::Cancelled(result) => to_js(result),
-        Outcome::Inquired(inquiry) => to_js(inquiry),
-        Outcome::Confirmed(callback) => to_js(callback),
-    }
+/// The operation an export asks for, before its id is read.
+enum Wanted<'a> {
+    Cancel(&'a JsValue),
+    Inquiry(&'a JsValue),
+    Confirm(PhysicalPosCallback),
 }
 
-/// A call with the caller's `config`, once it is read and checked, of the operation that
-/// `operation` reads (an id, after the config, so that a key passed as the id is never
-/// quoted).
-fn start(
-    config: &JsValue,
-    operation: impl FnOnce() -> Result<Operation, Error>,
-) -> Result<Started, Error> {
+/// A call with the caller's `config`, once it is read and checked, of the operation
+/// `wanted`: its id is read after the config, so that a key passed as the id is never
+/// quoted.
+fn start(config: &JsValue, wanted: Wanted<'_>) -> Result<Started, Error> {
     let (config, fetch, signal) = read_config(config)?;
-    let operation = operation().map_err(|error| error.seal(&config.config().secrets()))?;
+    let operation = match wanted {
+        Wanted::Cancel(id) => read_id(id).map(Operation::Cancel),
+        Wanted::Inquiry(id) => read_id(id).map(Operation::Inquiry),
+        Wanted::Confirm(callback) => Ok(Operation::Confirm(callback)),
+    }
+    .map_err(|error| error.seal(&config.config().secrets()))?;
     Ok(Started::Call {
         config,
         operation,

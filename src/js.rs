@@ -15,7 +15,7 @@ use core::cell::RefCell;
 use core::future::Future;
 use core::pin::Pin;
 use core::task::{Context, Poll, Waker};
-use js_sys::{JsString, Uint8Array};
+use js_sys::JsString;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -145,7 +145,7 @@ extern "C" {
     /// A copy of the bytes of an ArrayBuffer or a view of one (`max + 1` zero bytes when
     /// there are more than `max`), or undefined for anything else.
     #[wasm_bindgen(js_name = bodyBytes)]
-    fn body_bytes(value: &JsValue, max: u32) -> JsValue;
+    fn body_bytes(value: &JsValue, max: u32) -> Option<Vec<u8>>;
 
     /// The JS type of a value in words, for messages ("a number", "null", "an object").
     #[wasm_bindgen(js_name = describeType)]
@@ -220,18 +220,20 @@ impl Settlement {
             });
         });
         let slot = SLOTS
-            .with(|slots| match slots.iter().position(|slot| matches!(slot, Slot::Free)) {
-                Some(free) => {
-                    if let Some(slot) = slots.get_mut(free) {
-                        *slot = Slot::Waiting(None);
+            .with(
+                |slots| match slots.iter().position(|slot| matches!(slot, Slot::Free)) {
+                    Some(free) => {
+                        if let Some(slot) = slots.get_mut(free) {
+                            *slot = Slot::Waiting(None);
+                        }
+                        free
                     }
-                    free
-                }
-                None => {
-                    slots.push(Slot::Waiting(None));
-                    slots.len() - 1
-                }
-            })
+                    None => {
+                        slots.push(Slot::Waiting(None));
+                        slots.len() - 1
+                    }
+                },
+            )
             .unwrap_or(NO_SLOT);
         Settlement { slot }
     }
@@ -351,8 +353,7 @@ pub(crate) fn to_js<T: serde::Serialize>(value: &T) -> JsValue {
 /// The bytes of a callback body given as bytes (see transport.js's `bodyBytes`), or
 /// `None` when `value` is no ArrayBuffer nor a view of one.
 pub(crate) fn bytes_of(value: &JsValue, max: usize) -> Option<Vec<u8>> {
-    let bytes = body_bytes(value, max as u32);
-    bytes.dyn_ref::<Uint8Array>().map(Uint8Array::to_vec)
+    body_bytes(value, max as u32)
 }
 
 /// A JS string, copied, when it has at most `max` UTF-16 units: `Ok(text)`, or `Err(length)`

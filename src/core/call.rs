@@ -71,8 +71,10 @@ pub enum Operation {
     Confirm(PhysicalPosCallback),
 }
 
-/// What a call resolves with.
-#[derive(Clone, Debug, PartialEq)]
+/// What a call resolves with. Serialized, it is the object the JS promise resolves with:
+/// the variant's own, untagged.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[serde(untagged)]
 #[allow(clippy::large_enum_variant)] // one per call, handed on once
 pub enum Outcome {
     /// A cancel Paywall accepted, or whose lost answer an inquiry settled.

@@ -11,7 +11,6 @@
 
 use alloc::boxed::Box;
 use alloc::string::String;
-use alloc::vec::Vec;
 use core::fmt;
 use serde::Serialize;
 
@@ -334,16 +333,18 @@ impl Error {
             message.push_str(": ");
             message.push_str(words);
         }
-        let mut facts: Vec<String> = Vec::new();
+        message.push_str(" (");
         if let Some(code) = client_message {
-            facts.push(String::from(code));
+            message.push_str(code);
+            message.push_str(", ");
         }
         if let Some(code) = error_code {
-            facts.push(text!["error code ", Decimal::signed(code)]);
+            message.push_str("error code ");
+            message.push_str(Decimal::signed(code).as_ref());
+            message.push_str(", ");
         }
-        facts.push(text!["HTTP ", Decimal::of(status.into())]);
-        message.push_str(" (");
-        message.push_str(&facts.join(", "));
+        message.push_str("HTTP ");
+        message.push_str(Decimal::of(status.into()).as_ref());
         message.push(')');
         if let Some(hint) = client_message.and_then(client_message_hint) {
             message.push_str(". ");

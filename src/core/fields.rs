@@ -202,6 +202,11 @@ pub const JS_CONFIG_FIELDS: [&str; 11] = [
     "signal",
 ];
 
+/// [`JS_CONFIG_FIELDS`] as a message lists them (a test checks that they agree).
+const SETTINGS_LIST: &str = "baseAddress, apiKeyPrivate, apiClientPrivate, timeoutMs, \
+    maxRetries, dangerouslyAllowBrowser, dangerouslyAllowInsecureHttp, environment, reconcile, \
+    fetch, signal";
+
 /// The error for a config that holds `key`, which is not a setting: a misspelt one (`timeout`
 /// for `timeoutMs`), or another object passed as the config. A setting the library does not
 /// know is refused rather than ignored, since ignoring it would silently run the call with a
@@ -220,7 +225,7 @@ pub fn unknown_config_field(key: Option<&Quoted>) -> Error {
         " is not a setting of paywall-edge: did you mean ",
         nearest_name(key.as_str(), &JS_CONFIG_FIELDS),
         "? The settings are ",
-        JS_CONFIG_FIELDS.join(", ")
+        SETTINGS_LIST
     ])
 }
 
@@ -291,6 +296,11 @@ fn edit_distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_listed_settings_are_the_fields() {
+        assert_eq!(SETTINGS_LIST, JS_CONFIG_FIELDS.join(", "));
+    }
     use crate::ErrorKind;
     use std::collections::HashMap;
 

@@ -13,8 +13,6 @@
 //! The decision itself is `call::is_retried_automatically`, beside the loop that makes it;
 //! this module holds what it decides from (an [`Action`]) and the timing.
 
-use alloc::vec::Vec;
-
 /// What a request is, for messages and for the retry policy.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Action {
@@ -65,12 +63,8 @@ pub fn delay_before_retry(retry: u32, retry_after: Option<&str>, now_ms: f64, ji
 /// [`MAX_RETRY_AFTER_MS`]; a date in the past means "now".
 pub fn parse_retry_after(value: &str, now_ms: f64) -> Option<u32> {
     let value = value.trim();
-    if value.is_empty() {
-        return None;
-    }
-    let delay_ms = if value.bytes().all(|b| b.is_ascii_digit()) {
-        // Long digit strings overflow u64 and are absurd anyway.
-        let seconds: u64 = value.parse().ok()?;
+    let delay_ms = if let Some(seconds) = parse_number(value, 20) {
+        // Twenty digits may overflow u64; such a delay is absurd anyway.
         seconds.checked_mul(1000)?
     } else {
         let at_ms = parse_http_date(value)? as f64 * 1000.0;
@@ -95,16 +89,23 @@ pub fn parse_retry_after(value: &str, now_ms: f64) -> Option<u32> {
 /// IMF-fixdate `Sun, 06 Nov 1994 08:49:37 GMT`, obsolete RFC 850
 /// `Sunday, 06-Nov-94 08:49:37 GMT`, and asctime `Sun Nov  6 08:49:37 1994`.
 pub fn parse_http_date(value: &str) -> Option<i64> {
-    let words: Vec<&str> = value.split_ascii_whitespace().collect();
-    let (day, month, year, time) = match words.as_slice() {
+    // The words, without collecting them: at most six are read.
+    let mut words = [""; 6];
+    let mut count = 0;
+    for word in value.split_ascii_whitespace() {
+        *words.get_mut(count)? = word;
+        count += 1;
+    }
+    let number = |text: &str, digits| parse_number(text, digits).map(|n| n as i64);
+    let (day, month, year, time) = match words.get(..count)? {
         [weekday, day, month, year, time, "GMT"] if weekday.ends_with(',') => {
-            (parse_number(day, 2)?, *month, parse_number(year, 4)?, *time)
+            (number(day, 2)?, *month, number(year, 4)?, *time)
         }
         [weekday, date, time, "GMT"] if weekday.ends_with(',') => {
             let mut parts = date.split('-');
-            let day = parse_number(parts.next()?, 2)?;
+            let day = number(parts.next()?, 2)?;
             let month = parts.next()?;
-            let year = parse_number(parts.next()?, 2)?;
+            let year = number(parts.next()?, 2)?;
             if parts.next().is_some() {
                 return None;
             }
@@ -116,30 +117,17 @@ pub fn parse_http_date(value: &str) -> Option<i64> {
                 *time,
             )
         }
-        [_weekday, month, day, time, year] => {
-            (parse_number(day, 2)?, *month, parse_number(year, 4)?, *time)
-        }
+        [_weekday, month, day, time, year] => (number(day, 2)?, *month, number(year, 4)?, *time),
         _ => return None,
     };
-    let month = match month {
-        "Jan" => 1,
-        "Feb" => 2,
-        "Mar" => 3,
-        "Apr" => 4,
-        "May" => 5,
-        "Jun" => 6,
-        "Jul" => 7,
-        "Aug" => 8,
-        "Sep" => 9,
-        "Oct" => 10,
-        "Nov" => 11,
-        "Dec" => 12,
-        _ => return None,
-    };
+    let month = MONTHS
+        .iter()
+        .position(|name| *name == month)
+        .map(|index| index as i64 + 1)?;
     let mut clock = time.split(':');
-    let hour = parse_number(clock.next()?, 2)?;
-    let minute = parse_number(clock.next()?, 2)?;
-    let second = parse_number(clock.next()?, 2)?;
+    let hour = number(clock.next()?, 2)?;
+    let minute = number(clock.next()?, 2)?;
+    let second = number(clock.next()?, 2)?;
     if clock.next().is_some() || hour > 23 || minute > 59 || second > 60 {
         return None;
     }
@@ -150,12 +138,23 @@ pub fn parse_http_date(value: &str) -> Option<i64> {
     Some(days * 86_400 + hour * 3_600 + minute * 60 + second)
 }
 
-/// A number of one to `max_digits` ASCII digits.
-fn parse_number(text: &str, max_digits: usize) -> Option<i64> {
-    if text.is_empty() || text.len() > max_digits || !text.bytes().all(|b| b.is_ascii_digit()) {
+/// The months as HTTP-dates write them.
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+/// A number of one to `max_digits` ASCII digits (at most 20: it saturates beyond u64).
+fn parse_number(text: &str, max_digits: usize) -> Option<u64> {
+    if text.is_empty() || text.len() > max_digits {
         return None;
     }
-    text.parse().ok()
+    text.bytes().try_fold(0u64, |value, byte| {
+        byte.is_ascii_digit().then(|| {
+            value
+                .saturating_mul(10)
+                .saturating_add(u64::from(byte - b'0'))
+        })
+    })
 }
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
