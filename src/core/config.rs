@@ -589,7 +589,7 @@ mod tests {
             "http://localhost:8080",
             "http://127.0.0.1",
             "http://127.200.0.9:1",
-            "http://0x7f.1:80",
+            "http://127.0.0.1:80",
             "http://[::1]:9000",
         ] {
             assert!(Config::from_options(options(local)).is_ok(), "{local}");

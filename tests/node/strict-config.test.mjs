@@ -62,11 +62,17 @@ describe("hosts", () => {
     }
   });
 
-  it("reads IPv4 number forms as the URL standard does: 0x7f.1 is 127.0.0.1", async () => {
-    standIn().reset();
-    for (const [host, name] of [["0x7f.1", "demoPayment1"], ["2130706433", "demoPayment2"], ["0177.0.0.1", "demoPayment4"]]) {
-      const result = await cancelPayment({ ...configFor(standIn()), baseAddress: `http://${host}:${port()}` }, idOf(name));
-      assert.equal(result.paymentStatus, 4, host);
+  it("refuses IPv4 number forms other than dotted decimal, saying how to write the address", async () => {
+    for (const host of ["0x7f.1", "2130706433", "0177.0.0.1", "127.1"]) {
+      const error = await refused({ ...configFor(standIn()), baseAddress: `http://${host}:${port()}` }, /IPv4/);
+      assert.match(error.message, /four decimal numbers .*127\.0\.0\.1/, host);
+    }
+  });
+
+  it("refuses IPv6 addresses not in their shortest form, saying how to write them", async () => {
+    for (const host of ["[0:0:0:0:0:0:0:1]", "[::0:1]", "[::ffff:127.0.0.1]"]) {
+      const error = await refused({ ...configFor(standIn()), baseAddress: `http://${host}:${port()}` }, /IPv6/);
+      assert.match(error.message, /shortest form.*\[::1\]/, host);
     }
   });
 
