@@ -18,17 +18,16 @@
 //!   characters, not starting or ending with `-`, at most 253 characters in all, with one
 //!   trailing dot allowed. The standard also allows punctuation such as `!` or `$`, empty
 //!   labels and longer names; these are refused here, as is `%` anywhere in a host.
-//! - a label starting with `xn--` must be the canonical Punycode of a label that holds a
-//!   non-ASCII character, all of whose characters pass [`is_idn_char`]: a conservative
-//!   whitelist of lowercase letters of scripts whose letters need no normalization
-//!   ([`IDN_LETTERS`]); right-to-left scripts are refused.
+//! - a label starting with `xn--`, an internationalised name in its Punycode form, is refused:
+//!   checking one as the standard does (valid, canonical Punycode of characters that need no
+//!   normalization, with the script rules) cost about 1.8 KB of the gzipped module, for API
+//!   addresses that are ASCII in practice.
 //!
 //! The path keeps its %-escapes as written, as `new URL` does; `.` and `..` segments in any
 //! spelling the standard resolves (`%2e`, `.%2E`, ...) are refused, since the URL parser would
 //! rewrite the path.
 
 use alloc::string::String;
-use alloc::vec::Vec;
 
 use super::text::Decimal;
 use crate::text;
@@ -95,10 +94,7 @@ fn parse(text: &str) -> Result<BaseAddress, &'static str> {
         return Err("is too long");
     }
     if !text.bytes().all(|b| b.is_ascii_graphic()) {
-        return Err(
-            "must be an ASCII URL without spaces or control characters (write an \
-             internationalised host name in its xn-- form)",
-        );
+        return Err("must be an ASCII URL without spaces or control characters");
     }
     let prefixed = |scheme: &str| {
         text.get(..scheme.len())
@@ -272,7 +268,7 @@ fn is_canonical_ipv6(inside: &str) -> bool {
     longest == gap
 }
 
-/// A lowercase DNS name: `[a-z0-9_-]` labels, `xn--` labels checked as Punycode.
+/// A lowercase DNS name: `[a-z0-9_-]` labels, none of them `xn--` (internationalised).
 fn check_domain(host: &str) -> Result<(), &'static str> {
     let name = host.strip_suffix('.').unwrap_or(host);
     if name.len() > 253 {
@@ -296,251 +292,14 @@ fn check_domain(host: &str) -> Result<(), &'static str> {
         if label.starts_with('-') || label.ends_with('-') {
             return Err("has a host name label that starts or ends with '-'");
         }
-        if let Some(punycode) = label.strip_prefix("xn--") {
-            check_idn_label(punycode)?;
+        if label.starts_with("xn--") {
+            return Err(
+                "has an internationalised (xn--) host name label, which is not supported: use \
+                 an ASCII host name",
+            );
         }
     }
     Ok(())
-}
-
-/// The part of an `xn--` label after the prefix: canonical Punycode of a label with a non-ASCII
-/// character, every character of which passes [`is_idn_char`].
-fn check_idn_label(punycode: &str) -> Result<(), &'static str> {
-    let label = punycode_decode(punycode.as_bytes())
-        .filter(|label| {
-            !label.iter().all(char::is_ascii) && punycode_encode(label).as_deref() == Some(punycode)
-        })
-        .ok_or(
-            "has a host name label that is not the canonical Punycode (xn--) of a non-ASCII \
-             label",
-        )?;
-    if label.first() == Some(&'-')
-        || label.last() == Some(&'-')
-        || (label.get(2) == Some(&'-') && label.get(3) == Some(&'-'))
-    {
-        return Err(
-            "has an internationalised host name label that starts or ends with '-', or has '--' \
-             as its 3rd and 4th characters",
-        );
-    }
-    if !label.iter().all(|&c| is_idn_char(c)) {
-        return Err(
-            "has an internationalised host name with a character that is not supported (only \
-             lowercase letters of the Latin, Greek, Cyrillic, Armenian, Georgian, Han, kana and \
-             Hangul scripts are)",
-        );
-    }
-    Ok(())
-}
-
-/// The non-ASCII characters an internationalised label may hold, as runs `(first, last, step)`
-/// (a step of 2 takes every other code point: the lowercase half of alternating case pairs).
-///
-/// The rule they spell out (the test `idn_letters_are_the_documented_rule` regenerates them):
-/// every character that is alphabetic and not uppercase in these old, fully assigned blocks of
-/// scripts whose letters are all precomposed: Latin-1 letters, Latin Extended-A and -B, IPA
-/// (U+00E0-02AF), Greek lowercase (U+0390-03CE), Cyrillic (U+0400-0527), Armenian lowercase
-/// (U+0561-0586), Georgian (U+10D0-10FA), Latin Extended Additional (U+1E00-1EFF), Hiragana
-/// (U+3041-3096, U+309D-309E), Katakana (U+30A1-30FA, U+30FC-30FE), CJK Unified Ideographs as
-/// of Unicode 3.0 (U+3400-4DB5, U+4E00-9FA5) and Hangul syllables (U+AC00-D7A3); less the
-/// letters IDNA maps to something else (ĳ ŀ ŉ ſ, the titlecase digraphs U+01C4-01CC and
-/// U+01F1-01F3, ẚ ẛ) and the IDNA deviation characters ß and ς, which older (transitional)
-/// implementations map.
-///
-/// Each of these is an IDNA "valid" character, a starter that nothing composes with (so any
-/// string of them is in NFC), not a combining mark, and left-to-right: checked for every one,
-/// alone, after `a` and doubled, with the `url` crate, Node's `new URL` and Python's Unicode
-/// data. Stricter than WHATWG, which accepts every IDNA "valid" character in NFC: this
-/// refuses non-ASCII digits, combining marks (so most Indic and Southeast Asian scripts),
-/// polytonic Greek, compatibility characters, newer and historic scripts, and right-to-left
-/// scripts. A fixed table rather than `char::is_alphabetic`: smaller, and a newer Unicode
-/// version in std cannot widen it.
-const IDN_LETTERS: [(u16, u16, u16); 54] = [
-    (0x00E0, 0x00F6, 1),
-    (0x00F8, 0x00FF, 1),
-    (0x0101, 0x0131, 2),
-    (0x0135, 0x0137, 2),
-    (0x0138, 0x013E, 2),
-    (0x0142, 0x0148, 2),
-    (0x014B, 0x0177, 2),
-    (0x017A, 0x0180, 2),
-    (0x0183, 0x0185, 2),
-    (0x0188, 0x0188, 1),
-    (0x018C, 0x018D, 1),
-    (0x0192, 0x0192, 1),
-    (0x0195, 0x0195, 1),
-    (0x0199, 0x019B, 1),
-    (0x019E, 0x019E, 1),
-    (0x01A1, 0x01A5, 2),
-    (0x01A8, 0x01AA, 2),
-    (0x01AB, 0x01AD, 2),
-    (0x01B0, 0x01B0, 1),
-    (0x01B4, 0x01B6, 2),
-    (0x01B9, 0x01BB, 1),
-    (0x01BD, 0x01C3, 1),
-    (0x01CE, 0x01DC, 2),
-    (0x01DD, 0x01EF, 2),
-    (0x01F0, 0x01F0, 1),
-    (0x01F5, 0x01F5, 1),
-    (0x01F9, 0x0233, 2),
-    (0x0234, 0x0239, 1),
-    (0x023C, 0x023C, 1),
-    (0x023F, 0x0240, 1),
-    (0x0242, 0x0242, 1),
-    (0x0247, 0x024F, 2),
-    (0x0250, 0x02AF, 1),
-    (0x0390, 0x0390, 1),
-    (0x03AC, 0x03C1, 1),
-    (0x03C3, 0x03CE, 1),
-    (0x0430, 0x045F, 1),
-    (0x0461, 0x0481, 2),
-    (0x048B, 0x04BF, 2),
-    (0x04C2, 0x04CE, 2),
-    (0x04CF, 0x0527, 2),
-    (0x0561, 0x0586, 1),
-    (0x10D0, 0x10FA, 1),
-    (0x1E01, 0x1E95, 2),
-    (0x1E96, 0x1E99, 1),
-    (0x1E9C, 0x1E9D, 1),
-    (0x1E9F, 0x1EFF, 2),
-    (0x3041, 0x3096, 1),
-    (0x309D, 0x309E, 1),
-    (0x30A1, 0x30FA, 1),
-    (0x30FC, 0x30FE, 1),
-    (0x3400, 0x4DB5, 1),
-    (0x4E00, 0x9FA5, 1),
-    (0xAC00, 0xD7A3, 1),
-];
-
-/// The characters accepted in a decoded internationalised label: ASCII lowercase letters,
-/// digits and `-`, and [`IDN_LETTERS`].
-fn is_idn_char(c: char) -> bool {
-    if c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' {
-        return true;
-    }
-    let Ok(code) = u16::try_from(u32::from(c)) else {
-        return false;
-    };
-    IDN_LETTERS
-        .iter()
-        .any(|&(first, last, step)| (first..=last).contains(&code) && (code - first) % step == 0)
-}
-
-// Punycode (RFC 3492) parameters.
-const BASE: u32 = 36;
-const T_MIN: u32 = 1;
-const T_MAX: u32 = 26;
-const SKEW: u32 = 38;
-const DAMP: u32 = 700;
-const INITIAL_BIAS: u32 = 72;
-const INITIAL_N: u32 = 0x80;
-
-/// The bias adaptation of RFC 3492, section 6.1.
-fn adapt(delta: u32, points: u32, first: bool) -> u32 {
-    let mut delta = delta / if first { DAMP } else { 2 };
-    delta += delta / points.max(1);
-    let mut k = 0;
-    while delta > (BASE - T_MIN) * T_MAX / 2 {
-        delta /= BASE - T_MIN;
-        k += BASE;
-    }
-    k + (BASE - T_MIN + 1) * delta / (delta + SKEW)
-}
-
-/// The threshold of RFC 3492 for the digit at position `k`.
-fn threshold(k: u32, bias: u32) -> u32 {
-    k.saturating_sub(bias).clamp(T_MIN, T_MAX)
-}
-
-/// The Punycode decoder of RFC 3492, section 6.2, for lowercase input; `None` when the input
-/// is not Punycode (a bad digit, an unfinished number, an overflow, a code point that is not a
-/// character).
-fn punycode_decode(input: &[u8]) -> Option<Vec<char>> {
-    let (basic, extended) = match input.iter().rposition(|&b| b == b'-') {
-        Some(delimiter) => (input.get(..delimiter)?, input.get(delimiter + 1..)?),
-        None => (&[][..], input),
-    };
-    let mut output: Vec<char> = basic.iter().map(|&b| char::from(b)).collect();
-    let (mut n, mut i, mut bias) = (INITIAL_N, 0u32, INITIAL_BIAS);
-    let mut digits = extended.iter();
-    let mut next = digits.next();
-    while next.is_some() {
-        let old_i = i;
-        let (mut weight, mut k) = (1u32, BASE);
-        loop {
-            let digit = match *next? {
-                b @ b'a'..=b'z' => b - b'a',
-                b @ b'0'..=b'9' => b - b'0' + 26,
-                _ => return None,
-            };
-            let digit = u32::from(digit);
-            next = digits.next();
-            i = i.checked_add(digit.checked_mul(weight)?)?;
-            let t = threshold(k, bias);
-            if digit < t {
-                break;
-            }
-            weight = weight.checked_mul(BASE - t)?;
-            k = k.checked_add(BASE)?;
-        }
-        let length = u32::try_from(output.len()).ok()? + 1;
-        bias = adapt(i - old_i, length, old_i == 0);
-        n = n.checked_add(i / length)?;
-        i %= length;
-        output.insert(usize::try_from(i).ok()?, char::from_u32(n)?);
-        i += 1;
-    }
-    Some(output)
-}
-
-/// The Punycode encoder of RFC 3492, section 6.3; `None` on overflow.
-fn punycode_encode(input: &[char]) -> Option<String> {
-    let digit = |d: u32| {
-        char::from(if d < 26 {
-            b'a' + d as u8
-        } else {
-            b'0' + (d - 26) as u8
-        })
-    };
-    let mut output: String = input.iter().filter(|c| c.is_ascii()).collect();
-    let basic = u32::try_from(output.len()).ok()?;
-    if basic > 0 {
-        output.push('-');
-    }
-    let (mut n, mut delta, mut bias, mut handled) = (INITIAL_N, 0u32, INITIAL_BIAS, basic);
-    while let Some(m) = input
-        .iter()
-        .map(|&c| u32::from(c))
-        .filter(|&c| c >= n)
-        .min()
-    {
-        delta = delta.checked_add((m - n).checked_mul(handled + 1)?)?;
-        n = m;
-        for &c in input {
-            let c = u32::from(c);
-            if c < n {
-                delta = delta.checked_add(1)?;
-            } else if c == n {
-                let (mut q, mut k) = (delta, BASE);
-                loop {
-                    let t = threshold(k, bias);
-                    if q < t {
-                        break;
-                    }
-                    output.push(digit(t + (q - t) % (BASE - t)));
-                    q = (q - t) / (BASE - t);
-                    k += BASE;
-                }
-                output.push(digit(q));
-                bias = adapt(delta, handled + 1, handled == basic);
-                delta = 0;
-                handled += 1;
-            }
-        }
-        delta = delta.checked_add(1)?;
-        n = n.checked_add(1)?;
-    }
-    Some(output)
 }
 
 /// A path prefix (for a proxy in front of Paywall): segments of URL-safe characters with
@@ -702,7 +461,7 @@ mod tests {
             ("https://exa mple.com", "without spaces"),
             ("https://example.com\n", "control characters"),
             ("https://example.com\u{7f}", "control characters"),
-            ("https://exämple.com", "xn--"),
+            ("https://exämple.com", "must be an ASCII URL"),
             ("https://[::1", "IPv6"),
             ("https://[::1]x", "IPv6"),
             ("https://ex_am..ple", "host name"),
@@ -1013,35 +772,51 @@ mod tests {
     }
 
     #[test]
-    fn accepts_canonical_punycode_of_supported_scripts() {
-        for text in ["xn--bcher-kva.example", "xn--nxasmq6b.com"] {
-            assert_eq!(host(&format!("https://{text}")), text);
-        }
-        assert_eq!(
-            host("https://XN--BCHER-KVA.example"),
-            "xn--bcher-kva.example"
-        );
+    fn refuses_every_internationalised_label() {
+        // Canonical Punycode of supported scripts (accepted before), and every kind of label
+        // refused before: not Punycode, of plain ASCII, not canonical, '-' or "--" in the
+        // decoded label, right-to-left, characters outside the old whitelist.
         for label in [
-            "xn--80akhbyknj4f",   // испытание
-            "xn--hxajbheg2az3al", // παράδειγμα
-            "xn--fsqu00a",        // 例子
-            "xn--r8jz45g",        // 例え
-            "xn--9n2bp8q",        // 실례
-            "xn--ggle-qsa",       // gāgle
-            "xn--tst-qla",        // täst
-            "xn--tda",            // ü
-            "xn--i-eka",          // ıi
-            "xn--cfaa",           // ıı
+            "xn--bcher-kva",
+            "XN--BCHER-KVA",
+            "xn--nxasmq6b",
+            "xn--80akhbyknj4f",
+            "xn--fsqu00a",
+            "xn--9n2bp8q",
+            "xn--tda",
+            "xn--a",
+            "xn--abc",
+            "xn--zca",
+            "xn--3xa",
+            "xn---abc",
+            "xn--99999999999",
+            "xn--a_b",
+            "xn--bcher-kva9",
+            "xn--xn--bcher-u9a",
+            "xn---bcher-4ya",
+            "xn--bcher--3ya",
+            "xn--ab---3ra",
+            "xn--mgbh0fb",
+            "xn--deba0ad",
+            "xn--ls8h",
+            "xn--secret-key-0001",
         ] {
-            assert_eq!(
-                host(&format!("https://{label}.example")),
-                format!("{label}.example")
-            );
+            for text in [
+                format!("https://{label}"),
+                format!("https://{label}.example"),
+                format!("https://a.{label}.example."),
+            ] {
+                let message = refusal(&text);
+                assert!(
+                    message.contains("internationalised (xn--) host name"),
+                    "{text}: {message}"
+                );
+                assert!(
+                    message.contains("use an ASCII host name"),
+                    "{text}: {message}"
+                );
+            }
         }
-    }
-
-    #[test]
-    fn refuses_punycode_that_whatwg_refuses_or_that_is_not_canonical() {
         refused_saying(&[
             (
                 "https://xn--",
@@ -1051,191 +826,18 @@ mod tests {
                 "https://xn--abc-",
                 "host name label that starts or ends with '-'",
             ),
-            ("https://xn--a", "not supported"),   // U+0080
-            ("https://xn--abc", "not supported"), // U+0082 U+0081 U+0080
-            ("https://xn--zca", "not supported"), // ß
-            ("https://xn--3xa", "not supported"), // ς
-            ("https://xn---abc", "not the canonical Punycode"),
-            ("https://xn--99999999999", "not the canonical Punycode"),
-            ("https://xn--a_b", "not the canonical Punycode"),
-            ("https://xn--bcher-kva9", "not the canonical Punycode"),
-            ("https://xn--xn--bcher-u9a", "'--'"), // xn--bücher
-            (
-                "https://xn---bcher-4ya",
-                "internationalised host name label",
-            ), // -bücher
-            (
-                "https://xn--bcher--3ya",
-                "internationalised host name label",
-            ), // bücher-
-            ("https://xn--ab---3ra", "'--'"),      // ab--ü
+            ("https://exämple.com", "must be an ASCII URL"),
+            ("https://bücher.example", "must be an ASCII URL"),
         ]);
-        // Punycode of plain ASCII.
-        assert!(check_idn_label("abc-")
-            .is_err_and(|message| message.contains("not the canonical Punycode")));
-    }
-
-    #[test]
-    fn refuses_right_to_left_internationalised_names() {
-        for label in ["xn--mgbh0fb", "xn--deba0ad"] {
-            let message = refusal(&format!("https://{label}.example"));
-            assert!(message.contains("not supported"), "{label}: {message}");
-            assert!(message.contains("host name"), "{label}: {message}");
-        }
-    }
-
-    #[test]
-    fn refuses_characters_outside_the_conservative_idna_rule() {
-        for character in [
-            '_',
-            'É',
-            'ß',
-            'ς',
-            'ĳ',
-            'ſ',
-            'ǆ',
-            'ǅ',
-            'ª',
-            'º',
-            'µ',
-            'ϐ',
-            'ﬀ',
-            'ａ',
-            'ｶ',
-            '\u{F900}',
-            '\u{2F800}',
-            'ㄱ',
-            '\u{1100}',
-            '\u{1161}',
-            '\u{11A8}',
-            '\u{A960}',
-            '\u{D7B0}',
-            '\u{301}',
-            '\u{345}',
-            '\u{93E}',
-            'क',
-            'ก',
-            '٣',
-            '०',
-            '²',
-            '½',
-            'Ⅰ',
-            'ⅰ',
-            '\u{200C}',
-            '\u{200D}',
-            '\u{80}',
-            '\u{FFFD}',
-            '\u{1F600}',
-            '〇',
-            '\u{9FFF}',
-            '\u{4DB6}',
-            'ゟ',
-            'ヿ',
-            '\u{3099}',
-            '\u{1F71}',
+        // Only the `xn--` prefix marks a Punycode label.
+        for name in [
+            "ab--cd.example",
+            "xn-a.example",
+            "axn--b.example",
+            "xn.example",
         ] {
-            for label in [vec![character, 'ü'], vec!['a', character, 'ü']] {
-                let label = punycode_encode(&label).unwrap();
-                let message = refusal(&format!("https://xn--{label}.example"));
-                assert!(message.contains("host name"), "{character:?}: {message}");
-            }
+            assert_eq!(host(&format!("https://{name}")), name);
         }
-    }
-
-    #[test]
-    fn idn_letters_are_the_documented_rule() {
-        let blocks = [
-            '\u{E0}'..='\u{2AF}',
-            '\u{390}'..='\u{3CE}',
-            '\u{400}'..='\u{527}',
-            '\u{561}'..='\u{586}',
-            '\u{10D0}'..='\u{10FA}',
-            '\u{1E00}'..='\u{1EFF}',
-            '\u{3041}'..='\u{3096}',
-            '\u{309D}'..='\u{309E}',
-            '\u{30A1}'..='\u{30FA}',
-            '\u{30FC}'..='\u{30FE}',
-            '\u{3400}'..='\u{4DB5}',
-            '\u{4E00}'..='\u{9FA5}',
-            '\u{AC00}'..='\u{D7A3}',
-        ];
-        let excluded = [
-            '\u{133}'..='\u{133}',
-            '\u{140}'..='\u{140}',
-            '\u{149}'..='\u{149}',
-            '\u{17F}'..='\u{17F}',
-            '\u{1C4}'..='\u{1CC}',
-            '\u{1F1}'..='\u{1F3}',
-            '\u{3C2}'..='\u{3C2}',
-            '\u{1E9A}'..='\u{1E9B}',
-        ];
-        let rule = |c: char| {
-            c.is_alphabetic()
-                && !c.is_uppercase()
-                && blocks.iter().any(|block| block.contains(&c))
-                && !excluded.iter().any(|range| range.contains(&c))
-        };
-        let mut count = 0;
-        for c in (0x80..=0x10FFFF).filter_map(char::from_u32) {
-            assert_eq!(is_idn_char(c), rule(c), "U+{:04X}", u32::from(c));
-            count += usize::from(rule(c));
-        }
-        assert_eq!(count, 39_512);
-        assert!(IDN_LETTERS
-            .iter()
-            .all(|&(first, last, step)| first <= last && (last - first) % step == 0));
-    }
-
-    #[test]
-    fn accepts_letters_of_every_supported_script() {
-        for character in [
-            'à', 'ÿ', 'ā', 'ı', 'ĸ', 'ž', 'ƀ', 'ǎ', 'ɐ', 'ʯ', 'ΐ', 'ά', 'ω', 'ώ', 'а', 'я', 'ё',
-            'ԧ', 'ա', 'ֆ', 'ა', 'ჺ', 'ḁ', 'ạ', 'ỹ', 'ぁ', 'ゖ', 'ゝ', 'ァ', 'ヺ', 'ー', 'ヾ', '㐀',
-            '䶵', '一', '龥', '가', '힣',
-        ] {
-            let label = punycode_encode(&['a', character]).unwrap();
-            let text = format!("https://xn--{label}");
-            assert_eq!(host(&text), format!("xn--{label}"), "{character:?}");
-            let label = punycode_encode(&[character]).unwrap();
-            assert!(
-                parse_base_address(&format!("https://xn--{label}")).is_ok(),
-                "{character:?}"
-            );
-        }
-    }
-
-    #[test]
-    fn punycode_round_trips_the_rfc_3492_samples() {
-        for (unicode, punycode) in [
-            ("bücher", "bcher-kva"),
-            ("ü", "tda"),
-            ("他们为什么不说中文", "ihqwcrb4cv8a8dqg056pqjye"),
-            ("3年b組金八先生", "3b-ww4c5e180e575a65lsy2b"),
-            (
-                "почемужеонинеговорятпорусски",
-                "b1abfaaepdrnnbgefbadotcwatmq2g4l",
-            ),
-            ("-> $1.00 <-", "-> $1.00 <--"),
-        ] {
-            let chars: Vec<char> = unicode.chars().collect();
-            assert_eq!(
-                punycode_encode(&chars).as_deref(),
-                Some(punycode),
-                "{unicode}"
-            );
-            assert_eq!(
-                punycode_decode(punycode.as_bytes()),
-                Some(chars),
-                "{punycode}"
-            );
-        }
-        assert_eq!(
-            punycode_decode(b"abc"),
-            Some(vec!['\u{82}', '\u{81}', '\u{80}'])
-        );
-        assert_eq!(punycode_decode(b"a"), Some(vec!['\u{80}']));
-        assert_eq!(punycode_decode(b"zzzzzzzzzzzzzzzzzzzz"), None);
-        assert_eq!(punycode_decode(b"a!"), None);
     }
 
     #[test]
@@ -1324,8 +926,7 @@ mod tests {
             "https://xn--a",
             "https://xn--abc-",
             "https://xn---abc",
-            "https://xn--zca",
-            "https://xn--4dbrk0ce",
+            "https://xn--bcher-kva",
             &format!("https://{}", "a".repeat(64)),
         ] {
             let message = refusal(text);
