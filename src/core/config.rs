@@ -413,11 +413,11 @@ fn checked_key(field: &str, what: &str, value: Option<Secret>) -> Result<Secret,
     if key.len() > MAX_SETTING_LEN {
         return Err(problem(&text![
             "is too long to be a key (",
-            Decimal::of(key.chars().count() as u64),
-            " characters)"
+            Decimal::of(key.len() as u64),
+            " bytes)"
         ]));
     }
-    if key.chars().any(|c| c.is_ascii_control()) {
+    if key.bytes().any(|byte| byte.is_ascii_control()) {
         return Err(problem(
             "contains a control character (such as CR, LF or NUL); it cannot be sent as an HTTP \
              header, and would allow header injection",

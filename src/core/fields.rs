@@ -255,13 +255,13 @@ fn nearest_name<'a>(key: &str, names: &[&'a str]) -> &'a str {
     let mut best = ("", usize::MAX);
     for name in names {
         let same_start = key
-            .chars()
-            .zip(name.chars())
+            .bytes()
+            .zip(name.bytes())
             .take_while(|(a, b)| a.eq_ignore_ascii_case(b))
             .count();
         // Offset so that the score stays unsigned: a common start is never longer than the
         // key.
-        let score = edit_distance(key, name) + key.len() - same_start;
+        let score = edit_distance(key.as_bytes(), name.as_bytes()) + key.len() - same_start;
         if score < best.1 {
             best = (name, score);
         }
@@ -269,11 +269,11 @@ fn nearest_name<'a>(key: &str, names: &[&'a str]) -> &'a str {
     best.0
 }
 
-/// The Levenshtein distance between `a` and `b`, ASCII letter case ignored.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().map(|c| c.to_ascii_lowercase()).collect();
+/// The Levenshtein distance between `a` and `b` in bytes, ASCII letter case ignored (the
+/// names are ASCII; a key with other characters is far from all of them anyway).
+fn edit_distance(a: &[u8], b: &[u8]) -> usize {
     let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, a) in a.chars().map(|c| c.to_ascii_lowercase()).enumerate() {
+    for (i, a) in a.iter().enumerate() {
         let mut diagonal = i;
         if let Some(first) = row.first_mut() {
             *first = i + 1;
@@ -282,7 +282,7 @@ fn edit_distance(a: &str, b: &str) -> usize {
             let (Some(&left), Some(&up)) = (row.get(j), row.get(j + 1)) else {
                 break;
             };
-            let cost = usize::from(a != *b);
+            let cost = usize::from(!a.eq_ignore_ascii_case(b));
             let next = (diagonal + cost).min(left + 1).min(up + 1);
             diagonal = up;
             if let Some(cell) = row.get_mut(j + 1) {
@@ -484,9 +484,9 @@ mod tests {
         assert!(error.message().starts_with(
             "options.confirmwith is not an option of verifyCallback: did you mean confirmWith?"
         ));
-        assert_eq!(edit_distance("kitten", "sitting"), 3);
-        assert_eq!(edit_distance("", "abc"), 3);
-        assert_eq!(edit_distance("ABC", "abc"), 0);
+        assert_eq!(edit_distance(b"kitten", b"sitting"), 3);
+        assert_eq!(edit_distance(b"", b"abc"), 3);
+        assert_eq!(edit_distance(b"ABC", b"abc"), 0);
     }
 
     #[test]
