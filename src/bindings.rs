@@ -15,7 +15,6 @@ use alloc::vec;
 use alloc::vec::Vec;
 use js_sys::{Array, Promise};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::future_to_promise;
 
 use crate::core::{
     self, Config, ConfigOptions, Error, FieldValue, Operation, Outcome, PaymentRequestId,
@@ -23,7 +22,7 @@ use crate::core::{
 };
 use crate::js::{self, describe_type, to_js, Local};
 use crate::text;
-use crate::transport::{self, FetchFunction, PreparedConfig, Signal};
+use crate::transport::{self, FetchFunction, PreparedConfig, Report, Signal};
 
 /// Longest string copied out of a config field. Keys and URLs are far shorter; refusing a
 /// multi-megabyte string before copying it keeps WebAssembly memory (which never shrinks)
@@ -126,7 +125,7 @@ enum Started {
 }
 
 /// The one way every export settles: a promise already settled for what needs no request,
-/// else the call's, driven by the one loop of `transport::run`.
+/// else the call's, driven by `transport::spawn`.
 fn settle(started: Result<Started, Error>) -> Promise {
     match started {
         Err(error) => Promise::reject(&to_js(&error)),
@@ -136,12 +135,8 @@ fn settle(started: Result<Started, Error>) -> Promise {
             operation,
             fetch,
             signal,
-        }) => future_to_promise(async move {
-            match transport::run(config, operation, fetch, signal).await {
-                Ok(outcome) => Ok(to_js(&outcome)),
-                Err(error) => Err(to_js(&error)),
-            }
-        }),
+        }) => transport::spawn(config, operation, fetch, signal, Report::Promise)
+            .unwrap_or_else(|| Promise::reject(&JsValue::UNDEFINED)),
     }
 }
 

@@ -12,9 +12,6 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::cell::RefCell;
-use core::future::Future;
-use core::pin::Pin;
-use core::task::{Context, Poll, Waker};
 use js_sys::JsString;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::prelude::*;
@@ -86,16 +83,23 @@ extern "C" {
     #[wasm_bindgen(method, getter)]
     pub(crate) fn location(this: &Outcome) -> Option<String>;
 
-    /// Where transport.js reports each attempt and wait it settles: the module's one
-    /// resume function (see [`Settlement`]).
+    /// Where transport.js reports each attempt and wait it settles: the driver's one
+    /// resume function, `resume(slot, value)`.
     #[wasm_bindgen(js_name = setResume)]
-    fn set_resume(resume: &Closure<dyn FnMut(u32, JsValue)>);
+    pub(crate) fn set_resume(resume: &Closure<dyn FnMut(u32, JsValue)>);
+
+    /// The promise of the call in `slot`, which [`finish`] settles.
+    pub(crate) fn begin(slot: u32) -> js_sys::Promise;
+
+    /// Settles the promise of the call in `slot`: resolved with `value` when `ok`, else
+    /// rejected with it.
+    pub(crate) fn finish(slot: u32, ok: bool, value: &JsValue);
 
     /// Starts one attempt (the fetch, within its deadline, and the body), reported to
     /// `slot` with an [`Outcome`].
     #[allow(clippy::too_many_arguments)]
     #[wasm_bindgen(js_name = startAttempt)]
-    fn start_attempt(
+    pub(crate) fn start_attempt(
         slot: u32,
         fetch: &JsValue,
         this: &JsValue,
@@ -112,7 +116,7 @@ extern "C" {
     /// Starts a wait of `ms`, reported to `slot` with true when it is over, or with false
     /// as soon as `signal` fires.
     #[wasm_bindgen(js_name = startSleep)]
-    fn start_sleep(slot: u32, ms: u32, signal: &JsValue);
+    pub(crate) fn start_sleep(slot: u32, ms: u32, signal: &JsValue);
 
     /// Reads the fields `names` of a caller's settings object in one call: their values,
     /// then the index of the read that threw (or -1), the first own key that is not one of
@@ -177,168 +181,6 @@ extern "C" {
     /// `Math.random()`.
     #[wasm_bindgen(js_namespace = Math, js_name = random)]
     pub(crate) fn random() -> f64;
-}
-
-/// One JS promise the driver waits for (an attempt or a wait): a future that transport.js
-/// settles by calling the module's one resume function with the slot it was given.
-///
-/// Not wasm-bindgen-futures' `JsFuture`, which makes two closures per promise (each a JS
-/// function, and an entry in a FinalizationRegistry), a noticeable part of a call's own
-/// work: here one closure, made once, serves every promise the module ever waits for.
-pub(crate) struct Settlement {
-    slot: usize,
-}
-
-/// Where a [`Settlement`] stands.
-enum Slot {
-    Free,
-    /// Not settled yet; the task to wake when it is.
-    Waiting(Option<Waker>),
-    /// Settled, with the value transport.js reported.
-    Ready(JsValue),
-    /// Its future was dropped before the promise settled: free once it does.
-    Abandoned,
-}
-
-/// The one JS function transport.js calls when a promise settles: `(slot, value)`.
-type Resume = Closure<dyn FnMut(u32, JsValue)>;
-
-static SLOTS: Local<Vec<Slot>> = Local::new(Vec::new());
-static RESUME: Local<Option<Resume>> = Local::new(None);
-
-/// The slot of a [`Settlement`] that has none (any more): its value was taken.
-const NO_SLOT: usize = usize::MAX;
-
-impl Settlement {
-    /// A new settlement, and its slot for transport.js.
-    fn new() -> Settlement {
-        RESUME.with(|resume| {
-            resume.get_or_insert_with(|| {
-                let closure = Resume::new(settle);
-                set_resume(&closure);
-                closure
-            });
-        });
-        let slot = SLOTS
-            .with(
-                |slots| match slots.iter().position(|slot| matches!(slot, Slot::Free)) {
-                    Some(free) => {
-                        if let Some(slot) = slots.get_mut(free) {
-                            *slot = Slot::Waiting(None);
-                        }
-                        free
-                    }
-                    None => {
-                        slots.push(Slot::Waiting(None));
-                        slots.len() - 1
-                    }
-                },
-            )
-            .unwrap_or(NO_SLOT);
-        Settlement { slot }
-    }
-
-    /// Starts an attempt (see transport.js's `attempt`) and waits for its [`Outcome`].
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) fn attempt(
-        fetch: &JsValue,
-        this: &JsValue,
-        fetch_name: &str,
-        url: &JsValue,
-        method: &str,
-        headers: &JsValue,
-        body: Option<&str>,
-        timeout_ms: u32,
-        signal: &JsValue,
-        max_bytes: u32,
-    ) -> Settlement {
-        let settlement = Settlement::new();
-        start_attempt(
-            settlement.slot as u32,
-            fetch,
-            this,
-            fetch_name,
-            url,
-            method,
-            headers,
-            body,
-            timeout_ms,
-            signal,
-            max_bytes,
-        );
-        settlement
-    }
-
-    /// Starts a wait of `ms` and waits for it: true when it is over, false when `signal`
-    /// fired first.
-    pub(crate) fn sleep(ms: u32, signal: &JsValue) -> Settlement {
-        let settlement = Settlement::new();
-        start_sleep(settlement.slot as u32, ms, signal);
-        settlement
-    }
-}
-
-/// transport.js reports that the promise of `slot` settled with `value`.
-fn settle(slot: u32, value: JsValue) {
-    let waker = SLOTS
-        .with(|slots| {
-            let slot = slots.get_mut(slot as usize)?;
-            match core::mem::replace(slot, Slot::Ready(value)) {
-                Slot::Waiting(waker) => waker,
-                // A value nobody waits for any more, or a slot no promise was given: free.
-                _ => {
-                    *slot = Slot::Free;
-                    None
-                }
-            }
-        })
-        .flatten();
-    if let Some(waker) = waker {
-        waker.wake();
-    }
-}
-
-impl Future for Settlement {
-    type Output = JsValue;
-
-    fn poll(self: Pin<&mut Self>, context: &mut Context<'_>) -> Poll<JsValue> {
-        let this = self.get_mut();
-        let slot = this.slot;
-        let poll = SLOTS
-            .with(|slots| {
-                let Some(entry) = slots.get_mut(slot) else {
-                    // No slot could be given (a re-entrant call held them), or the value
-                    // was taken: undefined, which the driver reads as a failed attempt.
-                    return Poll::Ready(JsValue::UNDEFINED);
-                };
-                match core::mem::replace(entry, Slot::Free) {
-                    Slot::Ready(value) => Poll::Ready(value),
-                    _ => {
-                        *entry = Slot::Waiting(Some(context.waker().clone()));
-                        Poll::Pending
-                    }
-                }
-            })
-            .unwrap_or(Poll::Ready(JsValue::UNDEFINED));
-        if poll.is_ready() {
-            // The slot is free for another settlement now: this one must not touch it.
-            this.slot = NO_SLOT;
-        }
-        poll
-    }
-}
-
-impl Drop for Settlement {
-    fn drop(&mut self) {
-        let slot = self.slot;
-        SLOTS.with(|slots| {
-            if let Some(entry) = slots.get_mut(slot) {
-                if matches!(entry, Slot::Waiting(_)) {
-                    *entry = Slot::Abandoned;
-                }
-            }
-        });
-    }
 }
 
 /// A serde value as a plain JS object (see [`parse_json`]). The library's types are flat

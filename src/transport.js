@@ -334,12 +334,30 @@ function failure(code, text) {
   return { code, text, tooLarge: false, retryAfter: undefined, location: undefined };
 }
 
-/** The module's one resume function: `resume(slot, value)` settles the Rust future of `slot`. */
+/** The module's one resume function: `resume(slot, value)` feeds the call in `slot`. */
 let resume;
 
-/** Sets where settled attempts and waits are reported (once, from src/js.rs). */
+/** Sets where settled attempts and waits are reported (once, from src/transport.rs). */
 export function setResume(callback) {
   resume = callback;
+}
+
+/** The resolve and reject functions of each call's promise, by slot. */
+const calls = [];
+
+/** The promise of the call in `slot`, which `finish` settles. */
+export function begin(slot) {
+  return new Promise((resolve, reject) => {
+    calls[slot] = { resolve, reject };
+  });
+}
+
+/** Settles the promise of the call in `slot` with `value`: resolved when `ok`, else rejected. */
+export function finish(slot, ok, value) {
+  const call = calls[slot];
+  calls[slot] = undefined;
+  if (ok) call.resolve(value);
+  else call.reject(value);
 }
 
 /**

@@ -29,8 +29,14 @@
 
 use alloc::rc::Rc;
 use alloc::string::String;
-use core::cell::OnceCell;
-use js_sys::{Function, Object, Reflect};
+use alloc::vec::Vec;
+use core::cell::{OnceCell, RefCell};
+use core::future::Future;
+use core::ops::Deref;
+use core::pin::Pin;
+use core::task::{Context, Poll, Waker};
+use js_sys::{Function, Object, Promise, Reflect};
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -38,7 +44,7 @@ use crate::core::{
     browser_refused, Answer, Call, CancelResult, Config, Error, Event, Failure, Operation, Outcome,
     PaymentInquiry, PaymentRequestId, Request, Step, MAX_BODY_BYTES,
 };
-use crate::js::{self, failure, Settlement};
+use crate::js::{self, failure, Local};
 
 /// What the JS world adds to a [`Config`] for one call (a cancel or an inquiry).
 #[derive(Clone, Debug, Default)]
@@ -113,7 +119,15 @@ async fn run_with(
         None => FetchFunction::global()?,
     };
     let prepared = Rc::new(PreparedConfig::new(config.clone()));
-    run(prepared, operation, fetch, signal).await
+    let ending = Rc::new(RefCell::new(Ending::default()));
+    spawn(
+        prepared,
+        operation,
+        fetch,
+        signal,
+        Report::Rust(Rc::clone(&ending)),
+    );
+    Finished(ending).await
 }
 
 /// A checked [`Config`] with the JS values that every request made from it sends: the
@@ -148,10 +162,10 @@ impl PreparedConfig {
     fn url(&self, request: &Request<'_>) -> JsValue {
         if request.url == self.config.cancel_url() {
             self.cancel_url
-                .get_or_init(|| JsValue::from_str(&request.url))
+                .get_or_init(|| JsValue::from_str(request.url))
                 .clone()
         } else {
-            JsValue::from_str(&request.url)
+            JsValue::from_str(request.url)
         }
     }
 
@@ -220,54 +234,244 @@ impl Signal {
     }
 }
 
-/// Runs `operation` to its end: the checks before anything is sent (the browser guard, a
-/// signal that has already fired), then the loop. One loop for every operation, so that
-/// nothing async is generic: the module holds one state machine for all of them.
-pub(crate) async fn run(
+/// A call's config as the call holds it: shared with the bindings' cache of the last config.
+struct SharedConfig(Rc<PreparedConfig>);
+
+impl Deref for SharedConfig {
+    type Target = Config;
+
+    fn deref(&self) -> &Config {
+        &self.0.config
+    }
+}
+
+/// Where a call's end goes.
+pub(crate) enum Report {
+    /// The promise a JS caller holds, made by transport.js's `begin` for the call's slot.
+    Promise,
+    /// The future a Rust caller awaits.
+    Rust(Rc<RefCell<Ending>>),
+}
+
+/// The end of a call a Rust caller awaits, once there is one.
+#[derive(Default)]
+pub(crate) struct Ending {
+    outcome: Option<Result<Outcome, Error>>,
+    waker: Option<Waker>,
+}
+
+/// A Rust caller's wait for [`Ending`].
+struct Finished(Rc<RefCell<Ending>>);
+
+impl Future for Finished {
+    type Output = Result<Outcome, Error>;
+
+    fn poll(self: Pin<&mut Self>, context: &mut Context<'_>) -> Poll<Self::Output> {
+        let Ok(mut ending) = self.0.try_borrow_mut() else {
+            // Only the driver borrows it, and never across a poll: unreachable in practice.
+            context.waker().wake_by_ref();
+            return Poll::Pending;
+        };
+        match ending.outcome.take() {
+            Some(outcome) => Poll::Ready(outcome),
+            None => {
+                ending.waker = Some(context.waker().clone());
+                Poll::Pending
+            }
+        }
+    }
+}
+
+/// A call in flight, between the steps its driver takes.
+struct Running {
+    call: Call<SharedConfig>,
+    prepared: Rc<PreparedConfig>,
+    fetch: JsValue,
+    /// `this` for `fetch`: undefined for `config.fetch`, `globalThis` for the global one.
+    this: JsValue,
+    fetch_name: &'static str,
+    signal: JsValue,
+    /// What transport.js will report for this call: an attempt's outcome, or a wait's end.
+    awaiting: Awaiting,
+    report: Report,
+}
+
+#[derive(Clone, Copy)]
+enum Awaiting {
+    Answer,
+    WaitEnd,
+}
+
+/// A slot of the table of calls in flight. The slot's number is how transport.js names the
+/// call when it reports an attempt or a wait, and whose promise `finish` settles.
+// Most entries hold a call; a box would cost an allocation per call.
+#[allow(clippy::large_enum_variant)]
+enum Entry {
+    Free,
+    /// Taken out of the table while the driver works on it.
+    Busy,
+    Running(Running),
+}
+
+static CALLS: Local<Vec<Entry>> = Local::new(Vec::new());
+
+/// transport.js's one way back into the module: `resume(slot, value)` (see [`resume`]).
+type Resume = Closure<dyn FnMut(u32, JsValue)>;
+static RESUME: Local<Option<Resume>> = Local::new(None);
+
+/// Starts a call: the checks before anything is sent (the browser guard, a signal that has
+/// already fired), then its first step. Returns the promise a JS caller gets
+/// ([`Report::Promise`]). Every call, whatever its operation, is driven by the same few
+/// functions: nothing is generic, nothing is async, no executor runs; the call's state
+/// machine sits in a table between the steps that transport.js reports.
+pub(crate) fn spawn(
     prepared: Rc<PreparedConfig>,
     operation: Operation,
     fetch: FetchFunction,
     signal: Option<Signal>,
-) -> Result<Outcome, Error> {
-    let config = prepared.config();
-    if !config.allows_browser() && js::is_browser() {
-        return Err(browser_refused());
-    }
+    report: Report,
+) -> Option<Promise> {
+    RESUME.with(|resume| {
+        resume.get_or_insert_with(|| {
+            let closure = Resume::new(resume_call);
+            js::set_resume(&closure);
+            closure
+        });
+    });
+    let slot = CALLS
+        .with(
+            |calls| match calls.iter().position(|entry| matches!(entry, Entry::Free)) {
+                Some(free) => {
+                    if let Some(entry) = calls.get_mut(free) {
+                        *entry = Entry::Busy;
+                    }
+                    free as u32
+                }
+                None => {
+                    calls.push(Entry::Busy);
+                    calls.len() as u32 - 1
+                }
+            },
+        )
+        .unwrap_or(u32::MAX);
+    let promise = matches!(report, Report::Promise).then(|| js::begin(slot));
     let signal = signal.map_or(JsValue::UNDEFINED, |signal| signal.0);
-    let (function, this, fetch_name) = match &fetch {
+    let (fetch, this, fetch_name) = match fetch {
         FetchFunction::Custom(function) => (function, JsValue::UNDEFINED, "config.fetch"),
         FetchFunction::Global(function) => (function, js::GLOBAL.with(JsValue::clone), "fetch"),
     };
     let seed = (js::random() * 9_007_199_254_740_992.0) as u64;
-    let mut call = Call::new(config, operation, seed);
-    // A signal that fired before the call is the call's first event: nothing is sent.
-    let mut event = js::is_aborted(&signal).then_some(Event::Failed(Failure::Aborted));
-    loop {
-        event = Some(match call.next(event.take()) {
-            Step::Send(request) => answered(
-                Settlement::attempt(
-                    function,
-                    &this,
-                    fetch_name,
-                    &prepared.url(request),
-                    request.method,
-                    prepared.headers(request),
-                    request.body.as_deref(),
-                    request.timeout_ms,
-                    &signal,
-                    MAX_BODY_BYTES as u32,
-                )
-                .await,
-            ),
-            Step::Wait(ms) => {
-                if Settlement::sleep(ms, &signal).await.is_truthy() {
-                    Event::Waited
-                } else {
-                    Event::Failed(Failure::Aborted)
+    let refused = !prepared.config.allows_browser() && js::is_browser();
+    let running = Running {
+        call: Call::new(SharedConfig(Rc::clone(&prepared)), operation, seed),
+        prepared,
+        fetch,
+        this,
+        fetch_name,
+        // A signal that fired before the call is the call's first event: nothing is sent.
+        awaiting: Awaiting::Answer,
+        signal,
+        report,
+    };
+    if slot == u32::MAX {
+        // The table is only ever borrowed while no JS runs: unreachable in practice.
+        let error = Error::config("paywall-edge could not start the call: its table is in use");
+        end(slot, running.report, Err(error));
+    } else if refused {
+        end(slot, running.report, Err(browser_refused()));
+    } else {
+        let first = js::is_aborted(&running.signal).then_some(Event::Failed(Failure::Aborted));
+        advance(slot, running, first);
+    }
+    promise
+}
+
+/// transport.js reports what the call in `slot` was awaiting: an attempt's outcome, or
+/// whether its wait ran to its end.
+fn resume_call(slot: u32, value: JsValue) {
+    let running = CALLS
+        .with(|calls| {
+            let entry = calls.get_mut(slot as usize)?;
+            match core::mem::replace(entry, Entry::Busy) {
+                Entry::Running(running) => Some(running),
+                other => {
+                    *entry = other;
+                    None
                 }
             }
-            Step::Done(outcome) => return outcome,
-        });
+        })
+        .flatten();
+    let Some(running) = running else { return };
+    let event = match running.awaiting {
+        Awaiting::Answer => answered(value),
+        Awaiting::WaitEnd if value.is_truthy() => Event::Waited,
+        Awaiting::WaitEnd => Event::Failed(Failure::Aborted),
+    };
+    advance(slot, running, Some(event));
+}
+
+/// Feeds `event` to the call in `slot` and starts what its next step asks for; transport.js
+/// reports back through [`resume_call`], never before this returns (it reports from a
+/// promise's reaction).
+fn advance(slot: u32, mut running: Running, event: Option<Event>) {
+    let ended = match running.call.next(event) {
+        Step::Send(request) => {
+            js::start_attempt(
+                slot,
+                &running.fetch,
+                &running.this,
+                running.fetch_name,
+                &running.prepared.url(&request),
+                request.method,
+                running.prepared.headers(&request),
+                request.body,
+                request.timeout_ms,
+                &running.signal,
+                MAX_BODY_BYTES as u32,
+            );
+            running.awaiting = Awaiting::Answer;
+            None
+        }
+        Step::Wait(ms) => {
+            js::start_sleep(slot, ms, &running.signal);
+            running.awaiting = Awaiting::WaitEnd;
+            None
+        }
+        Step::Done(outcome) => Some(outcome),
+    };
+    match ended {
+        Some(outcome) => end(slot, running.report, outcome),
+        None => {
+            CALLS.with(|calls| {
+                if let Some(entry) = calls.get_mut(slot as usize) {
+                    *entry = Entry::Running(running);
+                }
+            });
+        }
+    }
+}
+
+/// Frees `slot` and reports the call's end where it goes.
+fn end(slot: u32, report: Report, outcome: Result<Outcome, Error>) {
+    CALLS.with(|calls| {
+        if let Some(entry) = calls.get_mut(slot as usize) {
+            *entry = Entry::Free;
+        }
+    });
+    match report {
+        Report::Promise => match outcome {
+            Ok(outcome) => js::finish(slot, true, &js::to_js(&outcome)),
+            Err(error) => js::finish(slot, false, &js::to_js(&error)),
+        },
+        Report::Rust(ending) => {
+            let waker = ending.try_borrow_mut().ok().and_then(|mut ending| {
+                ending.outcome = Some(outcome);
+                ending.waker.take()
+            });
+            if let Some(waker) = waker {
+                waker.wake();
+            }
+        }
     }
 }
 

@@ -50,7 +50,7 @@ fn check_requests(config: &Config) {
         };
         assert_eq!(request.method, method);
         assert_eq!(request.url, url);
-        assert_eq!(request.body, body);
+        assert_eq!(request.body, body.as_deref());
         assert_eq!(request.timeout_ms, config.timeout_ms());
         let mut expected = vec![("accept", "application/json")];
         if body.is_some() {

@@ -24,10 +24,10 @@
 //! Tested in: `call/tests.rs` (every row of the fault matrix, step by step), the fuzz
 //! targets `cancel`, `inquiry` and `callback`.
 
-use alloc::borrow::Cow;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
+use core::ops::Deref;
 
 use super::callback::{confirm_callback, PhysicalPosCallback};
 use super::cancel::{self, CancelAnswer, CancelResult};
@@ -85,24 +85,25 @@ pub enum Outcome {
     Confirmed(PhysicalPosCallback),
 }
 
-/// One HTTP request, ready for a driver to send.
-pub struct Request<'c> {
+/// One HTTP request, ready for a driver to send: a view of the call's request, borrowed for
+/// as long as the driver needs it to send.
+pub struct Request<'a> {
     /// `GET` or `POST`.
     pub method: &'static str,
     /// Absolute URL.
-    pub url: Cow<'c, str>,
+    pub url: &'a str,
     /// The JSON body, when the request has one (then its content type is JSON).
-    pub body: Option<String>,
+    pub body: Option<&'a str>,
     /// Per-attempt deadline in milliseconds, covering the whole exchange.
     pub timeout_ms: u32,
-    keys: [&'c str; 2],
+    keys: [&'a str; 2],
 }
 
-impl<'c> Request<'c> {
+impl<'a> Request<'a> {
     /// The headers, names in lowercase: `content-type` when there is a body, `accept`, and
     /// the two private keys. A driver that keeps them per config (the WebAssembly one) makes
     /// them from [`Config`] the same way: they depend only on it and on whether there is a body.
-    pub fn headers(&self) -> Vec<(&'static str, &'c str)> {
+    pub fn headers(&self) -> Vec<(&'static str, &'a str)> {
         let mut headers = Vec::with_capacity(4);
         if self.body.is_some() {
             headers.push(("content-type", "application/json"));
@@ -112,6 +113,15 @@ impl<'c> Request<'c> {
         headers.push(("apiclientprivate", self.keys[1]));
         headers
     }
+}
+
+/// What a call sends next, kept in the call: the URL and body it owns (an inquiry's URL
+/// holds the payment's id; the cancel's is the config's).
+struct Planned {
+    method: &'static str,
+    /// `None` for the config's cancel URL.
+    url: Option<String>,
+    body: Option<String>,
 }
 
 impl fmt::Debug for Request<'_> {
@@ -186,9 +196,9 @@ pub enum Event {
 /// What the driver does next.
 #[derive(Debug)]
 #[allow(clippy::large_enum_variant)] // the last step of a call holds its outcome, once
-pub enum Step<'a, 'c> {
+pub enum Step<'a> {
     /// Send this request, then report its [`Event::Answer`] or [`Event::Failed`].
-    Send(&'a Request<'c>),
+    Send(Request<'a>),
     /// Wait this many milliseconds, then report [`Event::Waited`] (or
     /// [`Event::Failed`]`(Aborted)` if the caller aborts).
     Wait(u32),
@@ -211,15 +221,17 @@ enum Stage {
     Over,
 }
 
-/// One call to Paywall: see the module documentation.
-pub struct Call<'c> {
-    config: &'c Config,
+/// One call to Paywall: see the module documentation. `C` is how the call holds its
+/// config: a reference (`&Config`), or a shared pointer when the call outlives the code
+/// that started it (the WebAssembly driver keeps calls in flight in a table).
+pub struct Call<C> {
+    config: C,
     operation: Operation,
     /// The payment the call is about (a confirmation's, once its id is read).
     id: PaymentRequestId,
     /// Why a confirmation cannot start: a callback whose id is no GUID Paywall issues.
     refused: Option<Error>,
-    request: Request<'c>,
+    request: Planned,
     stage: Stage,
     /// Requests of the operation sent so far (a reconciling inquiry is not counted).
     attempts: u32,
@@ -229,11 +241,11 @@ pub struct Call<'c> {
     jitter: u64,
 }
 
-impl<'c> Call<'c> {
+impl<C: Deref<Target = Config>> Call<C> {
     /// A call of `operation` with the settings of `config`. `seed` (any number, such as a
     /// random one) seeds the jitter of the waits before retries, so that clients that failed
     /// together do not come back together.
-    pub fn new(config: &'c Config, operation: Operation, seed: u64) -> Self {
+    pub fn new(config: C, operation: Operation, seed: u64) -> Self {
         let (id, refused) = match &operation {
             Operation::Cancel(id) | Operation::Inquiry(id) => (*id, None),
             Operation::Confirm(callback) => {
@@ -244,17 +256,12 @@ impl<'c> Call<'c> {
             }
         };
         let request = match &operation {
-            Operation::Cancel(id) => Request {
+            Operation::Cancel(id) => Planned {
                 method: "POST",
-                url: Cow::Borrowed(cancel::url(config)),
+                url: None,
                 body: Some(cancel::body(id)),
-                timeout_ms: config.timeout_ms(),
-                keys: [
-                    config.api_key_private().expose(),
-                    config.api_client_private().expose(),
-                ],
             },
-            Operation::Inquiry(_) | Operation::Confirm(_) => inquiry_request(config, &id),
+            Operation::Inquiry(_) | Operation::Confirm(_) => inquiry_request(&config, &id),
         };
         Call {
             config,
@@ -269,10 +276,29 @@ impl<'c> Call<'c> {
         }
     }
 
+    /// The request out now, as a driver sends it.
+    fn request(&self) -> Request<'_> {
+        let config = &*self.config;
+        Request {
+            method: self.request.method,
+            url: self
+                .request
+                .url
+                .as_deref()
+                .unwrap_or_else(|| cancel::url(config)),
+            body: self.request.body.as_deref(),
+            timeout_ms: config.timeout_ms(),
+            keys: [
+                config.api_key_private().expose(),
+                config.api_client_private().expose(),
+            ],
+        }
+    }
+
     /// The next step, given what happened since the last one: `None` to start, or
     /// `Some(Event::Failed(Failure::Aborted))` to start a call whose signal has already
     /// fired (nothing is sent).
-    pub fn next(&mut self, event: Option<Event>) -> Step<'_, 'c> {
+    pub fn next(&mut self, event: Option<Event>) -> Step<'_> {
         let stage = core::mem::replace(&mut self.stage, Stage::Over);
         let next = match (stage, event) {
             (Stage::Start, None) => self.start(),
@@ -325,7 +351,7 @@ impl<'c> Call<'c> {
         match next {
             Next::Send(stage) => {
                 self.stage = stage;
-                Step::Send(&self.request)
+                Step::Send(self.request())
             }
             Next::Wait(error, ms) => {
                 self.stage = Stage::Waiting(error);
@@ -369,7 +395,7 @@ impl<'c> Call<'c> {
         if self.attempts > self.config.max_retries() || !is_retried_automatically(&error, action) {
             let error = self.finished(error);
             if self.reconciles(&error) {
-                self.request = inquiry_request(self.config, &self.id);
+                self.request = inquiry_request(&self.config, &self.id);
                 self.reconciling = true;
                 return Next::Send(Stage::Reconciling(error));
             }
@@ -479,7 +505,8 @@ impl<'c> Call<'c> {
     /// The error for an attempt that produced no answer.
     fn failure_error(&self, failure: Failure, while_doing: &str) -> Error {
         let secrets = self.config.secrets();
-        let url = &self.request.url;
+        let request = self.request();
+        let url = request.url;
         let action = self.action();
         match failure {
             Failure::Network(cause) => {
@@ -488,12 +515,9 @@ impl<'c> Call<'c> {
             Failure::NotAResponse(what) => {
                 Error::network(url, &secrets.quote(&what, CAUSE_CHARS), false)
             }
-            Failure::Timeout => Error::timeout(
-                url,
-                self.request.timeout_ms,
-                action.name,
-                action.changes_state,
-            ),
+            Failure::Timeout => {
+                Error::timeout(url, request.timeout_ms, action.name, action.changes_state)
+            }
             Failure::Aborted => {
                 Error::aborted(action.name, action.changes_state, true, while_doing)
             }
@@ -615,16 +639,11 @@ fn read_answer(reading: Reading, body: &str) -> Result<(Envelope, Option<Read>),
 }
 
 /// The inquiry of `id`.
-fn inquiry_request<'c>(config: &'c Config, id: &PaymentRequestId) -> Request<'c> {
-    Request {
+fn inquiry_request(config: &Config, id: &PaymentRequestId) -> Planned {
+    Planned {
         method: "GET",
-        url: Cow::Owned(inquiry::url(config, id)),
+        url: Some(inquiry::url(config, id)),
         body: None,
-        timeout_ms: config.timeout_ms(),
-        keys: [
-            config.api_key_private().expose(),
-            config.api_client_private().expose(),
-        ],
     }
 }
 

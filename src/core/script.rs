@@ -39,7 +39,10 @@ impl Script {
     }
 
     /// Drives `call` to its end.
-    pub fn run(&self, mut call: Call<'_>) -> Result<Outcome, Error> {
+    pub fn run<C: core::ops::Deref<Target = Config>>(
+        &self,
+        mut call: Call<C>,
+    ) -> Result<Outcome, Error> {
         let mut event = None;
         loop {
             event = Some(match call.next(event.take()) {
@@ -49,7 +52,7 @@ impl Script {
                         " ",
                         request.url,
                         " ",
-                        request.body.as_deref().unwrap_or_default()
+                        request.body.unwrap_or_default()
                     ]);
                     self.events.borrow_mut().pop_front().unwrap_or_else(|| {
                         Event::Failed(Failure::Network(String::from(

@@ -83,7 +83,7 @@ fn the_request_is_exactly_what_paywall_documents() {
     );
     assert_eq!(request.method, "POST");
     assert_eq!(
-        request.body.as_deref(),
+        request.body,
         Some(format!(r#"{{"PaymentRequestId":"{ID}"}}"#).as_str())
     );
     assert_eq!(request.timeout_ms, 1_000);
