@@ -84,12 +84,31 @@ impl AsRef<str> for Decimal {
 /// characters that reorder or hide what a log shows are dropped. Leading and trailing space
 /// goes too.
 pub fn flatten(text: &str) -> String {
-    let mut out = String::with_capacity(text.len().min(4096));
+    squeeze(text, usize::MAX, false).0
+}
+
+/// The length in bytes of the start of `text` that [`flatten`] turns into `chars` characters
+/// (or all of `text`, if it flattens to fewer).
+pub fn flattened_prefix_len(text: &str, chars: usize) -> usize {
+    squeeze(text, chars, false).1
+}
+
+/// The one loop behind [`flatten`], [`flattened_prefix_len`] and the collapsed spelling of a
+/// secret: `text` with its runs of white space made one space and its ends trimmed (and,
+/// unless `keep_controls`, its control and invisible characters dropped), stopped before
+/// it would pass `max_chars` characters; and how many bytes of `text` that took.
+pub(crate) fn squeeze(text: &str, max_chars: usize, keep_controls: bool) -> (String, usize) {
+    let mut out = String::new();
+    let mut count = 0;
     let mut pending_space = false;
-    for c in text.chars() {
+    for (at, c) in text.char_indices() {
         if c.is_whitespace() {
-            pending_space = !out.is_empty();
-        } else if !c.is_control() && !is_invisible_format(c) {
+            pending_space = count > 0;
+        } else if keep_controls || !(c.is_control() || is_invisible_format(c)) {
+            count += 1 + usize::from(pending_space);
+            if count > max_chars {
+                return (out, at);
+            }
             if pending_space {
                 out.push(' ');
                 pending_space = false;
@@ -97,26 +116,7 @@ pub fn flatten(text: &str) -> String {
             out.push(c);
         }
     }
-    out
-}
-
-/// The length in bytes of the start of `text` that [`flatten`] turns into `chars` characters
-/// (or all of `text`, if it flattens to fewer).
-pub fn flattened_prefix_len(text: &str, chars: usize) -> usize {
-    let mut count = 0;
-    let mut pending_space = false;
-    for (at, c) in text.char_indices() {
-        if c.is_whitespace() {
-            pending_space = count > 0;
-        } else if !c.is_control() && !is_invisible_format(c) {
-            count += 1 + usize::from(pending_space);
-            pending_space = false;
-            if count > chars {
-                return at;
-            }
-        }
-    }
-    text.len()
+    (out, text.len())
 }
 
 /// Bidirectional overrides and isolates, which make a log line read other than it is, and
@@ -128,23 +128,35 @@ fn is_invisible_format(c: char) -> bool {
     )
 }
 
+/// Whether `byte` starts a character of UTF-8 text (is not a continuation byte).
+fn starts_char(byte: u8) -> bool {
+    (byte as i8) >= -0x40
+}
+
 /// `text` cut to at most `max_chars` characters, the mark of a cut included: a text that is
 /// longer keeps its first `max_chars - 1` characters and ends in an ellipsis (a space
 /// before the cut is dropped).
 pub fn cut(text: &str, max_chars: usize) -> String {
-    if text.chars().nth(max_chars).is_none() {
-        return String::from(text);
-    }
-    match text.char_indices().nth(max_chars.saturating_sub(1)) {
-        Some((end, _)) if max_chars > 0 => {
-            let kept = text.get(..end).unwrap_or_default().trim_end();
-            let mut out = String::with_capacity(kept.len() + 3);
-            out.push_str(kept);
-            out.push('…');
-            out
+    // Where the character that the ellipsis replaces starts.
+    let mut end = 0;
+    let mut chars = 0;
+    for (at, byte) in text.bytes().enumerate() {
+        if starts_char(byte) {
+            if chars + 1 == max_chars {
+                end = at;
+            }
+            if chars == max_chars {
+                let mut out = String::new();
+                if max_chars > 0 {
+                    out.push_str(text.get(..end).unwrap_or_default().trim_end());
+                    out.push('…');
+                }
+                return out;
+            }
+            chars += 1;
         }
-        _ => String::new(),
     }
+    String::from(text)
 }
 
 #[cfg(test)]
