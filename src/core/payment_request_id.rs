@@ -7,11 +7,14 @@ use serde::{Serialize, Serializer};
 use uuid::Uuid;
 
 use super::error::Error;
-use super::text::Decimal;
+use super::text::{char_count, Decimal};
 use crate::text;
 
 /// An example in every message, so the reader sees the expected shape.
 const EXAMPLE: &str = "7cc7c8e8-9d92-41b6-9378-e9ecef5a7812";
+
+/// The start of most messages about a wrong id, before [`EXAMPLE`].
+const MUST_BE: &str = "paymentRequestId must be a GUID string such as ";
 
 /// The length of a GUID in its canonical 8-4-4-4-12 form.
 const CANONICAL_LEN: usize = 36;
@@ -35,28 +38,21 @@ impl PaymentRequestId {
     /// Checks `text` and returns the id, or an [`ErrorKind::Input`](super::ErrorKind::Input)
     /// error that says what is wrong with it.
     pub fn parse(text: &str) -> Result<Self, Error> {
-        if text.is_empty() {
-            return Err(Error::input(text![
-                "paymentRequestId is empty: pass the PaymentRequestId GUID that Paywall returned \
-                 for the sale, such as ",
-                EXAMPLE
-            ]));
-        }
-        let uuid = if text.len() == CANONICAL_LEN {
-            Uuid::try_parse(text).ok()
-        } else {
-            None
-        };
-        match uuid {
-            Some(uuid) if uuid.is_nil() => Err(Error::input(
+        match decode(text) {
+            Ok(uuid) if uuid.is_nil() => Err(Error::input(
                 "paymentRequestId is the nil GUID (all zeros), which Paywall never issues",
             )),
-            Some(uuid) => Ok(PaymentRequestId(uuid)),
-            None => Err(Error::input(text![
-                "paymentRequestId must be a GUID such as ",
+            Ok(uuid) => Ok(PaymentRequestId(uuid)),
+            Err(_) if text.is_empty() => Err(Error::input(text![
+                "paymentRequestId is empty: pass the GUID that Paywall returned for the sale, \
+                 such as ",
+                EXAMPLE
+            ])),
+            Err(misfit) => Err(Error::input(text![
+                MUST_BE,
                 EXAMPLE,
-                " (36 characters: hex digits in groups of 8-4-4-4-12 joined by hyphens), got ",
-                describe_shape(text)
+                " (hex digits in groups of 8-4-4-4-12 joined by hyphens), got ",
+                describe_shape(text, misfit)
             ])),
         }
     }
@@ -64,18 +60,13 @@ impl PaymentRequestId {
     /// The error for a value that is not a string at all; `what` names its type
     /// ("a number", "undefined", ...).
     pub fn not_a_string(what: &str) -> Error {
-        Error::input(text![
-            "paymentRequestId must be a string holding a GUID such as ",
-            EXAMPLE,
-            ", got ",
-            what
-        ])
+        Error::input(text![MUST_BE, EXAMPLE, ", got ", what])
     }
 
     /// The error for a string too long to be worth copying, let alone parsing.
     pub fn too_long(chars: u32) -> Error {
         Error::input(text![
-            "paymentRequestId must be a GUID such as ",
+            MUST_BE,
             EXAMPLE,
             ", got a string of ",
             Decimal::of(chars.into()),
@@ -85,57 +76,107 @@ impl PaymentRequestId {
 
     /// The id as it goes on the wire: lowercase, hyphenated, 36 characters.
     pub fn as_text(&self) -> IdText {
-        let mut text = [0; CANONICAL_LEN];
-        self.0.hyphenated().encode_lower(&mut text);
+        let mut text = [b'-'; CANONICAL_LEN];
+        let mut nibble = 0;
+        for (at, slot) in text.iter_mut().enumerate() {
+            if !is_hyphen_at(at) {
+                let byte = self.0.as_bytes().get(nibble / 2).copied().unwrap_or(0);
+                let value = if nibble % 2 == 0 {
+                    byte >> 4
+                } else {
+                    byte & 0xf
+                };
+                *slot = if value < 10 {
+                    b'0' + value
+                } else {
+                    b'a' - 10 + value
+                };
+                nibble += 1;
+            }
+        }
         IdText(text)
     }
 
     /// True when `other` is a GUID string naming this same id (Paywall may answer in
     /// another letter case).
     pub fn matches(&self, other: &str) -> bool {
-        other.len() == CANONICAL_LEN && Uuid::try_parse(other).is_ok_and(|uuid| uuid == self.0)
+        decode(other) == Ok(self.0)
     }
 
     /// Whether `text` is a canonical GUID string, as Paywall's own ids are.
     pub fn is_guid(text: &str) -> bool {
-        text.len() == CANONICAL_LEN && Uuid::try_parse(text).is_ok()
+        decode(text).is_ok()
     }
 }
 
-/// What is wrong with a text that is not a canonical GUID, in words that quote none of it.
-fn describe_shape(text: &str) -> String {
-    let chars = text.chars().count();
-    let trimmed = text.trim();
-    let at_character =
-        |at: usize, what: &str| text!["character ", Decimal::of(at as u64 + 1), what];
-    let hint = if trimmed.len() != text.len() {
-        String::from("white space around it: trim it")
-    } else if trimmed.starts_with('{') || trimmed.to_ascii_lowercase().starts_with("urn:") {
-        String::from("braces or a urn: prefix: pass the bare GUID")
-    } else if chars == 32 && text.chars().all(|c| c.is_ascii_hexdigit()) {
-        String::from("no hyphens: write it in groups of 8-4-4-4-12")
-    } else if chars == CANONICAL_LEN {
-        match text.chars().enumerate().find(|&(at, c)| {
-            let hyphen_here = matches!(at, 8 | 13 | 18 | 23);
-            if hyphen_here {
-                c != '-'
-            } else {
-                !c.is_ascii_hexdigit()
+/// Whether a canonical GUID has a hyphen at byte `at`.
+fn is_hyphen_at(at: usize) -> bool {
+    matches!(at, 8 | 13 | 18 | 23)
+}
+
+/// The GUID that `text` spells in the canonical form (36 characters: hex digits in any
+/// letter case, in groups of 8-4-4-4-12 joined by hyphens), read by hand: uuid's general
+/// parser knows forms this library refuses. When `text` is not one, the index of its first
+/// character that does not belong where it is (all of them are ASCII up to that one, so
+/// the byte index is the character's), or its length when every character fits.
+fn decode(text: &str) -> Result<Uuid, usize> {
+    let mut bytes = [0; 16];
+    let mut nibble = 0;
+    for (at, &byte) in text.as_bytes().iter().enumerate() {
+        let value = match byte {
+            b'0'..=b'9' => byte - b'0',
+            b'a'..=b'f' => byte - b'a' + 10,
+            b'A'..=b'F' => byte - b'A' + 10,
+            _ => 16,
+        };
+        if is_hyphen_at(at) {
+            if byte != b'-' {
+                return Err(at);
             }
-        }) {
-            Some((at, _)) if matches!(at, 8 | 13 | 18 | 23) => {
-                at_character(at, " is not the hyphen that belongs there")
-            }
-            Some((at, _)) => at_character(at, " is not a hex digit"),
-            None => String::from("an unexpected form"),
+        } else if value > 15 || at >= CANONICAL_LEN {
+            return Err(at);
+        } else if let Some(slot) = bytes.get_mut(nibble / 2) {
+            *slot = *slot << 4 | value;
+            nibble += 1;
         }
+    }
+    if text.len() == CANONICAL_LEN {
+        Ok(Uuid::from_bytes(bytes))
     } else {
-        String::from("the wrong length for a GUID")
+        Err(text.len())
+    }
+}
+
+/// What is wrong with a text that is not a canonical GUID, whose first misplaced character
+/// [`decode`] found at `misfit`, in words that quote none of it.
+fn describe_shape(text: &str, misfit: usize) -> String {
+    let chars = char_count(text);
+    let at = Decimal::of(misfit as u64 + 1);
+    let (at, hint) = if text.trim().len() != text.len() {
+        ("", "white space around it: trim it")
+    } else if text.starts_with('{')
+        || text
+            .as_bytes()
+            .get(..4)
+            .is_some_and(|start| start.eq_ignore_ascii_case(b"urn:"))
+    {
+        ("", "braces or a urn: prefix: pass the bare GUID")
+    } else if text.len() == 32 && text.bytes().all(|byte| byte.is_ascii_hexdigit()) {
+        ("", "no hyphens: write it in groups of 8-4-4-4-12")
+    } else if chars == CANONICAL_LEN && is_hyphen_at(misfit) {
+        (at.as_ref(), " is not the hyphen that belongs there")
+    } else if chars == CANONICAL_LEN {
+        (at.as_ref(), " is not a hex digit")
+    } else {
+        ("", "the wrong length for a GUID")
     };
+    let character = if at.is_empty() { "" } else { "character " };
     text![
         "a string of ",
         Decimal::of(chars as u64),
         " characters, with ",
+        character,
+        at,
         hint
     ]
 }
