@@ -21,7 +21,7 @@ use alloc::vec::Vec;
 use core::cell::OnceCell;
 use core::fmt;
 
-use super::text::{cut, flatten, flattened_prefix_len, Decimal};
+use super::text::{char_count, cut, flatten, flattened_prefix_len, squeeze, Decimal};
 
 /// The length of the shortest piece of a secret that is never shown. Twelve characters of
 /// a random key are far too many to guess the rest from, and far too specific to appear in
@@ -38,7 +38,7 @@ const REDACTED: &str = "[redacted]";
 /// What replaces a whole text that still holds a fragment after redaction (a fragment that
 /// the mark and its neighbours spell anew). It is itself checked: if even the notice would
 /// hold a fragment, nothing is said.
-const WITHHELD: &str = "[withheld: the text contained a private key]";
+const WITHHELD: &str = "[withheld: held a private key]";
 
 /// How many times a text is redacted before it is withheld instead.
 const MAX_PASSES: usize = 3;
@@ -84,12 +84,21 @@ impl Eq for FragmentCache {}
 
 /// Every spelling of every secret, and each of their fragments by hash.
 struct Table {
-    spellings: Vec<Vec<u8>>,
-    /// Where each fragment of each spelling is, `(spelling, offset)`, in an open-addressing
-    /// hash table of a power-of-two size with linear probing: a lookup per window of text,
-    /// in a few instructions and a handful of lines (a sort would cost the module 2 KB).
-    slots: Vec<Option<(usize, usize)>>,
+    /// The spellings, each followed by [`END`].
+    bytes: Vec<u8>,
+    /// Where the spellings shorter than a fragment (but not too short to protect) start and
+    /// end in `bytes`: they are looked for whole.
+    short: Vec<(usize, usize)>,
+    /// Where each window of `bytes` starts, plus one (0: an empty slot), in an
+    /// open-addressing hash table of a power-of-two size, at most half full, with linear
+    /// probing: a lookup per window of text, in a few instructions (a sort would cost the
+    /// module 2 KB). A window across an [`END`] is in it too, and harmless: no text holds
+    /// that byte.
+    slots: Vec<usize>,
 }
+
+/// What ends each spelling in a [`Table`]: a byte that UTF-8 text never holds.
+const END: u8 = 0xff;
 
 /// Text from outside that has passed [`Secrets::quote`]: redacted, on one line, bounded.
 /// An error's constructors take foreign text only in this form.
@@ -174,14 +183,14 @@ impl<'a> Secrets<'a> {
         // `max_chars`, and then as much again as the longest spelling of a secret, so that a
         // secret that starts before the cut is whole in it. Working on that start alone keeps
         // quoting a 64 KiB page as cheap as quoting a line.
-        let longest_spelling = self.values.iter().map(|value| value.len()).max();
-        let reach = max_chars + SPELLING_GROWTH * longest_spelling.unwrap_or(0) + 1;
+        let [first, second] = self.values;
+        let reach = max_chars + SPELLING_GROWTH * first.len().max(second.len()) + 1;
         let raw = raw.get(..flattened_prefix_len(raw, reach)).unwrap_or(raw);
         // Redacted again after flattening: a key split by a line break in the raw text is
         // whole only in the flattened one.
         let flat = flatten(&self.redact(raw));
         let mut text = self.redact(&cut(&self.redact(&flat), max_chars));
-        if text.chars().count() > max_chars {
+        if char_count(&text) > max_chars {
             // A mark longer than what it replaced pushed a short quote past its bound: cut
             // it again (a cut only takes characters away) and make sure the ellipsis did not
             // complete a fragment.
@@ -197,13 +206,6 @@ impl<'a> Secrets<'a> {
     /// replacing cannot get rid of them.
     pub fn redact(&self, text: &str) -> String {
         let mut text = String::from(text);
-        if self
-            .values
-            .iter()
-            .all(|value| value.len() < MIN_SECRET_BYTES)
-        {
-            return text;
-        }
         for _ in 0..MAX_PASSES {
             match self.replace_fragments(&text) {
                 Some(redacted) => text = redacted,
@@ -219,255 +221,211 @@ impl<'a> Secrets<'a> {
 
     /// Whether `text` holds a fragment of a secret, in any of its spellings.
     pub fn holds_fragment(&self, text: &str) -> bool {
-        self.fragment_mask(text.as_bytes()).is_some()
+        self.replace_fragments(text).is_some()
     }
 
     /// Whether the GUID `id` shares a fragment with a secret, in any letter case: a key
     /// that is (or holds) a GUID, passed as the payment request id by mistake, would
-    /// otherwise be sent and echoed in the error's `paymentRequestId`. Cheap when no
-    /// secret holds a run of hex digits as long as a fragment, which is what most keys are.
+    /// otherwise be sent and echoed in the error's `paymentRequestId`.
     ///
     /// Also true whenever [`Secrets::redact`] would change the id (it knows more spellings
     /// of a key: escaped, with its backslashes dropped, ...), so that an id that was sent
     /// is never shown redacted.
     pub fn shares_fragment_with_guid(&self, id: &str) -> bool {
-        if self.replace_fragments(id).is_some() {
-            return true;
-        }
-        let is_guid_char = |byte: &u8| byte.is_ascii_hexdigit() || *byte == b'-';
-        let id = id.to_ascii_lowercase();
-        self.values
-            .iter()
-            .filter(|value| value.len() >= MIN_SECRET_BYTES)
-            .any(|value| {
+        self.holds_fragment(id)
+            || self.values.iter().any(|value| {
                 let width = FRAGMENT_BYTES.min(value.len());
-                let could = value
-                    .as_bytes()
-                    .split(|byte| !is_guid_char(byte))
-                    .any(|run| run.len() >= width);
-                could && {
-                    let value = value.to_ascii_lowercase();
-                    value
-                        .as_bytes()
-                        .windows(width)
-                        .any(|part| id.as_bytes().windows(width).any(|window| window == part))
-                }
+                value.len() >= MIN_SECRET_BYTES
+                    && value.as_bytes().windows(width).any(|part| {
+                        id.as_bytes()
+                            .windows(width)
+                            .any(|window| window.eq_ignore_ascii_case(part))
+                    })
             })
     }
 
     /// `text` with its fragments replaced, or `None` when it holds none.
     fn replace_fragments(&self, text: &str) -> Option<String> {
-        let mask = self.fragment_mask(text.as_bytes())?;
-        let mut out = String::with_capacity(text.len());
-        let mut in_fragment = false;
-        for (at, c) in text.char_indices() {
-            // A fragment may start or end inside a multi-byte character (a secret that is
-            // not ASCII); the whole character goes.
-            let masked = mask
-                .get(at..at + c.len_utf8())
-                .is_some_and(|bytes| bytes.contains(&true));
-            if masked && !in_fragment {
-                out.push_str(REDACTED);
-            } else if !masked {
-                out.push(c);
-            }
-            in_fragment = masked;
-        }
-        Some(out)
-    }
-
-    /// Which bytes of `text` belong to a fragment of a secret; `None` when none does.
-    fn fragment_mask(&self, text: &[u8]) -> Option<Vec<bool>> {
         let cell = match &self.table {
             TableCell::Own(cell) => cell,
             TableCell::Shared(cache) => &cache.0,
         };
         let table = cell.get_or_init(|| Table::new(&self.values));
-        let mut mask: Option<Vec<bool>> = None;
-        let mut mark = |start: usize, len: usize| {
-            let mask = mask.get_or_insert_with(|| vec![false; text.len()]);
-            if let Some(bytes) = mask.get_mut(start..start + len) {
-                bytes.fill(true);
+        let mut out = String::new();
+        let mut found = false;
+        let mut in_fragment = false;
+        // Where the pieces of spellings found so far end.
+        let mut covered = 0;
+        for (at, c) in text.char_indices() {
+            // A fragment may start or end inside a multi-byte character (a secret that is
+            // not ASCII); the whole character goes.
+            let next = at + c.len_utf8();
+            for start in at..next {
+                covered = covered.max(table.piece_end(text.as_bytes(), start));
             }
-        };
-        for (start, window) in text.windows(FRAGMENT_BYTES).enumerate() {
-            if table.holds_fragment(window) {
-                mark(start, FRAGMENT_BYTES);
+            let masked = covered > at;
+            if !masked {
+                out.push(c);
+            } else if !in_fragment {
+                out.push_str(REDACTED);
             }
+            found |= masked;
+            in_fragment = masked;
         }
-        // Spellings shorter than a fragment are looked for whole.
-        for spelling in table.spellings.iter().filter(|s| s.len() < FRAGMENT_BYTES) {
-            for (start, window) in text.windows(spelling.len()).enumerate() {
-                if window == spelling.as_slice() {
-                    mark(start, spelling.len());
-                }
-            }
-        }
-        mask
+        found.then_some(out)
     }
 }
 
 impl Table {
     fn new(values: &[&str]) -> Table {
-        let mut spellings: Vec<Vec<u8>> = Vec::new();
+        let mut bytes = Vec::new();
+        let mut short = Vec::new();
         for value in values
             .iter()
             .filter(|value| value.len() >= MIN_SECRET_BYTES)
         {
-            for spelling in spellings_of(value) {
+            for style in AS_SENT..SPELLINGS {
+                let start = bytes.len();
+                spell(value, style, &mut bytes);
                 // A spelling as short as "ab" (a secret of "ab" and spaces) would mask every
                 // "ab" of a message; too short to protect, like a short secret.
-                if spelling.len() >= MIN_SECRET_BYTES && !spellings.contains(&spelling) {
-                    spellings.push(spelling);
+                if (MIN_SECRET_BYTES..FRAGMENT_BYTES).contains(&(bytes.len() - start)) {
+                    short.push((start, bytes.len()));
                 }
+                bytes.push(END);
             }
         }
-        let count: usize = spellings
-            .iter()
-            .map(|spelling| spelling.len().saturating_sub(FRAGMENT_BYTES - 1))
-            .sum();
         let mut table = Table {
-            slots: vec![None; (2 * count).next_power_of_two().max(16)],
-            spellings: Vec::new(),
+            slots: vec![0; (2 * bytes.len()).next_power_of_two().max(16)],
+            bytes,
+            short,
         };
-        for (index, spelling) in spellings.iter().enumerate() {
-            for (offset, fragment) in spelling.windows(FRAGMENT_BYTES).enumerate() {
-                if !table.probe(fragment, &spellings) {
-                    if let Some(slot) = table.slot_for(fragment, &spellings) {
-                        *slot = Some((index, offset));
-                    }
+        for start in 0..table.bytes.len() {
+            // The same fragment twice (two spellings alike) is kept once.
+            if let Some(Err(at)) = table.window_at(start).map(|window| table.find(window)) {
+                if let Some(slot) = table.slots.get_mut(at) {
+                    *slot = start + 1;
                 }
             }
         }
-        table.spellings = spellings;
         table
     }
 
-    /// Whether `window` (of [`FRAGMENT_BYTES`]) is part of a spelling.
-    fn holds_fragment(&self, window: &[u8]) -> bool {
-        self.probe(window, &self.spellings)
+    /// The window of [`FRAGMENT_BYTES`] of `bytes` that starts at `start`.
+    fn window_at(&self, start: usize) -> Option<&[u8]> {
+        self.bytes.get(start..start + FRAGMENT_BYTES)
     }
 
-    /// Looks `window` up, comparing it byte for byte with each fragment on its probe path.
-    fn probe(&self, window: &[u8], spellings: &[Vec<u8>]) -> bool {
+    /// The slot that holds `window` (of [`FRAGMENT_BYTES`]), or the empty one where it goes.
+    fn find(&self, window: &[u8]) -> Result<usize, usize> {
         let mask = self.slots.len() - 1;
-        let mut at = hash(window) as usize & mask;
-        while let Some(Some((spelling, offset))) = self.slots.get(at) {
-            if fragment_at(spellings, *spelling, *offset) == Some(window) {
-                return true;
+        let mut at = hash(window) & mask;
+        while let Some(&start) = self.slots.get(at).filter(|&&start| start > 0) {
+            if self.window_at(start - 1) == Some(window) {
+                return Ok(at);
             }
             at = (at + 1) & mask;
         }
-        false
+        Err(at)
     }
 
-    /// The empty slot where `window` goes (the table is never more than half full).
-    fn slot_for(
-        &mut self,
-        window: &[u8],
-        spellings: &[Vec<u8>],
-    ) -> Option<&mut Option<(usize, usize)>> {
-        let mask = self.slots.len() - 1;
-        let mut at = hash(window) as usize & mask;
-        while let Some(Some((spelling, offset))) = self.slots.get(at) {
-            debug_assert!(fragment_at(spellings, *spelling, *offset) != Some(window));
-            at = (at + 1) & mask;
-        }
-        self.slots.get_mut(at)
-    }
-}
-
-/// The fragment of spelling `index` that starts at `offset`.
-fn fragment_at(spellings: &[Vec<u8>], index: usize, offset: usize) -> Option<&[u8]> {
-    spellings.get(index)?.get(offset..offset + FRAGMENT_BYTES)
-}
-
-/// FNV-1a: a few instructions a byte, and plenty for a table of a few hundred fragments.
-fn hash(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &byte| {
-        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
-    })
-}
-
-/// The ways a secret can be spelled in text that echoes it: as sent; JSON-escaped (a
-/// server that echoes the headers as JSON); with its escapes undone (what prints as the
-/// secret once JSON.stringify or util.inspect escapes it again); with runs of white space
-/// collapsed and the ends trimmed (an HTML page, or our own flattening); HTML-escaped;
-/// percent-encoded (a URL).
-fn spellings_of(value: &str) -> [Vec<u8>; 6] {
-    let mut json = String::new();
-    let mut unescaped = String::new();
-    let mut collapsed = String::new();
-    let mut html = String::new();
-    let mut percent = String::new();
-    let mut after_backslash = false;
-    let mut pending_space = false;
-    for c in value.chars() {
-        match c {
-            '"' => json.push_str("\\\""),
-            '\\' => json.push_str("\\\\"),
-            '\n' => json.push_str("\\n"),
-            '\r' => json.push_str("\\r"),
-            '\t' => json.push_str("\\t"),
-            '\u{8}' => json.push_str("\\b"),
-            '\u{c}' => json.push_str("\\f"),
-            c if c < ' ' => {
-                json.push_str("\\u00");
-                push_hex(&mut json, c as u8, b"0123456789abcdef");
-            }
-            c => json.push(c),
-        }
-        if c != '\\' || after_backslash {
-            unescaped.push(c);
-            after_backslash = false;
-        } else {
-            after_backslash = true;
-        }
-        if !c.is_whitespace() {
-            if pending_space && !collapsed.is_empty() {
-                collapsed.push(' ');
-            }
-            collapsed.push(c);
-            pending_space = false;
-        } else {
-            pending_space = true;
-        }
-        match c {
-            '&' => html.push_str("&amp;"),
-            '<' => html.push_str("&lt;"),
-            '>' => html.push_str("&gt;"),
-            '"' => html.push_str("&quot;"),
-            '\'' => html.push_str("&#39;"),
-            c => html.push(c),
-        }
-        if c.is_ascii_alphanumeric()
-            || matches!(c, '-' | '_' | '.' | '!' | '~' | '*' | '\'' | '(' | ')')
+    /// Where the longest piece of a spelling that starts at `start` of `text` ends (a
+    /// fragment, or a whole spelling shorter than that); 0 when none does.
+    fn piece_end(&self, text: &[u8], start: usize) -> usize {
+        let rest = text.get(start..).unwrap_or_default();
+        if rest
+            .get(..FRAGMENT_BYTES)
+            .is_some_and(|window| self.find(window).is_ok())
         {
-            percent.push(c);
-        } else {
-            let mut utf8 = [0; 4];
-            for byte in c.encode_utf8(&mut utf8).bytes() {
-                percent.push('%');
-                push_hex(&mut percent, byte, b"0123456789ABCDEF");
+            return start + FRAGMENT_BYTES;
+        }
+        let mut end = 0;
+        for &(from, to) in &self.short {
+            if rest.starts_with(self.bytes.get(from..to).unwrap_or_default()) {
+                end = end.max(start + to - from);
             }
         }
+        end
     }
-    [
-        value.as_bytes().to_vec(),
-        json.into_bytes(),
-        unescaped.into_bytes(),
-        collapsed.into_bytes(),
-        html.into_bytes(),
-        percent.into_bytes(),
-    ]
 }
 
-/// `byte` as two hex `digits`, without the formatting machinery `format!` would bring into
-/// the WebAssembly module.
-fn push_hex(out: &mut String, byte: u8, digits: &[u8; 16]) {
+/// FNV-1a: a few instructions a byte, and plenty for a table of a few thousand fragments.
+fn hash(bytes: &[u8]) -> usize {
+    bytes.iter().fold(0x811c_9dc5, |hash: u32, &byte| {
+        (hash ^ u32::from(byte)).wrapping_mul(0x0100_0193)
+    }) as usize
+}
+
+/// The spellings [`spell`] writes.
+const AS_SENT: u8 = 0;
+const JSON: u8 = 1;
+const UNESCAPED: u8 = 2;
+const COLLAPSED: u8 = 3;
+const HTML: u8 = 4;
+const PERCENT: u8 = 5;
+const SPELLINGS: u8 = 6;
+
+/// The escapes of [`JSON`] and [`HTML`]: which byte each spelling writes another way.
+const ESCAPES: [(u8, u8, &str); 12] = [
+    (JSON, b'"', "\\\""),
+    (JSON, b'\\', "\\\\"),
+    (JSON, b'\n', "\\n"),
+    (JSON, b'\r', "\\r"),
+    (JSON, b'\t', "\\t"),
+    (JSON, 8, "\\b"),
+    (JSON, 12, "\\f"),
+    (HTML, b'&', "&amp;"),
+    (HTML, b'<', "&lt;"),
+    (HTML, b'>', "&gt;"),
+    (HTML, b'"', "&quot;"),
+    (HTML, b'\'', "&#39;"),
+];
+
+/// Appends spelling `style` of `value` to `out`. The ways a secret can be spelled in text
+/// that echoes it: as sent; JSON-escaped (a server that echoes the headers as JSON); with
+/// its escapes undone (what prints as the secret once JSON.stringify or util.inspect
+/// escapes it again); with runs of white space collapsed and the ends trimmed (an HTML
+/// page, or our own flattening); HTML-escaped; percent-encoded (a URL). Every escape is
+/// ASCII, so the bytes of other characters pass through as they are.
+fn spell(value: &str, style: u8, out: &mut Vec<u8>) {
+    if style == COLLAPSED {
+        out.extend_from_slice(squeeze(value, usize::MAX, true).0.as_bytes());
+        return;
+    }
+    let mut after_backslash = false;
+    for &byte in value.as_bytes() {
+        if let Some((_, _, escape)) = ESCAPES
+            .iter()
+            .find(|&&(of, escaped, _)| of == style && escaped == byte)
+        {
+            out.extend_from_slice(escape.as_bytes());
+        } else if style == JSON && byte < b' ' {
+            out.extend_from_slice(b"\\u00");
+            push_hex(out, byte, b'a');
+        } else if style == UNESCAPED && byte == b'\\' && !after_backslash {
+            after_backslash = true;
+            continue;
+        } else if style == PERCENT
+            && !(byte.is_ascii_alphanumeric() || b"-_.!~*'()".contains(&byte))
+        {
+            out.push(b'%');
+            push_hex(out, byte, b'A');
+        } else {
+            out.push(byte);
+        }
+        after_backslash = false;
+    }
+}
+
+/// `byte` as two hex digits, the letters from `a` (`b'a'` or `b'A'`), without the
+/// formatting machinery `format!` would bring into the WebAssembly module.
+fn push_hex(out: &mut Vec<u8>, byte: u8, a: u8) {
     for nibble in [byte >> 4, byte & 0xf] {
-        let digit = digits.get(usize::from(nibble)).copied().unwrap_or(b'0');
-        out.push(char::from(digit));
+        out.push(if nibble < 10 {
+            b'0' + nibble
+        } else {
+            a - 10 + nibble
+        });
     }
 }
 
@@ -601,7 +559,7 @@ mod tests {
         let secrets = Secrets::one("acted]");
         assert_eq!(secrets.redact("an acted] b"), WITHHELD);
         // A key that the notice itself would hold: nothing is said.
-        let secrets = Secrets::new("acted]", "withheld: the text");
+        let secrets = Secrets::new("acted]", "withheld: held a");
         assert_eq!(secrets.redact("an acted] b"), "");
     }
 
