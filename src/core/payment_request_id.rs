@@ -1,13 +1,12 @@
 //! The id of the payment to cancel, checked before anything is sent.
 
-use alloc::string::String;
 use core::fmt;
 use core::str::FromStr;
 use serde::{Serialize, Serializer};
 use uuid::Uuid;
 
 use super::error::Error;
-use super::text::{char_count, Decimal};
+use super::text::{char_count, hex_digit, Decimal};
 use crate::text;
 
 /// An example in every message, so the reader sees the expected shape.
@@ -48,12 +47,25 @@ impl PaymentRequestId {
                  such as ",
                 EXAMPLE
             ])),
-            Err(misfit) => Err(Error::input(text![
-                MUST_BE,
-                EXAMPLE,
-                " (hex digits in groups of 8-4-4-4-12 joined by hyphens), got ",
-                describe_shape(text, misfit)
-            ])),
+            Err(misfit) => {
+                let chars = char_count(text);
+                let (names_character, hint) = describe_shape(text, chars, misfit);
+                let at = Decimal::of(misfit as u64 + 1);
+                let (character, at) = match names_character {
+                    true => ("character ", at.as_ref()),
+                    false => ("", ""),
+                };
+                Err(Error::input(text![
+                    MUST_BE,
+                    EXAMPLE,
+                    ", got a string of ",
+                    Decimal::of(chars as u64),
+                    " characters, with ",
+                    character,
+                    at,
+                    hint
+                ]))
+            }
         }
     }
 
@@ -81,16 +93,14 @@ impl PaymentRequestId {
         for (at, slot) in text.iter_mut().enumerate() {
             if !is_hyphen_at(at) {
                 let byte = self.0.as_bytes().get(nibble / 2).copied().unwrap_or(0);
-                let value = if nibble % 2 == 0 {
-                    byte >> 4
-                } else {
-                    byte & 0xf
-                };
-                *slot = if value < 10 {
-                    b'0' + value
-                } else {
-                    b'a' - 10 + value
-                };
+                *slot = hex_digit(
+                    if nibble % 2 == 0 {
+                        byte >> 4
+                    } else {
+                        byte & 0xf
+                    },
+                    b'a',
+                );
                 nibble += 1;
             }
         }
@@ -123,21 +133,20 @@ fn decode(text: &str) -> Result<Uuid, usize> {
     let mut bytes = [0; 16];
     let mut nibble = 0;
     for (at, &byte) in text.as_bytes().iter().enumerate() {
-        let value = match byte {
-            b'0'..=b'9' => byte - b'0',
-            b'a'..=b'f' => byte - b'a' + 10,
-            b'A'..=b'F' => byte - b'A' + 10,
-            _ => 16,
-        };
-        if is_hyphen_at(at) {
-            if byte != b'-' {
-                return Err(at);
+        let digit = char::from(byte).to_digit(16);
+        match digit {
+            _ if is_hyphen_at(at) => {
+                if byte != b'-' {
+                    return Err(at);
+                }
             }
-        } else if value > 15 || at >= CANONICAL_LEN {
-            return Err(at);
-        } else if let Some(slot) = bytes.get_mut(nibble / 2) {
-            *slot = *slot << 4 | value;
-            nibble += 1;
+            Some(digit) if at < CANONICAL_LEN => {
+                if let Some(slot) = bytes.get_mut(nibble / 2) {
+                    *slot = *slot << 4 | digit as u8;
+                }
+                nibble += 1;
+            }
+            _ => return Err(at),
         }
     }
     if text.len() == CANONICAL_LEN {
@@ -147,38 +156,28 @@ fn decode(text: &str) -> Result<Uuid, usize> {
     }
 }
 
-/// What is wrong with a text that is not a canonical GUID, whose first misplaced character
-/// [`decode`] found at `misfit`, in words that quote none of it.
-fn describe_shape(text: &str, misfit: usize) -> String {
-    let chars = char_count(text);
-    let at = Decimal::of(misfit as u64 + 1);
-    let (at, hint) = if text.trim().len() != text.len() {
-        ("", "white space around it: trim it")
+/// What is wrong with a text of `chars` characters that is not a canonical GUID, whose first
+/// misplaced character [`decode`] found at `misfit`, in words that quote none of it; and
+/// whether the words follow that character's number.
+fn describe_shape(text: &str, chars: usize, misfit: usize) -> (bool, &'static str) {
+    if text.trim().len() != text.len() {
+        (false, "white space around it: trim it")
     } else if text.starts_with('{')
         || text
             .as_bytes()
             .get(..4)
             .is_some_and(|start| start.eq_ignore_ascii_case(b"urn:"))
     {
-        ("", "braces or a urn: prefix: pass the bare GUID")
+        (false, "braces or a urn: prefix: pass the bare GUID")
     } else if text.len() == 32 && text.bytes().all(|byte| byte.is_ascii_hexdigit()) {
-        ("", "no hyphens: write it in groups of 8-4-4-4-12")
-    } else if chars == CANONICAL_LEN && is_hyphen_at(misfit) {
-        (at.as_ref(), " is not the hyphen that belongs there")
-    } else if chars == CANONICAL_LEN {
-        (at.as_ref(), " is not a hex digit")
+        (false, "no hyphens: write it in groups of 8-4-4-4-12")
+    } else if chars != CANONICAL_LEN {
+        (false, "the wrong length for a GUID (36 characters)")
+    } else if is_hyphen_at(misfit) {
+        (true, " is not the hyphen that belongs there")
     } else {
-        ("", "the wrong length for a GUID")
-    };
-    let character = if at.is_empty() { "" } else { "character " };
-    text![
-        "a string of ",
-        Decimal::of(chars as u64),
-        " characters, with ",
-        character,
-        at,
-        hint
-    ]
+        (true, " is not a hex digit")
+    }
 }
 
 /// A [`PaymentRequestId`] as text, on the stack: see [`PaymentRequestId::as_text`].

@@ -21,7 +21,7 @@ use alloc::vec::Vec;
 use core::cell::OnceCell;
 use core::fmt;
 
-use super::text::{char_count, cut, flatten, flattened_prefix_len, squeeze, Decimal};
+use super::text::{char_count, cut, flatten, flattened_prefix_len, hex_digit, squeeze, Decimal};
 
 /// The length of the shortest piece of a secret that is never shown. Twelve characters of
 /// a random key are far too many to guess the rest from, and far too specific to appear in
@@ -421,11 +421,7 @@ fn spell(value: &str, style: u8, out: &mut Vec<u8>) {
 /// formatting machinery `format!` would bring into the WebAssembly module.
 fn push_hex(out: &mut Vec<u8>, byte: u8, a: u8) {
     for nibble in [byte >> 4, byte & 0xf] {
-        out.push(if nibble < 10 {
-            b'0' + nibble
-        } else {
-            a - 10 + nibble
-        });
+        out.push(hex_digit(nibble, a));
     }
 }
 

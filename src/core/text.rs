@@ -139,6 +139,15 @@ pub fn char_count(text: &str) -> usize {
     text.bytes().filter(|&byte| starts_char(byte)).count()
 }
 
+/// The hex digit of `nibble` (below 16), its letters from `a` (`b'a'` or `b'A'`).
+pub(crate) fn hex_digit(nibble: u8, a: u8) -> u8 {
+    if nibble < 10 {
+        b'0' + nibble
+    } else {
+        a - 10 + nibble
+    }
+}
+
 /// `text` cut to at most `max_chars` characters, the mark of a cut included: a text that is
 /// longer keeps its first `max_chars - 1` characters and ends in an ellipsis (a space
 /// before the cut is dropped).
