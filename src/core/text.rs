@@ -38,7 +38,18 @@ pub struct Decimal {
 impl Decimal {
     /// `value` in digits.
     pub fn of(value: u64) -> Decimal {
-        let mut text = [b'0'; 21];
+        Decimal::write(value, false)
+    }
+
+    /// `value` in digits, after a minus sign when it is negative.
+    pub fn signed(value: i64) -> Decimal {
+        Decimal::write(value.unsigned_abs(), value < 0)
+    }
+
+    /// The digits of `value`, after a minus sign when `negative`.
+    fn write(value: u64, negative: bool) -> Decimal {
+        // Filled with the sign, so that only the digits are written.
+        let mut text = [b'-'; 21];
         let mut start = text.len();
         let mut rest = value;
         loop {
@@ -52,19 +63,10 @@ impl Decimal {
                 break;
             }
         }
-        Decimal { text, start }
-    }
-
-    /// `value` in digits, after a minus sign when it is negative.
-    pub fn signed(value: i64) -> Decimal {
-        let mut decimal = Decimal::of(value.unsigned_abs());
-        if value < 0 {
-            decimal.start -= 1;
-            if let Some(sign) = decimal.text.get_mut(decimal.start) {
-                *sign = b'-';
-            }
+        Decimal {
+            text,
+            start: start - usize::from(negative),
         }
-        decimal
     }
 
     /// The number as a `String`.
