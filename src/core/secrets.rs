@@ -292,7 +292,7 @@ impl Table {
                 if (MIN_SECRET_BYTES..FRAGMENT_BYTES).contains(&(bytes.len() - start)) {
                     short.push((start, bytes.len()));
                 }
-                bytes.push(END);
+                bytes.extend_from_slice(&[END]);
             }
         }
         let mut table = Table {
@@ -387,6 +387,9 @@ const ESCAPES: [(u8, u8, &str); 12] = [
 /// escapes it again); with runs of white space collapsed and the ends trimmed (an HTML
 /// page, or our own flattening); HTML-escaped; percent-encoded (a URL). Every escape is
 /// ASCII, so the bytes of other characters pass through as they are.
+///
+/// Bytes go in with `extend_from_slice`, which the module has anyway: `Vec::push` would
+/// bring a grow path of its own for `Vec<u8>`.
 fn spell(value: &str, style: u8, out: &mut Vec<u8>) {
     if style == COLLAPSED {
         out.extend_from_slice(squeeze(value, usize::MAX, true).0.as_bytes());
@@ -408,10 +411,10 @@ fn spell(value: &str, style: u8, out: &mut Vec<u8>) {
         } else if style == PERCENT
             && !(byte.is_ascii_alphanumeric() || b"-_.!~*'()".contains(&byte))
         {
-            out.push(b'%');
+            out.extend_from_slice(b"%");
             push_hex(out, byte, b'A');
         } else {
-            out.push(byte);
+            out.extend_from_slice(&[byte]);
         }
         after_backslash = false;
     }
@@ -420,9 +423,7 @@ fn spell(value: &str, style: u8, out: &mut Vec<u8>) {
 /// `byte` as two hex digits, the letters from `a` (`b'a'` or `b'A'`), without the
 /// formatting machinery `format!` would bring into the WebAssembly module.
 fn push_hex(out: &mut Vec<u8>, byte: u8, a: u8) {
-    for nibble in [byte >> 4, byte & 0xf] {
-        out.push(hex_digit(nibble, a));
-    }
+    out.extend_from_slice(&[hex_digit(byte >> 4, a), hex_digit(byte & 0xf, a)]);
 }
 
 #[cfg(test)]
