@@ -1,5 +1,6 @@
 //! The id of the payment to cancel, checked before anything is sent.
 
+use alloc::string::String;
 use core::fmt;
 use core::str::FromStr;
 use serde::{Serialize, Serializer};
@@ -7,13 +8,11 @@ use uuid::Uuid;
 
 use super::error::Error;
 use super::text::{char_count, hex_digit, Decimal};
-use crate::text;
 
-/// An example in every message, so the reader sees the expected shape.
-const EXAMPLE: &str = "7cc7c8e8-9d92-41b6-9378-e9ecef5a7812";
-
-/// The start of most messages about a wrong id, before [`EXAMPLE`].
-const MUST_BE: &str = "paymentRequestId must be a GUID string such as ";
+/// The start of every message about a value that is not an id, with an example, so the
+/// reader sees the expected shape; what the value was follows.
+const MUST_BE: &str =
+    "paymentRequestId must be a GUID string such as 7cc7c8e8-9d92-41b6-9378-e9ecef5a7812, got ";
 
 /// The length of a GUID in its canonical 8-4-4-4-12 form.
 const CANONICAL_LEN: usize = 36;
@@ -37,52 +36,45 @@ impl PaymentRequestId {
     /// Checks `text` and returns the id, or an [`ErrorKind::Input`](super::ErrorKind::Input)
     /// error that says what is wrong with it.
     pub fn parse(text: &str) -> Result<Self, Error> {
-        match decode(text) {
-            Ok(uuid) if uuid.is_nil() => Err(Error::input(
-                "paymentRequestId is the nil GUID (all zeros), which Paywall never issues",
-            )),
-            Ok(uuid) => Ok(PaymentRequestId(uuid)),
-            Err(_) if text.is_empty() => Err(Error::input(text![
-                "paymentRequestId is empty: pass the GUID that Paywall returned for the sale, \
-                 such as ",
-                EXAMPLE
-            ])),
-            Err(misfit) => {
-                let chars = char_count(text);
-                let (names_character, hint) = describe_shape(text, chars, misfit);
-                let at = Decimal::of(misfit as u64 + 1);
-                let (character, at) = match names_character {
-                    true => ("character ", at.as_ref()),
-                    false => ("", ""),
-                };
-                Err(Error::input(text![
-                    MUST_BE,
-                    EXAMPLE,
-                    ", got a string of ",
-                    Decimal::of(chars as u64),
-                    " characters, with ",
-                    character,
-                    at,
-                    hint
-                ]))
+        let misfit = match decode(text) {
+            Ok(uuid) if uuid.is_nil() => {
+                return Err(Error::input(
+                    "paymentRequestId is the nil GUID (all zeros), which Paywall never issues",
+                ))
             }
-        }
+            Ok(uuid) => return Ok(PaymentRequestId(uuid)),
+            Err(_) if text.is_empty() => return Err(refused(&["a string that is empty"])),
+            Err(misfit) => misfit,
+        };
+        let chars = char_count(text);
+        let (names_character, hint) = describe_shape(text, chars, misfit);
+        let at = Decimal::of(misfit as u64 + 1);
+        let (character, at) = match names_character {
+            true => ("character ", at.as_ref()),
+            false => ("", ""),
+        };
+        Err(refused(&[
+            "a string of ",
+            Decimal::of(chars as u64).as_ref(),
+            " characters, with ",
+            character,
+            at,
+            hint,
+        ]))
     }
 
     /// The error for a value that is not a string at all; `what` names its type
     /// ("a number", "undefined", ...).
     pub fn not_a_string(what: &str) -> Error {
-        Error::input(text![MUST_BE, EXAMPLE, ", got ", what])
+        refused(&[what])
     }
 
     /// The error for a string too long to be worth copying, let alone parsing.
     pub fn too_long(chars: u32) -> Error {
-        Error::input(text![
-            MUST_BE,
-            EXAMPLE,
-            ", got a string of ",
-            Decimal::of(chars.into()),
-            " characters"
+        refused(&[
+            "a string of ",
+            Decimal::of(chars.into()).as_ref(),
+            " characters",
         ])
     }
 
@@ -117,6 +109,16 @@ impl PaymentRequestId {
     pub fn is_guid(text: &str) -> bool {
         decode(text).is_ok()
     }
+}
+
+/// The error for a value that is not an id: [`MUST_BE`], then what the value was (`got`,
+/// joined).
+fn refused(got: &[&str]) -> Error {
+    let mut message = String::from(MUST_BE);
+    for part in got {
+        message.push_str(part);
+    }
+    Error::input(message)
 }
 
 /// Whether a canonical GUID has a hyphen at byte `at`.
