@@ -86,9 +86,9 @@ impl Eq for FragmentCache {}
 struct Table {
     /// The spellings, each followed by [`END`].
     bytes: Vec<u8>,
-    /// Where the spellings shorter than a fragment (but not too short to protect) start and
-    /// end in `bytes`: they are looked for whole.
-    short: Vec<(usize, usize)>,
+    /// The spellings shorter than a fragment (but not too short to protect), each followed
+    /// by [`END`]: they are looked for whole.
+    short: Vec<u8>,
     /// Where each window of `bytes` starts, plus one (0: an empty slot), in an
     /// open-addressing hash table of a power-of-two size, at most half full, with linear
     /// probing: a lookup per window of text, in a few instructions (a sort would cost the
@@ -289,8 +289,12 @@ impl Table {
                 spell(value, style, &mut bytes);
                 // A spelling as short as "ab" (a secret of "ab" and spaces) would mask every
                 // "ab" of a message; too short to protect, like a short secret.
-                if (MIN_SECRET_BYTES..FRAGMENT_BYTES).contains(&(bytes.len() - start)) {
-                    short.push((start, bytes.len()));
+                if let Some(spelling) = bytes
+                    .get(start..)
+                    .filter(|spelling| (MIN_SECRET_BYTES..FRAGMENT_BYTES).contains(&spelling.len()))
+                {
+                    short.extend_from_slice(spelling);
+                    short.extend_from_slice(&[END]);
                 }
                 bytes.extend_from_slice(&[END]);
             }
@@ -340,9 +344,9 @@ impl Table {
             return start + FRAGMENT_BYTES;
         }
         let mut end = 0;
-        for &(from, to) in &self.short {
-            if rest.starts_with(self.bytes.get(from..to).unwrap_or_default()) {
-                end = end.max(start + to - from);
+        for spelling in self.short.split(|&byte| byte == END) {
+            if !spelling.is_empty() && rest.starts_with(spelling) {
+                end = end.max(start + spelling.len());
             }
         }
         end
