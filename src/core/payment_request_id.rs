@@ -79,24 +79,27 @@ impl PaymentRequestId {
     }
 
     /// The id as it goes on the wire: lowercase, hyphenated, 36 characters.
-    pub fn as_text(&self) -> IdText {
-        let mut text = [b'-'; CANONICAL_LEN];
+    pub fn as_text(&self) -> String {
+        let mut text = String::with_capacity(CANONICAL_LEN);
         let mut nibble = 0;
-        for (at, slot) in text.iter_mut().enumerate() {
-            if !is_hyphen_at(at) {
+        for at in 0..CANONICAL_LEN {
+            let digit = if is_hyphen_at(at) {
+                b'-'
+            } else {
                 let byte = self.0.as_bytes().get(nibble / 2).copied().unwrap_or(0);
-                *slot = hex_digit(
-                    if nibble % 2 == 0 {
+                nibble += 1;
+                hex_digit(
+                    if nibble % 2 == 1 {
                         byte >> 4
                     } else {
                         byte & 0xf
                     },
                     b'a',
-                );
-                nibble += 1;
-            }
+                )
+            };
+            text.push(char::from(digit));
         }
-        IdText(text)
+        text
     }
 
     /// True when `other` is a GUID string naming this same id (Paywall may answer in
@@ -179,23 +182,6 @@ fn describe_shape(text: &str, chars: usize, misfit: usize) -> (bool, &'static st
         (true, " is not the hyphen that belongs there")
     } else {
         (true, " is not a hex digit")
-    }
-}
-
-/// A [`PaymentRequestId`] as text, on the stack: see [`PaymentRequestId::as_text`].
-pub struct IdText([u8; CANONICAL_LEN]);
-
-impl AsRef<str> for IdText {
-    fn as_ref(&self) -> &str {
-        core::str::from_utf8(&self.0).unwrap_or_default()
-    }
-}
-
-impl core::ops::Deref for IdText {
-    type Target = str;
-
-    fn deref(&self) -> &str {
-        self.as_ref()
     }
 }
 
