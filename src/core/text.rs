@@ -28,12 +28,9 @@ pub fn concat(parts: &[&str]) -> String {
     out
 }
 
-/// A whole number written in decimal digits, on the stack: `Decimal::of(404)` reads "404",
+/// A whole number written in decimal digits: `Decimal::of(404)` reads "404",
 /// `Decimal::signed(-1)` reads "-1".
-pub struct Decimal {
-    text: [u8; 21],
-    start: usize,
-}
+pub struct Decimal(String);
 
 impl Decimal {
     /// `value` in digits.
@@ -48,36 +45,32 @@ impl Decimal {
 
     /// The digits of `value`, after a minus sign when `negative`.
     fn write(value: u64, negative: bool) -> Decimal {
-        // Filled with the sign, so that only the digits are written.
-        let mut text = [b'-'; 21];
-        let mut start = text.len();
-        let mut rest = value;
-        loop {
-            start -= 1;
-            if let Some(digit) = text.get_mut(start) {
-                // The remainder is below 10.
-                *digit = b'0' + (rest % 10) as u8;
-            }
-            rest /= 10;
-            if rest == 0 || start <= 1 {
-                break;
-            }
+        let mut text = String::new();
+        if negative {
+            text.push('-');
         }
-        Decimal {
-            text,
-            start: start - usize::from(negative),
+        // The largest power of ten that is not above `value` (or 1).
+        let mut power = 1;
+        while value / power >= 10 {
+            power *= 10;
         }
+        while power > 0 {
+            // The quotient's last digit is below 10.
+            text.push(char::from(b'0' + (value / power % 10) as u8));
+            power /= 10;
+        }
+        Decimal(text)
     }
 
     /// The number as a `String`.
     pub fn to_text(&self) -> String {
-        String::from(self.as_ref())
+        self.0.clone()
     }
 }
 
 impl AsRef<str> for Decimal {
     fn as_ref(&self) -> &str {
-        core::str::from_utf8(self.text.get(self.start..).unwrap_or_default()).unwrap_or("0")
+        &self.0
     }
 }
 
