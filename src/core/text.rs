@@ -156,12 +156,10 @@ pub fn cut(text: &str, max_chars: usize) -> String {
                 end = at;
             }
             if chars == max_chars {
-                let mut out = String::new();
-                if max_chars > 0 {
-                    out.push_str(text.get(..end).unwrap_or_default().trim_end());
-                    out.push('…');
-                }
-                return out;
+                return match max_chars {
+                    0 => String::new(),
+                    _ => concat(&[text.get(..end).unwrap_or_default().trim_end(), "…"]),
+                };
             }
             chars += 1;
         }
