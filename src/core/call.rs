@@ -455,7 +455,7 @@ impl<C: Deref<Target = Config>> Call<C> {
     fn id_text(&self) -> String {
         match &self.operation {
             Operation::Confirm(callback) => callback.payment_request_id.clone(),
-            _ => String::from(&*self.id.as_text()),
+            _ => self.id.as_text(),
         }
     }
 
