@@ -17,6 +17,15 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+/// transport.js's one way back into the module, `resume(slot, code, text, tooLarge,
+/// retryAfter, location)`: how the attempt or wait of the call in `slot` ended, in one call.
+/// An attempt reports its HTTP status (0 to 999) or a [`failure`] code, the body or what
+/// happened, whether the body went on past the limit, and the `Retry-After` and `Location`
+/// headers of an answer that is not 2xx; a wait reports 1 when it ran to its end, 0 when the
+/// caller's signal cut it short.
+pub(crate) type Resume =
+    Closure<dyn FnMut(u32, u32, Option<String>, bool, Option<String>, Option<String>)>;
+
 /// A value the module keeps between calls. The module runs on one thread (wasm32 without
 /// atomics, in a JS isolate), where a `static` needs no lock; this says so to the compiler,
 /// which `no_std` leaves without `thread_local!`.
@@ -42,7 +51,7 @@ impl<T> Local<T> {
     }
 }
 
-/// How an attempt ended, in the `code` of its [`Outcome`], above every HTTP status: the
+/// How an attempt ended, in the `code` it reports, above every HTTP status: the
 /// constants at the top of transport.js, which writes them (`failureCodes()` there; a test
 /// in `tests/transport_cases` pins the two tables together).
 pub(crate) mod failure {
@@ -60,33 +69,10 @@ pub(crate) mod failure {
 
 #[wasm_bindgen(module = "/src/transport.js")]
 extern "C" {
-    /// What [`attempt`] resolves with.
-    pub(crate) type Outcome;
-
-    /// The HTTP status (0 to 999), or one of the [`failure`] codes.
-    #[wasm_bindgen(method, getter)]
-    pub(crate) fn code(this: &Outcome) -> u32;
-
-    /// The body, or what happened.
-    #[wasm_bindgen(method, getter)]
-    pub(crate) fn text(this: &Outcome) -> String;
-
-    /// Whether the body went on past the limit and reading stopped.
-    #[wasm_bindgen(method, getter, js_name = tooLarge)]
-    pub(crate) fn too_large(this: &Outcome) -> bool;
-
-    /// The `Retry-After` header of an answer that is not 2xx.
-    #[wasm_bindgen(method, getter, js_name = retryAfter)]
-    pub(crate) fn retry_after(this: &Outcome) -> Option<String>;
-
-    /// The `Location` header of an answer that is not 2xx.
-    #[wasm_bindgen(method, getter)]
-    pub(crate) fn location(this: &Outcome) -> Option<String>;
-
     /// Where transport.js reports each attempt and wait it settles: the driver's one
-    /// resume function, `resume(slot, value)`.
+    /// resume function (see [`Resume`]).
     #[wasm_bindgen(js_name = setResume)]
-    pub(crate) fn set_resume(resume: &Closure<dyn FnMut(u32, JsValue)>);
+    pub(crate) fn set_resume(resume: &Resume);
 
     /// The promise of the call in `slot`, which [`finish`] settles.
     pub(crate) fn begin(slot: u32) -> js_sys::Promise;
@@ -96,16 +82,17 @@ extern "C" {
     pub(crate) fn finish(slot: u32, ok: bool, value: &JsValue);
 
     /// Starts one attempt (the fetch, within its deadline, and the body), reported to
-    /// `slot` with an [`Outcome`].
+    /// `slot` through [`Resume`]. `custom` says the fetch is `config.fetch` (called with
+    /// `this` undefined), not the global one; `post` that the request is a POST (else a
+    /// GET).
     #[allow(clippy::too_many_arguments)]
     #[wasm_bindgen(js_name = startAttempt)]
     pub(crate) fn start_attempt(
         slot: u32,
         fetch: &JsValue,
-        this: &JsValue,
-        fetch_name: &str,
+        custom: bool,
         url: &JsValue,
-        method: &str,
+        post: bool,
         headers: &JsValue,
         body: Option<&str>,
         timeout_ms: u32,

@@ -334,7 +334,10 @@ function failure(code, text) {
   return { code, text, tooLarge: false, retryAfter: undefined, location: undefined };
 }
 
-/** The module's one resume function: `resume(slot, value)` feeds the call in `slot`. */
+/**
+ * The module's one resume function, `resume(slot, code, text, tooLarge, retryAfter,
+ * location)`: how the attempt or wait of the call in `slot` ended (see src/js.rs, `Resume`).
+ */
 let resume;
 
 /** Sets where settled attempts and waits are reported (once, from src/transport.rs). */
@@ -361,22 +364,25 @@ export function finish(slot, ok, value) {
 }
 
 /**
- * `attempt(...args)`, its outcome reported to `slot`. `attempt` resolves whatever happens;
- * should it ever reject, `undefined` is reported (a failed attempt) so that no call waits
- * for ever.
+ * One attempt (see `attempt`), its outcome reported to `slot`: `custom` says `fetch` is the
+ * caller's `config.fetch` (called with `this` undefined), else the global fetch (called on
+ * `globalThis`, as browsers require); `post` says the request is a POST, else a GET.
+ * `attempt` resolves whatever happens; should it ever reject, a network failure is reported
+ * so that no call waits for ever.
  */
-export function startAttempt(slot, ...args) {
-  attempt(...args).then(
-    (outcome) => resume(slot, outcome),
-    () => resume(slot, undefined),
+export function startAttempt(slot, fetch, custom, url, post, headers, body, timeoutMs, signal, maxBytes) {
+  const fetchName = custom ? "config.fetch" : "fetch";
+  attempt(fetch, custom ? undefined : globalThis, fetchName, url, post ? "POST" : "GET", headers, body, timeoutMs, signal, maxBytes).then(
+    (outcome) => resume(slot, outcome.code, outcome.text, outcome.tooLarge, outcome.retryAfter, outcome.location),
+    () => resume(slot, NETWORK, "paywall-edge's fetch helper failed", false, undefined, undefined),
   );
 }
 
-/** `sleep(ms, signal)`, reported to `slot` (true when it ran to its end). */
+/** A wait of `ms` (see `sleep`), reported to `slot`: 1 when it ran to its end, 0 when cut short. */
 export function startSleep(slot, ms, signal) {
   sleep(ms, signal).then(
-    (slept) => resume(slot, slept),
-    () => resume(slot, false),
+    (slept) => resume(slot, slept ? 1 : 0, undefined, false, undefined, undefined),
+    () => resume(slot, 0, undefined, false, undefined, undefined),
   );
 }
 

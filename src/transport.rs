@@ -36,7 +36,6 @@ use core::ops::Deref;
 use core::pin::Pin;
 use core::task::{Context, Poll, Waker};
 use js_sys::{Function, Object, Promise, Reflect};
-use wasm_bindgen::closure::Closure;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -44,7 +43,7 @@ use crate::core::{
     browser_refused, Answer, Call, CancelResult, Config, Error, Event, Failure, Operation, Outcome,
     PaymentInquiry, PaymentRequestId, Request, Step, MAX_BODY_BYTES,
 };
-use crate::js::{self, failure, Local};
+use crate::js::{self, failure, Local, Resume};
 
 /// What the JS world adds to a [`Config`] for one call (a cancel or an inquiry).
 #[derive(Clone, Debug, Default)]
@@ -287,9 +286,9 @@ struct Running {
     call: Call<SharedConfig>,
     prepared: Rc<PreparedConfig>,
     fetch: JsValue,
-    /// `this` for `fetch`: undefined for `config.fetch`, `globalThis` for the global one.
-    this: JsValue,
-    fetch_name: &'static str,
+    /// Whether `fetch` is `config.fetch` (called with `this` undefined) rather than the
+    /// global one (called on `globalThis`).
+    custom_fetch: bool,
     signal: JsValue,
     /// What transport.js will report for this call: an attempt's outcome, or a wait's end.
     awaiting: Awaiting,
@@ -315,8 +314,6 @@ enum Entry {
 
 static CALLS: Local<Vec<Entry>> = Local::new(Vec::new());
 
-/// transport.js's one way back into the module: `resume(slot, value)` (see [`resume`]).
-type Resume = Closure<dyn FnMut(u32, JsValue)>;
 static RESUME: Local<Option<Resume>> = Local::new(None);
 
 /// Starts a call: the checks before anything is sent (the browser guard, a signal that has
@@ -356,9 +353,9 @@ pub(crate) fn spawn(
         .unwrap_or(u32::MAX);
     let promise = matches!(report, Report::Promise).then(|| js::begin(slot));
     let signal = signal.map_or(JsValue::UNDEFINED, |signal| signal.0);
-    let (fetch, this, fetch_name) = match fetch {
-        FetchFunction::Custom(function) => (function, JsValue::UNDEFINED, "config.fetch"),
-        FetchFunction::Global(function) => (function, js::GLOBAL.with(JsValue::clone), "fetch"),
+    let (fetch, custom_fetch) = match fetch {
+        FetchFunction::Custom(function) => (function, true),
+        FetchFunction::Global(function) => (function, false),
     };
     let seed = (js::random() * 9_007_199_254_740_992.0) as u64;
     let refused = !prepared.config.allows_browser() && js::is_browser();
@@ -366,8 +363,7 @@ pub(crate) fn spawn(
         call: Call::new(SharedConfig(Rc::clone(&prepared)), operation, seed),
         prepared,
         fetch,
-        this,
-        fetch_name,
+        custom_fetch,
         // A signal that fired before the call is the call's first event: nothing is sent.
         awaiting: Awaiting::Answer,
         signal,
@@ -387,8 +383,15 @@ pub(crate) fn spawn(
 }
 
 /// transport.js reports what the call in `slot` was awaiting: an attempt's outcome, or
-/// whether its wait ran to its end.
-fn resume_call(slot: u32, value: JsValue) {
+/// whether its wait ran to its end (see [`Resume`]).
+fn resume_call(
+    slot: u32,
+    code: u32,
+    text: Option<String>,
+    too_large: bool,
+    retry_after: Option<String>,
+    location: Option<String>,
+) {
     let running = CALLS
         .with(|calls| {
             let entry = calls.get_mut(slot as usize)?;
@@ -402,10 +405,29 @@ fn resume_call(slot: u32, value: JsValue) {
         })
         .flatten();
     let Some(running) = running else { return };
-    let event = match running.awaiting {
-        Awaiting::Answer => answered(value),
-        Awaiting::WaitEnd if value.is_truthy() => Event::Waited,
-        Awaiting::WaitEnd => Event::Failed(Failure::Aborted),
+    let text = text.unwrap_or_default();
+    let event = match (running.awaiting, code) {
+        (Awaiting::WaitEnd, 1) => Event::Waited,
+        (Awaiting::WaitEnd, _) => Event::Failed(Failure::Aborted),
+        (Awaiting::Answer, failure::SETUP) => Event::Failed(Failure::Setup(text)),
+        (Awaiting::Answer, failure::NETWORK) => Event::Failed(Failure::Network(text)),
+        (Awaiting::Answer, failure::NOT_A_RESPONSE) => Event::Failed(Failure::NotAResponse(text)),
+        (Awaiting::Answer, failure::TIMEOUT) => Event::Failed(Failure::Timeout),
+        (Awaiting::Answer, failure::ABORTED) => Event::Failed(Failure::Aborted),
+        (Awaiting::Answer, status) => Event::Answer(Answer {
+            // transport.js gives a whole number from 0 to 999 here.
+            status: status.min(999) as u16,
+            body: text,
+            too_large,
+            // Only a `Retry-After` date needs the time.
+            now_ms: if retry_after.is_some() {
+                js::now_ms()
+            } else {
+                0.0
+            },
+            retry_after,
+            location,
+        }),
     };
     advance(slot, running, Some(event));
 }
@@ -419,10 +441,9 @@ fn advance(slot: u32, mut running: Running, event: Option<Event>) {
             js::start_attempt(
                 slot,
                 &running.fetch,
-                &running.this,
-                running.fetch_name,
+                running.custom_fetch,
                 &running.prepared.url(&request),
-                request.method,
+                request.method == "POST",
                 running.prepared.headers(&request),
                 request.body,
                 request.timeout_ms,
@@ -494,40 +515,4 @@ pub fn failure_codes_agree() -> bool {
             .and_then(|value| value.as_f64())
             == Some(f64::from(*code))
     })
-}
-
-/// The event of an attempt's outcome (transport.js reports one whatever happens; anything
-/// else is only a guard).
-fn answered(outcome: JsValue) -> Event {
-    if !outcome.is_object() {
-        return Event::Failed(Failure::Network(String::from(
-            "paywall-edge's fetch helper failed",
-        )));
-    }
-    let outcome: js::Outcome = outcome.unchecked_into();
-    let code = outcome.code();
-    match code {
-        failure::SETUP => Event::Failed(Failure::Setup(outcome.text())),
-        failure::NETWORK => Event::Failed(Failure::Network(outcome.text())),
-        failure::NOT_A_RESPONSE => Event::Failed(Failure::NotAResponse(outcome.text())),
-        failure::TIMEOUT => Event::Failed(Failure::Timeout),
-        failure::ABORTED => Event::Failed(Failure::Aborted),
-        status => {
-            let retry_after = outcome.retry_after();
-            Event::Answer(Answer {
-                // transport.js gives a whole number from 0 to 999 here.
-                status: status.min(999) as u16,
-                body: outcome.text(),
-                too_large: outcome.too_large(),
-                // Only a `Retry-After` date needs the time.
-                now_ms: if retry_after.is_some() {
-                    js::now_ms()
-                } else {
-                    0.0
-                },
-                retry_after,
-                location: outcome.location(),
-            })
-        }
-    }
 }
