@@ -357,7 +357,7 @@ pub(crate) fn spawn(
         FetchFunction::Custom(function) => (function, true),
         FetchFunction::Global(function) => (function, false),
     };
-    let seed = (js::random() * 9_007_199_254_740_992.0) as u64;
+    let seed = next_seed();
     let refused = !prepared.config.allows_browser() && js::is_browser();
     let running = Running {
         call: Call::new(SharedConfig(Rc::clone(&prepared)), operation, seed),
@@ -376,10 +376,31 @@ pub(crate) fn spawn(
     } else if refused {
         end(slot, running.report, Err(browser_refused()));
     } else {
-        let first = js::is_aborted(&running.signal).then_some(Event::Failed(Failure::Aborted));
+        let aborted = !running.signal.is_undefined() && js::is_aborted(&running.signal);
+        let first = aborted.then_some(Event::Failed(Failure::Aborted));
         advance(slot, running, first);
     }
     promise
+}
+
+/// The state of the generator of the calls' seeds (SplitMix64), seeded once from
+/// `Math.random`: one call into JS per process instead of one per call.
+static SEEDS: Local<u64> = Local::new(0);
+
+/// A seed for a call's jitter (see [`Call::new`]).
+fn next_seed() -> u64 {
+    SEEDS
+        .with(|state| {
+            if *state == 0 {
+                *state = (js::random() * 9_007_199_254_740_992.0) as u64 | 1;
+            }
+            *state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+            let mut z = *state;
+            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+            z ^ (z >> 31)
+        })
+        .unwrap_or(1)
 }
 
 /// transport.js reports what the call in `slot` was awaiting: an attempt's outcome, or
