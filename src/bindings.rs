@@ -13,7 +13,6 @@ use alloc::rc::Rc;
 use alloc::string::String;
 use alloc::vec;
 use alloc::vec::Vec;
-use js_sys::{Array, Promise};
 use wasm_bindgen::prelude::*;
 
 use crate::core::{
@@ -51,7 +50,7 @@ pub fn cancel_payment(
         param_description = "the GUID Paywall returned for the sale"
     )]
     payment_request_id: JsValue,
-) -> Promise {
+) -> JsValue {
     settle(start(&config, Wanted::Cancel(&payment_request_id)))
 }
 
@@ -71,7 +70,7 @@ pub fn inquire_payment(
         param_description = "the GUID Paywall returned for the sale"
     )]
     payment_request_id: JsValue,
-) -> Promise {
+) -> JsValue {
     settle(start(&config, Wanted::Inquiry(&payment_request_id)))
 }
 
@@ -99,7 +98,7 @@ pub fn verify_callback(
         param_description = "confirmWith: a config, to confirm the callback with an inquiry"
     )]
     options: Option<JsValue>,
-) -> Promise {
+) -> JsValue {
     let options = options.unwrap_or(JsValue::UNDEFINED);
     let checked = read_hash_key(&hash_key).and_then(|hash_key| {
         let callback = core::verify_callback(&callback_bytes(&raw_body)?, &hash_key)?;
@@ -126,17 +125,18 @@ enum Started {
 
 /// The one way every export settles: a promise already settled for what needs no request,
 /// else the call's, driven by `transport::spawn`.
-fn settle(started: Result<Started, Error>) -> Promise {
+fn settle(started: Result<Started, Error>) -> JsValue {
     match started {
-        Err(error) => Promise::reject(&to_js(&error)),
-        Ok(Started::Done(outcome)) => Promise::resolve(&to_js(&outcome)),
+        Err(error) => js::settled(false, &to_js(&error)),
+        Ok(Started::Done(outcome)) => js::settled(true, &to_js(&outcome)),
         Ok(Started::Call {
             config,
             operation,
             fetch,
             signal,
-        }) => transport::spawn(config, operation, fetch, signal, Report::Promise)
-            .unwrap_or_else(|| Promise::reject(&JsValue::UNDEFINED)),
+        }) => {
+            transport::spawn(config, operation, fetch, signal, Report::Promise).unwrap_or_default()
+        }
     }
 }
 
@@ -196,7 +196,7 @@ static CALL_FIELD_NAMES: Local<Option<JsValue>> = Local::new(None);
 /// What [`js::read_settings`] found: the values, the field whose read threw, the first key
 /// that is none of the names read, and whether the settings are the last call's.
 struct FieldsRead {
-    values: Array,
+    values: js::Values,
     threw: Option<usize>,
     /// `Some(None)` when the keys could not be listed.
     unknown: Option<Option<String>>,
@@ -246,13 +246,7 @@ fn read_config(
     let names = CALL_FIELD_NAMES
         .with(|names| {
             names
-                .get_or_insert_with(|| {
-                    core::JS_CONFIG_FIELDS
-                        .iter()
-                        .map(|name| JsValue::from_str(name))
-                        .collect::<Array>()
-                        .into()
-                })
+                .get_or_insert_with(|| js::names_of(&core::JS_CONFIG_FIELDS.join(",")))
                 .clone()
         })
         .unwrap_or_default();
@@ -279,7 +273,7 @@ fn read_config(
     };
     LAST_CONFIG.with(|last| {
         *last = Some(RememberedConfig {
-            values: fields.values.clone().into(),
+            values: fields.values.clone(),
             prepared: Rc::clone(&prepared),
         })
     });
@@ -417,7 +411,7 @@ fn confirm_with(options: &JsValue, hash_key: &str) -> Result<Option<JsValue>, Er
             describe_type(options)
         ]));
     }
-    let names: JsValue = Array::of1(&JsValue::from_str(NAME)).into();
+    let names = js::names_of(NAME);
     let read = FieldsRead::new(options, &names, 0, &JsValue::UNDEFINED);
     if read.threw.is_some() {
         return Err(Error::config(

@@ -12,10 +12,8 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::cell::RefCell;
-use js_sys::JsString;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 
 /// transport.js's one way back into the module, `resume(slot, code, text, tooLarge,
 /// retryAfter, location)`: how the attempt or wait of the call in `slot` ended, in one call.
@@ -75,7 +73,10 @@ extern "C" {
     pub(crate) fn set_resume(resume: &Resume);
 
     /// The promise of the call in `slot`, which [`finish`] settles.
-    pub(crate) fn begin(slot: u32) -> js_sys::Promise;
+    pub(crate) fn begin(slot: u32) -> JsValue;
+
+    /// A promise already settled: resolved with `value` when `ok`, else rejected with it.
+    pub(crate) fn settled(ok: bool, value: &JsValue) -> JsValue;
 
     /// Settles the promise of the call in `slot`: resolved with `value` when `ok`, else
     /// rejected with it.
@@ -114,7 +115,7 @@ extern "C" {
         names: &JsValue,
         remembered: u32,
         last: &JsValue,
-    ) -> js_sys::Array;
+    ) -> Values;
 
     /// Whether a caller's settings object has the setting `key`, whatever its value.
     #[wasm_bindgen(js_name = hasSetting)]
@@ -142,20 +143,46 @@ extern "C" {
     #[wasm_bindgen(js_name = describeType)]
     pub(crate) fn describe_type(value: &JsValue) -> String;
 
-    /// transport.js's table of the [`failure`] codes, by name.
-    #[wasm_bindgen(js_name = failureCodes)]
-    pub(crate) fn failure_codes() -> JsValue;
+    /// transport.js's [`failure`] code of that name (`"setup"`, `"network"`, ...), for the
+    /// test that pins the two tables together.
+    #[wasm_bindgen(js_name = failureCode)]
+    pub(crate) fn failure_code(name: &str) -> u32;
+
+    /// The names, written one after another with commas between them, as a JS array.
+    #[wasm_bindgen(js_name = namesOf)]
+    pub(crate) fn names_of(names: &str) -> JsValue;
+
+    /// A new object that inherits nothing (`Object.create(null)`), for request headers.
+    #[wasm_bindgen(js_name = emptyRecord)]
+    pub(crate) fn empty_record() -> JsValue;
+
+    /// Sets `name` of a record from [`empty_record`] (nothing there can throw).
+    #[wasm_bindgen(js_name = setField)]
+    pub(crate) fn set_field(record: &JsValue, name: &str, value: &str);
+
+    /// The runtime's global `fetch` function (`globalThis.fetch`), or undefined.
+    #[wasm_bindgen(js_name = globalFetch)]
+    pub(crate) fn global_fetch() -> JsValue;
+
+    /// The length of a JS string in UTF-16 units, or -1 for a value that is not a string.
+    #[wasm_bindgen(js_name = stringLength)]
+    fn string_length(value: &JsValue) -> i32;
+
+    /// What [`read_settings`] returns: the values read, then what it found.
+    pub(crate) type Values;
+
+    /// The value at `index`.
+    #[wasm_bindgen(method, structural, indexing_getter)]
+    pub(crate) fn get(this: &Values, index: u32) -> JsValue;
+
+    /// How many values there are.
+    #[wasm_bindgen(method, structural, getter)]
+    pub(crate) fn length(this: &Values) -> u32;
 }
 
 /// What the runtime itself has.
 #[wasm_bindgen]
 extern "C" {
-    /// The global object. Not `js_sys::global()`, which prefers `self` and `window` to
-    /// `globalThis`: where a DOM emulation (jsdom, happy-dom) has defined `window` in
-    /// Node, that is the emulation's window, which has no fetch of the runtime's.
-    #[wasm_bindgen(thread_local_v2, js_name = globalThis)]
-    pub(crate) static GLOBAL: JsValue;
-
     /// `JSON.parse`, for the objects the module hands back: written as JSON by the core's
     /// writer and built by the runtime in one call, instead of one call per field.
     #[wasm_bindgen(js_namespace = JSON, js_name = parse, catch)]
@@ -189,11 +216,10 @@ pub(crate) fn bytes_of(value: &JsValue, max: usize) -> Option<Vec<u8>> {
 /// for a longer one (not copied: wasm memory never shrinks). `None` for a value that is
 /// not a string.
 pub(crate) fn bounded_string(value: &JsValue, max: u32) -> Option<Result<String, u32>> {
-    let text = value.dyn_ref::<JsString>()?;
-    let length = text.length();
+    let length = u32::try_from(string_length(value)).ok()?;
     Some(if length > max {
         Err(length)
     } else {
-        Ok(text.as_string().unwrap_or_default())
+        Ok(value.as_string().unwrap_or_default())
     })
 }

@@ -29,9 +29,34 @@ const NOT_A_RESPONSE = 1002;
 const TIMEOUT = 1003;
 const ABORTED = 1004;
 
-/** The failure codes by name, for the test that pins them to Rust's. */
-export function failureCodes() {
-  return { setup: SETUP, network: NETWORK, notAResponse: NOT_A_RESPONSE, timeout: TIMEOUT, aborted: ABORTED };
+/** The failure code of that name, for the test that pins them to Rust's. */
+export function failureCode(name) {
+  return { setup: SETUP, network: NETWORK, notAResponse: NOT_A_RESPONSE, timeout: TIMEOUT, aborted: ABORTED }[name];
+}
+
+/** `names`, written with commas between them, as an array. */
+export function namesOf(names) {
+  return names.split(",");
+}
+
+/** A new object that inherits nothing: a setter on `Object.prototype` never sees its fields. */
+export function emptyRecord() {
+  return Object.create(null);
+}
+
+/** Sets a field of a record from `emptyRecord`. */
+export function setField(record, name, value) {
+  record[name] = value;
+}
+
+/** The runtime's global `fetch`, or undefined (a getter that throws counts as none). */
+export function globalFetch() {
+  return read(globalThis, "fetch");
+}
+
+/** The length of a string, or -1 for a value that is not one. */
+export function stringLength(value) {
+  return typeof value === "string" ? value.length : -1;
 }
 
 /** Longest foreign string copied into the module (an error's message, a header's value). */
@@ -353,6 +378,11 @@ export function begin(slot) {
   return new Promise((resolve, reject) => {
     calls[slot] = { resolve, reject };
   });
+}
+
+/** A promise already settled with `value`: resolved when `ok`, else rejected. */
+export function settled(ok, value) {
+  return ok ? Promise.resolve(value) : Promise.reject(value);
 }
 
 /** Settles the promise of the call in `slot` with `value`: resolved when `ok`, else rejected. */

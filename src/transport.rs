@@ -35,9 +35,8 @@ use core::future::Future;
 use core::ops::Deref;
 use core::pin::Pin;
 use core::task::{Context, Poll, Waker};
-use js_sys::{Function, Object, Promise, Reflect};
+use js_sys::Function;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 
 use crate::core::{
     browser_refused, Answer, Call, CancelResult, Config, Error, Event, Failure, Operation, Outcome,
@@ -180,16 +179,11 @@ impl PreparedConfig {
             &self.headers_without_body
         };
         cell.get_or_init(|| {
-            let headers: Object = Object::create(JsValue::NULL.unchecked_ref());
+            let headers = js::empty_record();
             for (name, value) in request.headers() {
-                // On an object of our own with no prototype: nothing to throw.
-                let _ = Reflect::set(
-                    &headers,
-                    &JsValue::from_str(name),
-                    &JsValue::from_str(value),
-                );
+                js::set_field(&headers, name, value);
             }
-            headers.into()
+            headers
         })
     }
 }
@@ -206,8 +200,7 @@ pub(crate) enum FetchFunction {
 impl FetchFunction {
     /// The runtime's `fetch`, or a config error in a runtime that has none.
     pub(crate) fn global() -> Result<FetchFunction, Error> {
-        js::GLOBAL
-            .with(|global| Reflect::get(global, &JsValue::from_str("fetch")).ok())
+        Some(js::global_fetch())
             .filter(JsValue::is_function)
             .map(FetchFunction::Global)
             .ok_or_else(|| {
@@ -327,7 +320,7 @@ pub(crate) fn spawn(
     fetch: FetchFunction,
     signal: Option<Signal>,
     report: Report,
-) -> Option<Promise> {
+) -> Option<JsValue> {
     RESUME.with(|resume| {
         resume.get_or_insert_with(|| {
             let closure = Resume::new(resume_call);
@@ -521,7 +514,6 @@ fn end(slot: u32, report: Report, outcome: Result<Outcome, Error>) {
 /// twins across the boundary, and `tests/transport_cases` pins them together with this.
 #[doc(hidden)]
 pub fn failure_codes_agree() -> bool {
-    let table = js::failure_codes();
     [
         ("setup", failure::SETUP),
         ("network", failure::NETWORK),
@@ -530,10 +522,5 @@ pub fn failure_codes_agree() -> bool {
         ("aborted", failure::ABORTED),
     ]
     .iter()
-    .all(|(name, code)| {
-        Reflect::get(&table, &JsValue::from_str(name))
-            .ok()
-            .and_then(|value| value.as_f64())
-            == Some(f64::from(*code))
-    })
+    .all(|(name, code)| js::failure_code(name) == *code)
 }
