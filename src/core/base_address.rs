@@ -29,7 +29,7 @@
 
 use alloc::string::String;
 
-use super::text::Decimal;
+use super::text::{find_byte, split_byte, Decimal};
 use crate::text;
 
 /// Longest base address accepted; real ones are far shorter.
@@ -110,24 +110,23 @@ fn parse(text: &str) -> Result<BaseAddress, &'static str> {
             "must be an absolute URL starting with https:// (or http:// for a local server)",
         );
     };
-    if rest.contains(['?', '#']) {
+    if rest.bytes().any(|b| b == b'?' || b == b'#') {
         return Err("must not have a query (?) or fragment (#)");
     }
-    if rest.contains('\\') {
+    if rest.bytes().any(|b| b == b'\\') {
         return Err("must not contain a backslash");
     }
-    let (authority, path) = rest
-        .find('/')
+    let (authority, path) = find_byte(rest, b'/')
         .and_then(|slash| rest.split_at_checked(slash))
         .unwrap_or((rest, ""));
-    if authority.contains('@') {
+    if authority.bytes().any(|b| b == b'@') {
         return Err("must not contain a user name or password");
     }
     // The host ends at the `]` of an IPv6 address, else at the first `:`.
     let host_end = if authority.starts_with('[') {
-        authority.find(']').map_or(authority.len(), |end| end + 1)
+        find_byte(authority, b']').map_or(authority.len(), |end| end + 1)
     } else {
-        authority.find(':').unwrap_or(authority.len())
+        find_byte(authority, b':').unwrap_or(authority.len())
     };
     let (host, port) = authority
         .split_at_checked(host_end)
@@ -146,7 +145,10 @@ fn parse(text: &str) -> Result<BaseAddress, &'static str> {
             Some(number).filter(|&number| number != default_port)
         }
     };
-    let path = path.trim_end_matches('/');
+    // Without its trailing slashes.
+    let path = path
+        .get(..path.bytes().rposition(|b| b != b'/').map_or(0, |last| last + 1))
+        .unwrap_or_default();
     check_path(path)?;
     Ok(BaseAddress {
         scheme,
@@ -179,11 +181,11 @@ fn check_host(host: &str) -> Result<bool, &'static str> {
     if host.is_empty() {
         return Err("has no host name");
     }
-    if host.contains('%') {
+    if host.bytes().any(|b| b == b'%') {
         return Err("has a %-escape in its host name");
     }
     if ends_in_a_number(host) {
-        let parts = host.split('.').try_fold(0, |count, part| {
+        let parts = split_byte(host, b'.').try_fold(0, |count, part| {
             let byte = decimal(part).is_some_and(|number| number <= 255)
                 && (part == "0" || !part.starts_with('0'));
             byte.then_some(count + 1)
@@ -204,7 +206,7 @@ fn check_host(host: &str) -> Result<bool, &'static str> {
 fn ends_in_a_number(host: &str) -> bool {
     let name = host.strip_suffix('.').unwrap_or(host);
     // The last label, found forwards: a reverse search costs more code in the module.
-    let last = name.split('.').fold("", |_, label| label);
+    let last = split_byte(name, b'.').fold("", |_, label| label);
     (!last.is_empty() && last.bytes().all(|b| b.is_ascii_digit()))
         || last
             .strip_prefix("0x")
@@ -225,7 +227,7 @@ fn is_canonical_ipv6(inside: &str) -> bool {
     };
     // A mask of the zero pieces, how many pieces there are, and where `::` is.
     let (mut zeros, mut count, mut gap) = (0u32, 0u32, None);
-    for piece in body.split(':') {
+    for piece in split_byte(body, b':') {
         if piece.is_empty() && gap.is_none() {
             gap = Some(count);
             continue;
@@ -274,7 +276,7 @@ fn check_domain(host: &str) -> Result<(), &'static str> {
     if name.len() > 253 {
         return Err("has a host name longer than 253 characters");
     }
-    for label in name.split('.') {
+    for label in split_byte(name, b'.') {
         if label.is_empty() {
             return Err("has a host name with an empty label (two dots in a row, or a dot first)");
         }
@@ -306,7 +308,7 @@ fn check_domain(host: &str) -> Result<(), &'static str> {
 /// well-formed %XX escapes, and no `.` or `..` segment, in any spelling that a URL parser
 /// would resolve (`%2e`, `.%2E`, ...).
 fn check_path(path: &str) -> Result<(), &'static str> {
-    for segment in path.split('/').skip(1) {
+    for segment in split_byte(path, b'/').skip(1) {
         let is_dot = [".", "%2e", "..", ".%2e", "%2e.", "%2e%2e"]
             .iter()
             .any(|dots| segment.eq_ignore_ascii_case(dots));
