@@ -107,15 +107,10 @@ pub fn read_document<T>(
     text: &str,
     read: impl FnOnce(&mut Reader<'_>) -> Result<T, Problem>,
 ) -> Result<T, Problem> {
-    if text.trim_matches([' ', '\t', '\n', '\r']).is_empty() {
-        return Err(String::from("the body is empty, not JSON"));
-    }
-    let mut reader = Reader::new(text);
+    // The generic part is these three calls; the work is in `start` and `end`.
+    let mut reader = Reader::start(text)?;
     let value = read(&mut reader)?;
-    reader.skip_whitespace();
-    if reader.position < reader.bytes.len() {
-        return Err(reader.problem("text after the end of the JSON value"));
-    }
+    reader.end()?;
     Ok(value)
 }
 
@@ -150,7 +145,9 @@ impl Seen {
 /// A pull reader over one JSON text. Each method reads one value at the cursor (after any
 /// white space) and says, when it is not what was asked for, what it is and where.
 pub struct Reader<'a> {
-    bytes: &'a [u8],
+    /// The whole text. The cursor only ever stops at an ASCII byte or at the end, so every
+    /// slice of it taken between two stops is whole characters.
+    text: &'a str,
     position: usize,
     depth: u32,
 }
@@ -159,10 +156,29 @@ impl<'a> Reader<'a> {
     /// A reader at the start of `text`.
     pub fn new(text: &'a str) -> Self {
         Reader {
-            bytes: text.as_bytes(),
+            text,
             position: 0,
             depth: 0,
         }
+    }
+
+    /// A reader at the first value of a document: a problem if there is none.
+    fn start(text: &'a str) -> Result<Self, Problem> {
+        let mut reader = Reader::new(text);
+        reader.skip_whitespace();
+        if reader.peek().is_none() {
+            return Err(String::from("the body is empty, not JSON"));
+        }
+        Ok(reader)
+    }
+
+    /// Refuses anything but white space after the document's value.
+    fn end(&mut self) -> Result<(), Problem> {
+        self.skip_whitespace();
+        if self.peek().is_some() {
+            return Err(self.problem("text after the end of the JSON value"));
+        }
+        Ok(())
     }
 
     /// `what` went wrong at the cursor.
@@ -170,16 +186,22 @@ impl<'a> Reader<'a> {
         text![what, " (at byte ", Decimal::of(self.position as u64), ")"]
     }
 
+    /// The text from the cursor on.
+    fn rest(&self) -> &'a [u8] {
+        self.text
+            .as_bytes()
+            .get(self.position..)
+            .unwrap_or_default()
+    }
+
     fn peek(&self) -> Option<u8> {
-        self.bytes.get(self.position).copied()
+        self.rest().first().copied()
     }
 
     fn skip_whitespace(&mut self) {
-        let rest = self.bytes.get(self.position..).unwrap_or_default();
-        self.position += rest
-            .iter()
-            .position(|byte| !matches!(byte, b' ' | b'\t' | b'\n' | b'\r'))
-            .unwrap_or(rest.len());
+        while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            self.position += 1;
+        }
     }
 
     /// The next byte that is not white space, without consuming it.
@@ -198,43 +220,48 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// Moves past `word` if it is next: whether it was.
+    fn eat(&mut self, word: &[u8]) -> bool {
+        let found = self.rest().starts_with(word);
+        if found {
+            self.position += word.len();
+        }
+        found
+    }
+
     fn literal(&mut self, word: &[u8]) -> Result<(), Problem> {
-        let end = self.position + word.len();
-        if self.bytes.get(self.position..end) == Some(word) {
-            self.position = end;
+        if self.eat(word) {
             Ok(())
         } else {
             Err(self.problem("not a JSON value"))
         }
     }
 
-    fn enter(&mut self) -> Result<(), Problem> {
-        self.depth += 1;
-        if self.depth > MAX_DEPTH {
-            return Err(self.problem("the JSON is nested too deeply"));
-        }
-        Ok(())
-    }
-
     /// "must be `expected`, got" what the value at the cursor is.
     fn wrong(&mut self, expected: &str) -> Problem {
         let found = self.kind_here();
-        self.problem(&text!["must be ", expected, ", got ", found])
+        text![
+            "must be ",
+            expected,
+            ", got ",
+            found,
+            " (at byte ",
+            Decimal::of(self.position as u64),
+            ")"
+        ]
     }
 
     /// What kind of value starts at the cursor, for a message.
     fn kind_here(&mut self) -> &'static str {
-        let token = self.next_token();
-        let rest = self.bytes.get(self.position..).unwrap_or_default();
-        match token {
-            Ok(b'"') => "a string",
-            Ok(b't' | b'f') if rest.starts_with(b"true") || rest.starts_with(b"false") => {
-                "a boolean"
-            }
-            Ok(b'n') if rest.starts_with(b"null") => "null",
-            Ok(b'{') => "an object",
-            Ok(b'[') => "an array",
-            Ok(b'-' | b'0'..=b'9') => "a number",
+        self.skip_whitespace();
+        let rest = self.rest();
+        match rest.first() {
+            Some(b'"') => "a string",
+            Some(b'{') => "an object",
+            Some(b'[') => "an array",
+            Some(b'-' | b'0'..=b'9') => "a number",
+            _ if rest.starts_with(b"true") || rest.starts_with(b"false") => "a boolean",
+            _ if rest.starts_with(b"null") => "null",
             _ => "text that is not JSON",
         }
     }
@@ -260,28 +287,14 @@ impl<'a> Reader<'a> {
         &mut self,
         member: &mut dyn FnMut(&mut Reader<'a>, &str) -> Result<(), Problem>,
     ) -> Result<(), Problem> {
-        if self.next_token()? != b'{' {
-            return Err(self.wrong("an object"));
-        }
-        self.enter()?;
-        self.position += 1;
-        if self.next_token()? != b'}' {
-            loop {
-                if self.next_token()? != b'"' {
-                    return Err(self.problem("expected a string"));
-                }
-                let key = self.string()?;
-                self.expect(b':', "expected : after an object key")?;
-                member(self, &key)?;
-                if self.next_token()? != b',' {
-                    break;
-                }
-                self.position += 1;
+        self.items(b'{', b'}', "an object", &mut |reader| {
+            if reader.next_token()? != b'"' {
+                return Err(reader.problem("expected a string"));
             }
-        }
-        self.expect(b'}', "expected , or } in an object")?;
-        self.depth -= 1;
-        Ok(())
+            let key = reader.string()?;
+            reader.expect(b':', "expected : after an object key")?;
+            member(reader, &key)
+        })
     }
 
     /// An array: `element` is called once per element, the reader at it.
@@ -289,21 +302,41 @@ impl<'a> Reader<'a> {
         &mut self,
         element: &mut dyn FnMut(&mut Reader<'a>) -> Result<(), Problem>,
     ) -> Result<(), Problem> {
-        if self.next_token()? != b'[' {
-            return Err(self.wrong("an array"));
+        self.items(b'[', b']', "an array", element)
+    }
+
+    /// An object or an array (`kind`), between `open` and `close`: `item` is called once per
+    /// member or element, the reader at it.
+    fn items(
+        &mut self,
+        open: u8,
+        close: u8,
+        kind: &str,
+        item: &mut dyn FnMut(&mut Reader<'a>) -> Result<(), Problem>,
+    ) -> Result<(), Problem> {
+        if self.next_token()? != open {
+            return Err(self.wrong(kind));
         }
-        self.enter()?;
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(self.problem("the JSON is nested too deeply"));
+        }
         self.position += 1;
-        if self.next_token()? != b']' {
+        if self.next_token()? != close {
             loop {
-                element(self)?;
+                item(self)?;
                 if self.next_token()? != b',' {
                     break;
                 }
                 self.position += 1;
             }
         }
-        self.expect(b']', "expected , or ] in an array")?;
+        let expected = if close == b'}' {
+            "expected , or } in an object"
+        } else {
+            "expected , or ] in an array"
+        };
+        self.expect(close, expected)?;
         self.depth -= 1;
         Ok(())
     }
@@ -314,22 +347,38 @@ impl<'a> Reader<'a> {
             return Err(self.wrong("a string"));
         }
         self.position += 1;
-        let start = self.position;
-        self.skip_plain_string_bytes();
-        match self.peek() {
-            Some(b'"') => {
-                let text = self.text_between(start, self.position)?;
-                self.position += 1;
-                Ok(Cow::Borrowed(text))
+        // The text so far, once an escape made it differ from the document's.
+        let mut unescaped: Option<String> = None;
+        loop {
+            // A run of bytes that need no attention: all but `"`, `\` and control characters.
+            let start = self.position;
+            self.position += self
+                .rest()
+                .iter()
+                .position(|&byte| byte == b'"' || byte == b'\\' || byte < 0x20)
+                .unwrap_or(self.rest().len());
+            let run = self.text.get(start..self.position).unwrap_or_default();
+            match self.peek() {
+                Some(b'"') => {
+                    self.position += 1;
+                    return Ok(match unescaped {
+                        None => Cow::Borrowed(run),
+                        Some(mut text) => {
+                            text.push_str(run);
+                            Cow::Owned(text)
+                        }
+                    });
+                }
+                Some(b'\\') => {
+                    self.position += 1;
+                    let character = self.escape()?;
+                    let text = unescaped.get_or_insert_with(String::new);
+                    text.push_str(run);
+                    text.push(character);
+                }
+                Some(_) => return Err(self.problem("a control character inside a string")),
+                None => return Err(self.problem("a string is not closed")),
             }
-            Some(b'\\') => {
-                let mut text = String::from(self.text_between(start, self.position)?);
-                self.position += 1;
-                text.push(self.escape()?);
-                self.string_after_escape(text).map(Cow::Owned)
-            }
-            Some(_) => Err(self.problem("a control character inside a string")),
-            None => Err(self.problem("a string is not closed")),
         }
     }
 
@@ -343,10 +392,13 @@ impl<'a> Reader<'a> {
 
     /// `true` or `false`.
     pub fn boolean(&mut self) -> Result<bool, Problem> {
-        match self.next_token()? {
-            b't' if self.literal(b"true").is_ok() => Ok(true),
-            b'f' if self.literal(b"false").is_ok() => Ok(false),
-            _ => Err(self.wrong("true or false")),
+        self.next_token()?;
+        if self.eat(b"true") {
+            Ok(true)
+        } else if self.eat(b"false") {
+            Ok(false)
+        } else {
+            Err(self.wrong("true or false"))
         }
     }
 
@@ -370,9 +422,20 @@ impl<'a> Reader<'a> {
         if !whole {
             return Err(self.problem("must be a whole number"));
         }
-        text.parse()
-            .map(Some)
-            .map_err(|_| self.problem("a whole number too large to read"))
+        // Accumulated below zero, where i64 reaches one further: -9223372036854775808 fits.
+        let mut value: i64 = 0;
+        for byte in text.bytes().filter(u8::is_ascii_digit) {
+            value = value
+                .checked_mul(10)
+                .and_then(|value| value.checked_sub(i64::from(byte - b'0')))
+                .ok_or_else(|| self.problem("a whole number too large to read"))?;
+        }
+        if !text.starts_with('-') {
+            value = value
+                .checked_neg()
+                .ok_or_else(|| self.problem("a whole number too large to read"))?;
+        }
+        Ok(Some(value))
     }
 
     /// A whole number that fits an i32 (Paywall's codes), or `None` for null.
@@ -397,92 +460,49 @@ impl<'a> Reader<'a> {
         Ok(Some(RawNumber(String::from(text))))
     }
 
-    /// Moves past the bytes of a string that need no attention: all but `"`, `\` and
-    /// control characters. One scan instead of a bounds-checked step per byte.
-    fn skip_plain_string_bytes(&mut self) {
-        let rest = self.bytes.get(self.position..).unwrap_or_default();
-        let plain = rest
-            .iter()
-            .position(|&byte| byte == b'"' || byte == b'\\' || byte < 0x20)
-            .unwrap_or(rest.len());
-        self.position += plain;
-    }
-
-    /// Continues a string after its first escape, appending to `text`.
-    fn string_after_escape(&mut self, mut text: String) -> Result<String, Problem> {
-        loop {
-            let start = self.position;
-            self.skip_plain_string_bytes();
-            text.push_str(self.text_between(start, self.position)?);
-            match self.peek() {
-                Some(b'"') => {
-                    self.position += 1;
-                    return Ok(text);
-                }
-                Some(b'\\') => {
-                    self.position += 1;
-                    text.push(self.escape()?);
-                }
-                Some(_) => return Err(self.problem("a control character inside a string")),
-                None => return Err(self.problem("a string is not closed")),
-            }
-        }
-    }
-
-    fn text_between(&self, start: usize, end: usize) -> Result<&'a str, Problem> {
-        self.bytes
-            .get(start..end)
-            .and_then(|bytes| core::str::from_utf8(bytes).ok())
-            .ok_or_else(|| self.problem("a string that is not UTF-8"))
-    }
-
     /// The character an escape stands for; the backslash is already consumed.
     fn escape(&mut self) -> Result<char, Problem> {
+        /// The one-letter escapes, and what each stands for at the same place.
+        const LETTERS: &[u8; 8] = b"\"\\/bfnrt";
+        const MEANINGS: &[u8; 8] = b"\"\\/\x08\x0c\n\r\t";
         let Some(byte) = self.peek() else {
             return Err(self.problem("a string is not closed"));
         };
         self.position += 1;
-        Ok(match byte {
-            b'"' => '"',
-            b'\\' => '\\',
-            b'/' => '/',
-            b'b' => '\u{8}',
-            b'f' => '\u{c}',
-            b'n' => '\n',
-            b'r' => '\r',
-            b't' => '\t',
-            b'u' => {
-                let first = self.hex4()?;
-                if (0xD800..0xDC00).contains(&first)
-                    && self.bytes.get(self.position..self.position + 2) == Some(b"\\u")
-                {
-                    let mark = self.position;
-                    self.position += 2;
-                    let second = self.hex4()?;
-                    if (0xDC00..0xE000).contains(&second) {
-                        let code = 0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00);
-                        return Ok(char::from_u32(code).unwrap_or(char::REPLACEMENT_CHARACTER));
-                    }
-                    self.position = mark;
-                }
-                // A lone surrogate (JSON allows it, Rust strings cannot hold it).
-                char::from_u32(first).unwrap_or(char::REPLACEMENT_CHARACTER)
+        if let Some(at) = LETTERS.iter().position(|&letter| letter == byte) {
+            return Ok(char::from(MEANINGS.get(at).copied().unwrap_or_default()));
+        }
+        if byte != b'u' {
+            return Err(self.problem("an unknown escape in a string"));
+        }
+        let first = self.hex4()?;
+        if (0xD800..0xDC00).contains(&first) && self.rest().starts_with(b"\\u") {
+            let mark = self.position;
+            self.position += 2;
+            let second = self.hex4()?;
+            if (0xDC00..0xE000).contains(&second) {
+                let code = 0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00);
+                return Ok(char::from_u32(code).unwrap_or(char::REPLACEMENT_CHARACTER));
             }
-            _ => return Err(self.problem("an unknown escape in a string")),
-        })
+            self.position = mark;
+        }
+        // A lone surrogate (JSON allows it, Rust strings cannot hold it).
+        Ok(char::from_u32(first).unwrap_or(char::REPLACEMENT_CHARACTER))
     }
 
+    /// The four hex digits of a `\u` escape, as a number.
     fn hex4(&mut self) -> Result<u32, Problem> {
         let mut value = 0;
-        for offset in 0..4 {
-            let digit = self
-                .bytes
-                .get(self.position + offset)
-                .and_then(|&byte| char::from(byte).to_digit(16))
-                .ok_or_else(|| self.problem("a \\u escape without four hex digits"))?;
-            value = value * 16 + digit;
+        for _ in 0..4 {
+            let digit = match self.peek() {
+                Some(byte @ b'0'..=b'9') => byte - b'0',
+                // `| 0x20` lowers the case of a letter.
+                Some(byte @ (b'a'..=b'f' | b'A'..=b'F')) => (byte | 0x20) - b'a' + 10,
+                _ => return Err(self.problem("a \\u escape without four hex digits")),
+            };
+            value = value * 16 + u32::from(digit);
+            self.position += 1;
         }
-        self.position += 4;
         Ok(value)
     }
 
@@ -491,41 +511,43 @@ impl<'a> Reader<'a> {
     fn number(&mut self) -> Result<(&'a str, bool), Problem> {
         self.skip_whitespace();
         let start = self.position;
-        if self.peek() == Some(b'-') {
-            self.position += 1;
-        }
+        self.eat(b"-");
         match self.peek() {
             Some(b'0') => self.position += 1,
-            Some(b'1'..=b'9') => self.digits(),
+            Some(b'1'..=b'9') => {
+                self.digits();
+            }
             _ => return Err(self.problem("not a JSON value")),
         }
         let mut whole = true;
-        if self.peek() == Some(b'.') {
-            self.position += 1;
+        if self.eat(b".") {
             whole = false;
-            if !matches!(self.peek(), Some(b'0'..=b'9')) {
+            if !self.digits() {
                 return Err(self.problem("a number with no digits after its decimal point"));
             }
-            self.digits();
         }
-        if matches!(self.peek(), Some(b'e' | b'E')) {
-            self.position += 1;
+        if self.eat(b"e") || self.eat(b"E") {
             whole = false;
-            if matches!(self.peek(), Some(b'+' | b'-')) {
-                self.position += 1;
+            if !self.eat(b"+") {
+                self.eat(b"-");
             }
-            if !matches!(self.peek(), Some(b'0'..=b'9')) {
+            if !self.digits() {
                 return Err(self.problem("a number with no digits in its exponent"));
             }
-            self.digits();
         }
-        Ok((self.text_between(start, self.position)?, whole))
+        Ok((
+            self.text.get(start..self.position).unwrap_or_default(),
+            whole,
+        ))
     }
 
-    fn digits(&mut self) {
+    /// Moves past a run of digits: whether there was one.
+    fn digits(&mut self) -> bool {
+        let start = self.position;
         while matches!(self.peek(), Some(b'0'..=b'9')) {
             self.position += 1;
         }
+        self.position > start
     }
 
     /// Skips one value of any kind, checking its syntax.
