@@ -20,7 +20,7 @@ use serde::Serialize;
 use super::codes::{ActivityType, PaymentStatus};
 use super::error::{Error, ErrorKind};
 use super::inquiry::PaymentInquiry;
-use super::json::{is_field, read_document, Problem, RawNumber, Reader, Seen};
+use super::json::{read_document, Problem, RawNumber, Reader};
 use super::payment_request_id::PaymentRequestId;
 use super::secrets::Secrets;
 use super::sha256::sha256;
@@ -117,27 +117,15 @@ const FIELDS: [&str; 11] = [
     "PaymentStatusId",
 ];
 
-/// Where the amount is in [`FIELDS`], between the texts and the codes.
-const AMOUNT: usize = 8;
-
 impl Body {
     fn read(reader: &mut Reader<'_>) -> Result<Body, Problem> {
         let mut body = Body::default();
-        let mut seen = Seen::default();
-        reader.object(&mut |reader, key| {
-            let Some(index) = FIELDS.iter().position(|name| is_field(key, name)) else {
-                return reader.skip_value();
-            };
-            seen.mark(index, FIELDS.get(index).copied().unwrap_or_default())?;
-            if let Some(text) = body.texts.get_mut(index) {
-                *text = reader.optional_string()?;
-            } else if index == AMOUNT {
-                body.amount = reader.optional_number()?;
-            } else if let Some(code) = body.codes.get_mut(index - AMOUNT - 1) {
-                *code = reader.optional_i32()?;
-            }
-            Ok(())
-        })?;
+        reader.record(
+            &FIELDS,
+            &mut body.texts,
+            Some(&mut body.amount),
+            &mut body.codes,
+        )?;
         Ok(body)
     }
 }

@@ -18,7 +18,7 @@ use super::codes::{ActivityType, PaymentStatus};
 use super::config::Config;
 use super::error::{Error, ErrorKind};
 use super::inquiry::PaymentInquiry;
-use super::json::{is_field, Problem, Reader, Seen};
+use super::json::{Problem, Reader};
 use super::payment_request_id::PaymentRequestId;
 use super::retry::Action;
 use super::text::Decimal;
@@ -169,22 +169,17 @@ const FIELDS: [&str; 4] = [
 impl CancelAnswer {
     /// Reads a cancel envelope's `result` object, any field missing.
     pub fn read(reader: &mut Reader<'_>) -> Result<CancelAnswer, Problem> {
-        let mut answer = CancelAnswer::default();
-        let mut seen = Seen::default();
-        reader.object(&mut |reader, key| {
-            let Some(index) = FIELDS.iter().position(|name| is_field(key, name)) else {
-                return reader.skip_value();
-            };
-            seen.mark(index, FIELDS.get(index).copied().unwrap_or_default())?;
-            match index {
-                0 => answer.payment_request_id = reader.optional_string()?,
-                1 => answer.payment_request_activity_id = reader.optional_string()?,
-                2 => answer.payment_request_activity_type_id = reader.optional_i32()?,
-                _ => answer.payment_status = reader.optional_i32()?,
-            }
-            Ok(())
-        })?;
-        Ok(answer)
+        let mut ids = [None, None];
+        let mut codes = [None, None];
+        reader.record(&FIELDS, &mut ids, None, &mut codes)?;
+        let [payment_request_id, payment_request_activity_id] = ids;
+        let [payment_request_activity_type_id, payment_status] = codes;
+        Ok(CancelAnswer {
+            payment_request_id,
+            payment_request_activity_id,
+            payment_request_activity_type_id,
+            payment_status,
+        })
     }
 
     /// The result of a successful cancel of `requested`, or what is wrong with it.

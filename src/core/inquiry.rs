@@ -8,7 +8,7 @@ use alloc::string::String;
 use serde::Serialize;
 
 use super::config::{Config, INQUIRY_PATH};
-use super::json::{is_field, Problem, RawNumber, Reader, Seen};
+use super::json::{Problem, RawNumber, Reader};
 use super::payment_request_id::PaymentRequestId;
 use super::retry::Action;
 use crate::text;
@@ -93,28 +93,16 @@ const FIELDS: [&str; 13] = [
     "PaymentStatusId",
 ];
 
-/// Where the amount is in [`FIELDS`], between the texts and the whole numbers.
-const AMOUNT: usize = 8;
-
 impl InquiryAnswer {
     /// Reads an inquiry envelope's `result` object, any field missing.
     pub fn read(reader: &mut Reader<'_>) -> Result<InquiryAnswer, Problem> {
         let mut answer = InquiryAnswer::default();
-        let mut seen = Seen::default();
-        reader.object(&mut |reader, key| {
-            let Some(index) = FIELDS.iter().position(|name| is_field(key, name)) else {
-                return reader.skip_value();
-            };
-            seen.mark(index, FIELDS.get(index).copied().unwrap_or_default())?;
-            if let Some(text) = answer.texts.get_mut(index) {
-                *text = reader.optional_string()?;
-            } else if index == AMOUNT {
-                answer.amount = reader.optional_number()?;
-            } else if let Some(number) = answer.numbers.get_mut(index - AMOUNT - 1) {
-                *number = reader.optional_i32()?;
-            }
-            Ok(())
-        })?;
+        reader.record(
+            &FIELDS,
+            &mut answer.texts,
+            Some(&mut answer.amount),
+            &mut answer.numbers,
+        )?;
         Ok(answer)
     }
 

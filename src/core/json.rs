@@ -126,22 +126,6 @@ pub fn is_field(key: &str, name: &str) -> bool {
     }
 }
 
-/// Which of an object's fields were seen, to refuse one given twice (in both casings, say).
-#[derive(Default)]
-pub struct Seen(u32);
-
-impl Seen {
-    /// Marks field `index` (of `names`) as seen; a problem if it was already.
-    pub fn mark(&mut self, index: usize, name: &str) -> Result<(), Problem> {
-        let bit = 1u32.checked_shl(index as u32).unwrap_or(0);
-        if self.0 & bit != 0 {
-            return Err(text!["duplicate field `", name, "`"]);
-        }
-        self.0 |= bit;
-        Ok(())
-    }
-}
-
 /// A pull reader over one JSON text. Each method reads one value at the cursor (after any
 /// white space) and says, when it is not what was asked for, what it is and where.
 pub struct Reader<'a> {
@@ -294,6 +278,55 @@ impl<'a> Reader<'a> {
             let key = reader.string()?;
             reader.expect(b':', "expected : after an object key")?;
             member(reader, &key)
+        })
+    }
+
+    /// An object read for the fields `names` (PascalCase; see [`is_field`]): `field` is
+    /// called with the index in `names` of each one found, the reader at its value, and
+    /// must read that value. Other members are skipped; a field given twice (in both
+    /// casings, say) is refused.
+    pub fn fields(
+        &mut self,
+        names: &[&str],
+        field: &mut dyn FnMut(&mut Reader<'a>, usize) -> Result<(), Problem>,
+    ) -> Result<(), Problem> {
+        // One bit per field of `names`, which never has more than 32.
+        let mut seen = 0u32;
+        self.object(&mut |reader, key| {
+            let Some(index) = names.iter().position(|name| is_field(key, name)) else {
+                return reader.skip_value();
+            };
+            let bit = 1u32.checked_shl(index as u32).unwrap_or(0);
+            if seen & bit != 0 {
+                let name = names.get(index).copied().unwrap_or_default();
+                return Err(text!["duplicate field `", name, "`"]);
+            }
+            seen |= bit;
+            field(reader, index)
+        })
+    }
+
+    /// An object of strings, numbers and codes, each optional and each at most once, as a
+    /// Paywall `result` and a callback are: `names` lists the `texts` first, then the
+    /// `amount` (a number kept as written, when there is one), then the `codes` (whole
+    /// numbers that fit an i32).
+    pub fn record(
+        &mut self,
+        names: &[&str],
+        texts: &mut [Option<String>],
+        mut amount: Option<&mut Option<RawNumber>>,
+        codes: &mut [Option<i32>],
+    ) -> Result<(), Problem> {
+        let first_code = texts.len() + usize::from(amount.is_some());
+        self.fields(names, &mut |reader, index| {
+            if let Some(text) = texts.get_mut(index) {
+                *text = reader.optional_string()?;
+            } else if let Some(code) = codes.get_mut(index.wrapping_sub(first_code)) {
+                *code = reader.optional_i32()?;
+            } else if let Some(amount) = amount.as_deref_mut() {
+                *amount = reader.optional_number()?;
+            }
+            Ok(())
         })
     }
 

@@ -9,7 +9,7 @@
 
 use alloc::string::String;
 
-use super::json::{is_field, read_document, Problem, Reader, Seen};
+use super::json::{read_document, Problem, Reader};
 
 /// The envelope around a `result`, which the endpoint's reader has read.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -47,12 +47,7 @@ pub fn read_envelope(
     read_document(text, |reader| {
         let mut envelope = Envelope::default();
         let mut succeeded = None;
-        let mut seen = Seen::default();
-        reader.object(&mut |reader, key| {
-            let Some(index) = FIELDS.iter().position(|name| is_field(key, name)) else {
-                return reader.skip_value();
-            };
-            seen.mark(index, FIELDS.get(index).copied().unwrap_or_default())?;
+        reader.fields(&FIELDS, &mut |reader, index| {
             match index {
                 0 => {
                     if !reader.null()? {
