@@ -17,6 +17,7 @@
 
 use alloc::borrow::Cow;
 use alloc::string::String;
+use alloc::vec::Vec;
 use serde::ser::{self, Impossible, Serialize};
 use serde::Serializer;
 
@@ -601,102 +602,134 @@ impl<'a> Reader<'a> {
 /// strings, integers, [`RawNumber`]s, booleans, options and unit enum variants); anything
 /// else is an error the tests would catch, never a panic.
 pub fn to_string<T: Serialize>(value: &T) -> Result<String, Problem> {
-    let mut out = String::new();
-    value
-        .serialize(&mut Writer {
-            out: &mut out,
-            raw: false,
-        })
-        .map(|()| out)
-        .map_err(|WriteProblem(problem)| problem)
+    // One instance of this per type written: the work is in the writer's own methods.
+    let mut writer = Writer::default();
+    let written = value.serialize(&mut writer);
+    writer.finish(written)
 }
 
-/// Why a value could not be written.
+/// Why a value could not be written: what it is, which the writer keeps (so that the
+/// `Result`s passed through every `Serialize` of a type are a single flag).
 #[derive(Debug)]
-struct WriteProblem(Problem);
+struct Refused;
 
-impl core::fmt::Display for WriteProblem {
+impl core::fmt::Display for Refused {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.write_str(&self.0)
+        f.write_str("a value cannot be written as wire JSON")
     }
 }
 
-impl ser::StdError for WriteProblem {}
+impl ser::StdError for Refused {}
 
-impl ser::Error for WriteProblem {
+impl ser::Error for Refused {
     /// Only a type's own `Serialize` calls this, and the library's never do: the message is
     /// not formatted, which would bring `core::fmt` into the module for nothing.
     fn custom<M: core::fmt::Display>(_message: M) -> Self {
-        WriteProblem(String::from("a value refused to be written"))
+        Refused
     }
 }
 
-struct Writer<'a> {
-    out: &'a mut String,
+/// The JSON written so far, as bytes (all of them copied from `&str`s or ASCII, so UTF-8).
+#[derive(Default)]
+struct Writer {
+    out: Vec<u8>,
     /// Set while a [`RawNumber`] is written: its text goes out unquoted.
     raw: bool,
+    /// What could not be written, once something could not.
+    refused: &'static str,
 }
 
-impl Writer<'_> {
+impl Writer {
+    /// The JSON written, or what could not be.
+    fn finish(self, written: Result<(), Refused>) -> Result<String, Problem> {
+        match written {
+            Ok(()) => String::from_utf8(self.out).map_err(|_| String::from("not UTF-8")),
+            Err(Refused) => Err(text![
+                if self.refused.is_empty() {
+                    "a value"
+                } else {
+                    self.refused
+                },
+                " cannot be written as wire JSON"
+            ]),
+        }
+    }
+
+    fn refuse(&mut self, what: &'static str) -> Refused {
+        self.refused = what;
+        Refused
+    }
+
+    fn push(&mut self, text: &str) {
+        self.out.extend_from_slice(text.as_bytes());
+    }
+
+    /// `text` as a JSON string. Only `"`, `\` and control characters are escaped, as RFC 8259
+    /// requires; the runs between them are copied whole.
     fn string(&mut self, text: &str) {
-        self.out.push('"');
-        // Copies runs that need no escape in one go; only `"`, `\` and control characters
-        // are escaped, as RFC 8259 requires.
+        self.out.push(b'"');
         let mut run = 0;
         for (at, byte) in text.bytes().enumerate() {
-            let escape = match byte {
-                b'"' => "\\\"",
-                b'\\' => "\\\\",
-                0x00..=0x1f => "",
-                _ => continue,
-            };
-            self.out.push_str(text.get(run..at).unwrap_or_default());
-            if escape.is_empty() {
-                self.out.push_str("\\u00");
-                for digit in [byte >> 4, byte & 0xf] {
+            if byte == b'"' || byte == b'\\' || byte < 0x20 {
+                self.push(text.get(run..at).unwrap_or_default());
+                run = at + 1;
+                self.out.push(b'\\');
+                if byte < 0x20 {
+                    let low = byte & 0xf;
+                    let low = if low < 10 {
+                        b'0' + low
+                    } else {
+                        b'a' - 10 + low
+                    };
                     self.out
-                        .push(char::from_digit(u32::from(digit), 16).unwrap_or('0'));
+                        .extend_from_slice(&[b'u', b'0', b'0', b'0' + (byte >> 4), low]);
+                } else {
+                    self.out.push(byte);
                 }
-            } else {
-                self.out.push_str(escape);
             }
-            run = at + 1;
         }
-        self.out.push_str(text.get(run..).unwrap_or_default());
-        self.out.push('"');
+        self.push(text.get(run..).unwrap_or_default());
+        self.out.push(b'"');
     }
 
-    fn unsupported(what: &str) -> WriteProblem {
-        WriteProblem(text![what, " cannot be written as wire JSON"])
+    /// A struct field's key and colon, after a comma unless it is the first field (right
+    /// after the `{`). Apart from the field's type, so that it is not repeated for each type.
+    #[inline(never)]
+    fn key(&mut self, key: &str) {
+        if self.out.last() != Some(&b'{') {
+            self.out.push(b',');
+        }
+        self.string(key);
+        self.out.push(b':');
     }
 
-    fn integer(&mut self, value: i64) {
-        self.out.push_str(Decimal::signed(value).as_ref());
+    fn integer(&mut self, value: i64) -> Result<(), Refused> {
+        self.push(Decimal::signed(value).as_ref());
+        Ok(())
     }
 }
 
 macro_rules! write_integers {
     ($($method:ident $ty:ty;)*) => {$(
-        fn $method(self, value: $ty) -> Result<(), WriteProblem> {
-            self.integer(i64::from(value));
-            Ok(())
+        fn $method(self, value: $ty) -> Result<(), Refused> {
+            self.integer(i64::from(value))
         }
     )*};
 }
 
-impl<'a, 'b> ser::Serializer for &'a mut Writer<'b> {
+impl<'a> ser::Serializer for &'a mut Writer {
     type Ok = ();
-    type Error = WriteProblem;
-    type SerializeSeq = Impossible<(), WriteProblem>;
-    type SerializeTuple = Impossible<(), WriteProblem>;
-    type SerializeTupleStruct = Impossible<(), WriteProblem>;
-    type SerializeTupleVariant = Impossible<(), WriteProblem>;
-    type SerializeMap = Impossible<(), WriteProblem>;
-    type SerializeStruct = Fields<'a, 'b>;
-    type SerializeStructVariant = Impossible<(), WriteProblem>;
+    type Error = Refused;
+    type SerializeSeq = Impossible<(), Refused>;
+    type SerializeTuple = Impossible<(), Refused>;
+    type SerializeTupleStruct = Impossible<(), Refused>;
+    type SerializeTupleVariant = Impossible<(), Refused>;
+    type SerializeMap = Impossible<(), Refused>;
+    type SerializeStruct = Self;
+    type SerializeStructVariant = Impossible<(), Refused>;
 
-    fn serialize_bool(self, value: bool) -> Result<(), WriteProblem> {
-        self.out.push_str(if value { "true" } else { "false" });
+    fn serialize_bool(self, value: bool) -> Result<(), Refused> {
+        self.push(if value { "true" } else { "false" });
         Ok(())
     }
 
@@ -705,53 +738,53 @@ impl<'a, 'b> ser::Serializer for &'a mut Writer<'b> {
         serialize_u8 u8; serialize_u16 u16; serialize_u32 u32;
     }
 
-    fn serialize_u64(self, value: u64) -> Result<(), WriteProblem> {
-        self.out.push_str(Decimal::of(value).as_ref());
+    fn serialize_u64(self, value: u64) -> Result<(), Refused> {
+        self.push(Decimal::of(value).as_ref());
         Ok(())
     }
 
-    fn serialize_f32(self, _: f32) -> Result<(), WriteProblem> {
-        Err(Writer::unsupported("a fractional number"))
+    fn serialize_f32(self, _: f32) -> Result<(), Refused> {
+        Err(self.refuse("a fractional number"))
     }
 
-    fn serialize_f64(self, _: f64) -> Result<(), WriteProblem> {
-        Err(Writer::unsupported("a fractional number"))
+    fn serialize_f64(self, _: f64) -> Result<(), Refused> {
+        Err(self.refuse("a fractional number"))
     }
 
-    fn serialize_char(self, value: char) -> Result<(), WriteProblem> {
+    fn serialize_char(self, value: char) -> Result<(), Refused> {
         let mut buffer = [0; 4];
         self.string(value.encode_utf8(&mut buffer));
         Ok(())
     }
 
-    fn serialize_str(self, value: &str) -> Result<(), WriteProblem> {
+    fn serialize_str(self, value: &str) -> Result<(), Refused> {
         if self.raw {
             // A RawNumber's text, checked against the number grammar when it was read.
-            self.out.push_str(value);
+            self.push(value);
         } else {
             self.string(value);
         }
         Ok(())
     }
 
-    fn serialize_bytes(self, _: &[u8]) -> Result<(), WriteProblem> {
-        Err(Writer::unsupported("bytes"))
+    fn serialize_bytes(self, _: &[u8]) -> Result<(), Refused> {
+        Err(self.refuse("bytes"))
     }
 
-    fn serialize_none(self) -> Result<(), WriteProblem> {
-        self.out.push_str("null");
+    fn serialize_none(self) -> Result<(), Refused> {
+        self.push("null");
         Ok(())
     }
 
-    fn serialize_some<T: ?Sized + Serialize>(self, value: &T) -> Result<(), WriteProblem> {
+    fn serialize_some<T: ?Sized + Serialize>(self, value: &T) -> Result<(), Refused> {
         value.serialize(self)
     }
 
-    fn serialize_unit(self) -> Result<(), WriteProblem> {
+    fn serialize_unit(self) -> Result<(), Refused> {
         self.serialize_none()
     }
 
-    fn serialize_unit_struct(self, _: &'static str) -> Result<(), WriteProblem> {
+    fn serialize_unit_struct(self, _: &'static str) -> Result<(), Refused> {
         self.serialize_none()
     }
 
@@ -760,19 +793,17 @@ impl<'a, 'b> ser::Serializer for &'a mut Writer<'b> {
         _: &'static str,
         _: u32,
         variant: &'static str,
-    ) -> Result<(), WriteProblem> {
-        self.serialize_str(variant)
+    ) -> Result<(), Refused> {
+        self.string(variant);
+        Ok(())
     }
 
     fn serialize_newtype_struct<T: ?Sized + Serialize>(
         self,
         name: &'static str,
         value: &T,
-    ) -> Result<(), WriteProblem> {
-        if name != RAW_NUMBER {
-            return value.serialize(self);
-        }
-        self.raw = true;
+    ) -> Result<(), Refused> {
+        self.raw = name == RAW_NUMBER;
         let written = value.serialize(&mut *self);
         self.raw = false;
         written
@@ -784,24 +815,24 @@ impl<'a, 'b> ser::Serializer for &'a mut Writer<'b> {
         _: u32,
         _: &'static str,
         _: &T,
-    ) -> Result<(), WriteProblem> {
-        Err(Writer::unsupported("an enum variant with data"))
+    ) -> Result<(), Refused> {
+        Err(self.refuse("an enum variant with data"))
     }
 
-    fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, WriteProblem> {
-        Err(Writer::unsupported("a sequence"))
+    fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, Refused> {
+        Err(self.refuse("a sequence"))
     }
 
-    fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, WriteProblem> {
-        Err(Writer::unsupported("a tuple"))
+    fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, Refused> {
+        Err(self.refuse("a tuple"))
     }
 
     fn serialize_tuple_struct(
         self,
         _: &'static str,
         _: usize,
-    ) -> Result<Self::SerializeTupleStruct, WriteProblem> {
-        Err(Writer::unsupported("a tuple struct"))
+    ) -> Result<Self::SerializeTupleStruct, Refused> {
+        Err(self.refuse("a tuple struct"))
     }
 
     fn serialize_tuple_variant(
@@ -810,24 +841,17 @@ impl<'a, 'b> ser::Serializer for &'a mut Writer<'b> {
         _: u32,
         _: &'static str,
         _: usize,
-    ) -> Result<Self::SerializeTupleVariant, WriteProblem> {
-        Err(Writer::unsupported("an enum variant with data"))
+    ) -> Result<Self::SerializeTupleVariant, Refused> {
+        Err(self.refuse("an enum variant with data"))
     }
 
-    fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, WriteProblem> {
-        Err(Writer::unsupported("a map"))
+    fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, Refused> {
+        Err(self.refuse("a map"))
     }
 
-    fn serialize_struct(
-        self,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeStruct, WriteProblem> {
-        self.out.push('{');
-        Ok(Fields {
-            writer: self,
-            first: true,
-        })
+    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Self, Refused> {
+        self.out.push(b'{');
+        Ok(self)
     }
 
     fn serialize_struct_variant(
@@ -836,45 +860,35 @@ impl<'a, 'b> ser::Serializer for &'a mut Writer<'b> {
         _: u32,
         _: &'static str,
         _: usize,
-    ) -> Result<Self::SerializeStructVariant, WriteProblem> {
-        Err(Writer::unsupported("an enum variant with data"))
+    ) -> Result<Self::SerializeStructVariant, Refused> {
+        Err(self.refuse("an enum variant with data"))
     }
 
-    fn collect_str<T: ?Sized + core::fmt::Display>(self, _: &T) -> Result<(), WriteProblem> {
-        Err(Writer::unsupported("a value written through Display"))
+    fn collect_str<T: ?Sized + core::fmt::Display>(self, _: &T) -> Result<(), Refused> {
+        Err(self.refuse("a value written through Display"))
     }
 }
 
-/// The fields of a struct being written.
-struct Fields<'a, 'b> {
-    writer: &'a mut Writer<'b>,
-    first: bool,
-}
-
-impl ser::SerializeStruct for Fields<'_, '_> {
+/// A struct's fields, each written by [`Writer::key`] and the field's own `Serialize`.
+impl ser::SerializeStruct for &mut Writer {
     type Ok = ();
-    type Error = WriteProblem;
+    type Error = Refused;
 
     fn serialize_field<T: ?Sized + Serialize>(
         &mut self,
         key: &'static str,
         value: &T,
-    ) -> Result<(), WriteProblem> {
-        if !self.first {
-            self.writer.out.push(',');
-        }
-        self.first = false;
-        self.writer.string(key);
-        self.writer.out.push(':');
-        value.serialize(&mut *self.writer)
+    ) -> Result<(), Refused> {
+        self.key(key);
+        value.serialize(&mut **self)
     }
 
-    fn skip_field(&mut self, _: &'static str) -> Result<(), WriteProblem> {
+    fn skip_field(&mut self, _: &'static str) -> Result<(), Refused> {
         Ok(())
     }
 
-    fn end(self) -> Result<(), WriteProblem> {
-        self.writer.out.push('}');
+    fn end(self) -> Result<(), Refused> {
+        self.out.push(b'}');
         Ok(())
     }
 }
