@@ -456,20 +456,27 @@ impl<'a> Reader<'a> {
         if !whole {
             return Err(self.problem("must be a whole number"));
         }
-        // Accumulated below zero, where i64 reaches one further: -9223372036854775808 fits.
-        let mut value: i64 = 0;
-        for byte in text.bytes().filter(u8::is_ascii_digit) {
-            value = value
-                .checked_mul(10)
-                .and_then(|value| value.checked_sub(i64::from(byte - b'0')))
-                .ok_or_else(|| self.problem("a whole number too large to read"))?;
+        let (negative, digits) = match text.as_bytes() {
+            [b'-', digits @ ..] => (true, digits),
+            digits => (false, digits),
+        };
+        // The grammar allows no leading zero, so more than 19 digits is more than an i64
+        // holds, and 19 digits fit a u64. The magnitude may be one more below zero.
+        let mut magnitude = 0u64;
+        for &digit in digits {
+            magnitude = magnitude
+                .wrapping_mul(10)
+                .wrapping_add(u64::from(digit.wrapping_sub(b'0')));
         }
-        if !text.starts_with('-') {
-            value = value
-                .checked_neg()
-                .ok_or_else(|| self.problem("a whole number too large to read"))?;
+        if digits.len() > 19 || magnitude > i64::MAX as u64 + u64::from(negative) {
+            return Err(self.problem("a whole number too large to read"));
         }
-        Ok(Some(value))
+        let value = magnitude as i64;
+        Ok(Some(if negative {
+            value.wrapping_neg()
+        } else {
+            value
+        }))
     }
 
     /// A whole number that fits an i32 (Paywall's codes), or `None` for null.

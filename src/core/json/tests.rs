@@ -459,3 +459,25 @@ fn decimal_amounts_are_compared_as_values_however_they_are_written() {
         );
     }
 }
+
+#[test]
+fn reads_whole_numbers_to_the_limits_of_an_i64() {
+    let integer = |text: &str| read_document(text, |reader| reader.optional_integer());
+    for value in [0, 7, -7, 10, i64::MAX, i64::MIN, i64::MAX - 1, i64::MIN + 1] {
+        assert_eq!(integer(&value.to_string()), Ok(Some(value)), "{value}");
+    }
+    for text in [
+        "9223372036854775808",
+        "-9223372036854775809",
+        "10000000000000000000",
+        "18446744073709551616",
+        "99999999999999999999",
+        "-99999999999999999999",
+    ] {
+        let problem = integer(text).unwrap_err();
+        assert!(
+            problem.starts_with("a whole number too large"),
+            "{text}: {problem}"
+        );
+    }
+}
