@@ -22,6 +22,7 @@ use super::json::{Problem, Reader};
 use super::payment_request_id::PaymentRequestId;
 use super::retry::Action;
 use super::text::Decimal;
+use super::wire::require;
 use crate::text;
 
 /// A cancel changes the payment: a timed-out attempt is not retried.
@@ -184,42 +185,49 @@ impl CancelAnswer {
 
     /// The result of a successful cancel of `requested`, or what is wrong with it.
     pub fn complete(self, requested: &PaymentRequestId) -> Result<CancelResult, Problem> {
-        let missing = |field: &str| text!["result.", field, " is missing"];
-        let payment_request_id = self
-            .payment_request_id
-            .ok_or_else(|| missing("paymentRequestId"))?;
-        let payment_request_activity_id = self
-            .payment_request_activity_id
-            .ok_or_else(|| missing("paymentRequestActivityId"))?;
-        let payment_request_activity_type_id = self
-            .payment_request_activity_type_id
-            .ok_or_else(|| missing("paymentRequestActivityTypeId"))?;
-        let payment_status = self
-            .payment_status
-            .ok_or_else(|| missing("paymentStatus"))?;
-        if !PaymentRequestId::is_guid(&payment_request_id) {
+        self.check(requested)?;
+        // Checked: every field is there.
+        Ok(CancelResult::new(
+            self.payment_request_id.unwrap_or_default(),
+            self.payment_request_activity_id.unwrap_or_default(),
+            self.payment_request_activity_type_id.unwrap_or_default(),
+            self.payment_status.unwrap_or_default(),
+            ConfirmedBy::Response,
+        ))
+    }
+
+    /// What is wrong with the result of a successful cancel of `requested`, if anything:
+    /// checked before any field is moved out, so that no error path has fields to drop.
+    fn check(&self, requested: &PaymentRequestId) -> Result<(), Problem> {
+        let id = self.payment_request_id.as_deref();
+        let activity = self.payment_request_activity_id.as_deref();
+        require(&[
+            ("paymentRequestId", id.is_some()),
+            ("paymentRequestActivityId", activity.is_some()),
+            (
+                "paymentRequestActivityTypeId",
+                self.payment_request_activity_type_id.is_some(),
+            ),
+            ("paymentStatus", self.payment_status.is_some()),
+        ])?;
+        let id = id.unwrap_or_default();
+        if !PaymentRequestId::is_guid(id) {
             return Err(String::from("result.paymentRequestId is not a GUID"));
         }
-        if !PaymentRequestId::is_guid(&payment_request_activity_id) {
+        if !PaymentRequestId::is_guid(activity.unwrap_or_default()) {
             return Err(String::from(
                 "result.paymentRequestActivityId is not a GUID",
             ));
         }
-        if !requested.matches(&payment_request_id) {
+        if !requested.matches(id) {
             return Err(text![
                 "result.paymentRequestId is ",
-                payment_request_id,
+                id,
                 ", not the requested ",
                 requested.as_text()
             ]);
         }
-        Ok(CancelResult::new(
-            payment_request_id,
-            payment_request_activity_id,
-            payment_request_activity_type_id,
-            payment_status,
-            ConfirmedBy::Response,
-        ))
+        Ok(())
     }
 }
 

@@ -11,6 +11,7 @@ use super::config::{Config, INQUIRY_PATH};
 use super::json::{Problem, RawNumber, Reader};
 use super::payment_request_id::PaymentRequestId;
 use super::retry::Action;
+use super::wire::require;
 use crate::text;
 
 /// An inquiry changes nothing: every transient failure may be retried, timeouts included.
@@ -108,20 +109,45 @@ impl InquiryAnswer {
 
     /// The inquiry of `requested`, or what is wrong with the answer.
     pub fn complete(self, requested: &PaymentRequestId) -> Result<PaymentInquiry, Problem> {
-        let missing = |field: &str| text!["result.", field, " is missing"];
+        self.check(requested)?;
         let [id, activity, terminal_id, merchant_unique_code, display_code, callback_address, created_date, modified_date] =
             self.texts;
         let [currency_id, payment_channel_id, payment_type_id, payment_status_id] = self.numbers;
-        let payment_request_id = id.ok_or_else(|| missing("paymentRequestId"))?;
-        let payment_request_activity_id =
-            activity.ok_or_else(|| missing("paymentRequestActivityId"))?;
-        if !requested.matches(&payment_request_id) {
+        // Checked: the id, the activity and the two codes are there.
+        Ok(PaymentInquiry {
+            payment_request_id: id.unwrap_or_default(),
+            payment_request_activity_id: activity.unwrap_or_default(),
+            terminal_id,
+            merchant_unique_code,
+            display_code,
+            callback_address,
+            amount_text: self.amount.as_ref().map(|amount| amount.as_str().into()),
+            amount: self.amount,
+            currency_id,
+            payment_channel_id,
+            payment_type_id: payment_type_id.unwrap_or_default(),
+            payment_status_id: payment_status_id.unwrap_or_default(),
+            created_date,
+            modified_date,
+        })
+    }
+
+    /// What is wrong with the inquiry of `requested`, if anything: checked before any field
+    /// is moved out, so that no error path has fields to drop.
+    fn check(&self, requested: &PaymentRequestId) -> Result<(), Problem> {
+        let [id, activity, ..] = &self.texts;
+        let [.., payment_type_id, payment_status_id] = &self.numbers;
+        require(&[
+            ("paymentRequestId", id.is_some()),
+            ("paymentRequestActivityId", activity.is_some()),
+        ])?;
+        if !requested.matches(id.as_deref().unwrap_or_default()) {
             return Err(text![
                 "result.paymentRequestId is not the requested ",
                 requested.as_text()
             ]);
         }
-        if !PaymentRequestId::is_guid(&payment_request_activity_id) {
+        if !PaymentRequestId::is_guid(activity.as_deref().unwrap_or_default()) {
             return Err(String::from(
                 "result.paymentRequestActivityId is not a GUID",
             ));
@@ -136,25 +162,10 @@ impl InquiryAnswer {
                  the point and 28 after)",
             ));
         }
-        Ok(PaymentInquiry {
-            payment_request_id,
-            payment_request_activity_id,
-            terminal_id,
-            merchant_unique_code,
-            display_code,
-            callback_address,
-            amount_text: self
-                .amount
-                .as_ref()
-                .map(|amount| String::from(amount.as_str())),
-            amount: self.amount,
-            currency_id,
-            payment_channel_id,
-            payment_type_id: payment_type_id.ok_or_else(|| missing("paymentTypeId"))?,
-            payment_status_id: payment_status_id.ok_or_else(|| missing("paymentStatusId"))?,
-            created_date,
-            modified_date,
-        })
+        require(&[
+            ("paymentTypeId", payment_type_id.is_some()),
+            ("paymentStatusId", payment_status_id.is_some()),
+        ])
     }
 }
 

@@ -10,6 +10,7 @@
 use alloc::string::String;
 
 use super::json::{read_document, Problem, Reader};
+use crate::text;
 
 /// The envelope around a `result`, which the endpoint's reader has read.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -66,6 +67,16 @@ pub fn read_envelope(
         envelope.succeeded = succeeded.ok_or_else(|| String::from("missing field `succeeded`"))?;
         Ok(envelope)
     })
+}
+
+/// Checks that a successful answer's `result` has its required fields, given in order as
+/// their camelCase name and whether it is there: "result.`name` is missing" names the first
+/// that is not.
+pub fn require(fields: &[(&str, bool)]) -> Result<(), Problem> {
+    match fields.iter().find(|(_, present)| !present) {
+        Some((name, _)) => Err(text!["result.", name, " is missing"]),
+        None => Ok(()),
+    }
 }
 
 #[cfg(test)]
