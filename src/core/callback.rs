@@ -14,7 +14,6 @@
 //! `tests/node/verify-callback.test.mjs`.
 
 use alloc::string::String;
-use alloc::vec::Vec;
 use serde::Serialize;
 
 use super::codes::{ActivityType, PaymentStatus};
@@ -30,6 +29,11 @@ use crate::text;
 /// The largest callback body read, in bytes: a callback is a few hundred bytes, and a
 /// larger body is refused before it is parsed.
 pub const MAX_CALLBACK_BYTES: usize = 64 * 1024;
+
+/// Why a body over [`MAX_CALLBACK_BYTES`] is refused (the number written out: a test checks
+/// it is the limit's).
+const OVER_THE_LIMIT: &str =
+    "the body is over 65536 bytes, far more than a callback holds; it was refused before parsing";
 
 /// How much of a callback's `Message` is kept: as much as of Paywall's message in an
 /// envelope, which is the same kind of text.
@@ -175,63 +179,14 @@ fn verify(raw_body: &[u8], hash_key: &str) -> Result<PhysicalPosCallback, Error>
              merchant panel",
         ));
     }
-    if raw_body.len() > MAX_CALLBACK_BYTES {
-        return Err(Error::callback_decode(&text![
-            "the body is over ",
-            Decimal::of(MAX_CALLBACK_BYTES as u64),
-            " bytes, far more than a callback holds; it was refused before parsing"
-        ]));
+    let (body, amount) = read_body(raw_body).map_err(|problem| Error::callback_decode(&problem))?;
+    let problem = hash_problem(&body, &amount, hash_key);
+    if !problem.is_empty() {
+        return Err(Error::signature(problem));
     }
-    let text = core::str::from_utf8(raw_body)
-        .map_err(|_| Error::callback_decode("the body is not UTF-8 text"))?;
-    let body = read_document(text.strip_prefix('\u{feff}').unwrap_or(text), Body::read)
-        .map_err(|problem| Error::callback_decode(&problem))?;
-    let [connection_id, terminal_id, payment_request_id, payment_request_activity_id, merchant_unique_code, display_code, message, hash] =
+    let [connection_id, terminal_id, payment_request_id, payment_request_activity_id, merchant_unique_code, display_code, message, _] =
         body.texts;
     let [payment_type_id, payment_status_id] = body.codes;
-
-    let missing = |field: &str| Error::callback_decode(&text![field, " is missing or null"]);
-    let guid = |field: &'static str, value: Option<String>| match value {
-        Some(id) if PaymentRequestId::is_guid(&id) => Ok(id),
-        Some(_) => Err(Error::callback_decode(&text![field, " is not a GUID"])),
-        None => Err(missing(field)),
-    };
-    let payment_request_id = guid("PaymentRequestId", payment_request_id)?;
-    let payment_request_activity_id =
-        guid("PaymentRequestActivityId", payment_request_activity_id)?;
-    let merchant_unique_code = merchant_unique_code.ok_or_else(|| missing("MerchantUniqueCode"))?;
-    if merchant_unique_code.is_empty() {
-        return Err(Error::callback_decode("MerchantUniqueCode is empty"));
-    }
-    let amount = body.amount.ok_or_else(|| missing("Amount"))?;
-    if !amount.is_decimal_amount() {
-        return Err(Error::callback_decode(
-            "Amount is not a decimal amount as Paywall writes one (no exponent, at most 29 \
-             digits before the point and 28 after)",
-        ));
-    }
-    let payment_type_id = payment_type_id.ok_or_else(|| missing("PaymentTypeId"))?;
-    let payment_status_id = payment_status_id.ok_or_else(|| missing("PaymentStatusId"))?;
-
-    let Some(hash) = hash else {
-        return Err(Error::signature("is missing"));
-    };
-    if hash.len() != 64 || !hash.bytes().all(|byte| byte.is_ascii_hexdigit()) {
-        return Err(Error::signature("is not 64 hex digits"));
-    }
-    let signed = text![
-        hash_key,
-        "###",
-        payment_request_id,
-        "###",
-        merchant_unique_code,
-        "###",
-        amount.as_str()
-    ];
-    if !matches_in_constant_time(&sha256(signed.as_bytes()), hash.as_bytes()) {
-        return Err(Error::signature("does not match"));
-    }
-
     // Paywall's message is foreign text like any other that reaches a log: one line, no
     // characters that forge or hide log lines, bounded.
     let message = message.map(|text| {
@@ -239,19 +194,87 @@ fn verify(raw_body: &[u8], hash_key: &str) -> Result<PhysicalPosCallback, Error>
             .quote(&text, MESSAGE_CHARS)
             .into_string()
     });
+    // Checked by `read_body`: every required field is there.
     Ok(PhysicalPosCallback {
         connection_id,
         terminal_id,
-        payment_request_id,
-        payment_request_activity_id,
-        payment_type_id,
-        payment_status_id,
-        merchant_unique_code,
+        payment_request_id: payment_request_id.unwrap_or_default(),
+        payment_request_activity_id: payment_request_activity_id.unwrap_or_default(),
+        payment_type_id: payment_type_id.unwrap_or_default(),
+        payment_status_id: payment_status_id.unwrap_or_default(),
+        merchant_unique_code: merchant_unique_code.unwrap_or_default(),
         display_code,
         amount_text: String::from(amount.as_str()),
         amount,
         message,
     })
+}
+
+/// Reads a callback body and checks that its required fields are there and well formed: the
+/// body, with its amount taken out, or why it is not a callback.
+fn read_body(raw_body: &[u8]) -> Result<(Body, RawNumber), Problem> {
+    if raw_body.len() > MAX_CALLBACK_BYTES {
+        return Err(String::from(OVER_THE_LIMIT));
+    }
+    let text =
+        core::str::from_utf8(raw_body).map_err(|_| String::from("the body is not UTF-8 text"))?;
+    let mut body = read_document(text.strip_prefix('\u{feff}').unwrap_or(text), Body::read)?;
+    let [_, _, payment_request_id, payment_request_activity_id, merchant_unique_code, ..] =
+        &body.texts;
+    let missing = |field: &str| text![field, " is missing or null"];
+    for (field, id) in [
+        ("PaymentRequestId", payment_request_id),
+        ("PaymentRequestActivityId", payment_request_activity_id),
+    ] {
+        match id {
+            Some(id) if PaymentRequestId::is_guid(id) => {}
+            Some(_) => return Err(text![field, " is not a GUID"]),
+            None => return Err(missing(field)),
+        }
+    }
+    match merchant_unique_code {
+        Some(code) if !code.is_empty() => {}
+        Some(_) => return Err(String::from("MerchantUniqueCode is empty")),
+        None => return Err(missing("MerchantUniqueCode")),
+    }
+    let amount = body.amount.take().ok_or_else(|| missing("Amount"))?;
+    if !amount.is_decimal_amount() {
+        return Err(String::from(
+            "Amount is not a decimal amount as Paywall writes one (no exponent, at most 29 \
+             digits before the point and 28 after)",
+        ));
+    }
+    for (field, code) in ["PaymentTypeId", "PaymentStatusId"].iter().zip(&body.codes) {
+        if code.is_none() {
+            return Err(missing(field));
+        }
+    }
+    Ok((body, amount))
+}
+
+/// What is wrong with a read body's Hash ("is missing", "does not match", ...), or nothing
+/// (an empty text).
+fn hash_problem(body: &Body, amount: &RawNumber, hash_key: &str) -> &'static str {
+    let [_, _, payment_request_id, _, merchant_unique_code, _, _, hash] = &body.texts;
+    let Some(hash) = hash else {
+        return "is missing";
+    };
+    if hash.len() != 64 || !hash.bytes().all(|byte| byte.is_ascii_hexdigit()) {
+        return "is not 64 hex digits";
+    }
+    let signed = text![
+        hash_key,
+        "###",
+        payment_request_id.as_deref().unwrap_or_default(),
+        "###",
+        merchant_unique_code.as_deref().unwrap_or_default(),
+        "###",
+        amount.as_str()
+    ];
+    if !matches_in_constant_time(&sha256(signed.as_bytes()), hash.as_bytes()) {
+        return "does not match";
+    }
+    ""
 }
 
 /// Checks a verified callback against Paywall's inquiry of the same payment: the callback
@@ -281,7 +304,10 @@ pub fn confirm_callback(
         .amount
         .as_ref()
         .is_some_and(|amount| amount.same_decimal(&callback.amount));
-    let differing: Vec<&str> = [
+    // The names of the fields that differ, joined by ", ".
+    let mut differing = String::new();
+    let mut count = 0;
+    for (field, same) in [
         ("PaymentRequestActivityId", same_activity),
         ("TerminalId", callback.terminal_id == inquiry.terminal_id),
         ("DisplayCode", callback.display_code == inquiry.display_code),
@@ -290,11 +316,16 @@ pub fn confirm_callback(
             inquiry.merchant_unique_code.as_deref() == Some(&callback.merchant_unique_code),
         ),
         ("Amount", same_amount),
-    ]
-    .into_iter()
-    .filter_map(|(field, same)| (!same).then_some(field))
-    .collect();
-    if differing.is_empty() {
+    ] {
+        if !same {
+            if count > 0 {
+                differing.push_str(", ");
+            }
+            differing.push_str(field);
+            count += 1;
+        }
+    }
+    if count == 0 {
         return Ok(());
     }
     let why = if same_activity {
@@ -307,8 +338,8 @@ pub fn confirm_callback(
         ErrorKind::Signature,
         text![
             "The callback's ",
-            differing.join(", "),
-            if differing.len() == 1 { " is" } else { " are" },
+            differing,
+            if count == 1 { " is" } else { " are" },
             " not what Paywall's inquiry of the payment says: ",
             why,
             "; act on the inquiry's state, not on the callback's"
@@ -365,18 +396,15 @@ fn unconfirmed_codes(
 /// case. Takes the same time wherever the first difference is: each expected digit is made
 /// with arithmetic, not a table or a branch, and every digit is compared.
 fn matches_in_constant_time(digest: &[u8; 32], hex: &[u8]) -> bool {
-    let expected = digest
-        .iter()
-        .flat_map(|byte| [byte >> 4, byte & 0xf])
-        .map(|nibble| {
-            // '0' + n for n < 10, 'a' + n - 10 otherwise: 39 more when 9 - n is negative.
-            let above_nine = (9i16 - i16::from(nibble)) >> 8;
-            (i16::from(nibble) + 48 + (above_nine & 39)) as u8
-        });
-    // For a hex digit, `| 0x20` lowers the case of a letter and leaves a digit as it is.
-    let difference = expected.zip(hex).fold(0u8, |difference, (want, got)| {
-        difference | (want ^ (got | 0x20))
-    });
+    let mut difference = 0u8;
+    let mut got = hex.iter();
+    for nibble in digest.iter().flat_map(|byte| [byte >> 4, byte & 0xf]) {
+        // '0' + n for n < 10, 'a' + n - 10 otherwise: 39 more when 9 - n is negative.
+        let above_nine = (9i16 - i16::from(nibble)) >> 8;
+        let want = (i16::from(nibble) + 48 + (above_nine & 39)) as u8;
+        // For a hex digit, `| 0x20` lowers the case of a letter and leaves a digit as it is.
+        difference |= want ^ (got.next().copied().unwrap_or(0) | 0x20);
+    }
     hex.len() == 64 && core::hint::black_box(difference) == 0
 }
 
@@ -719,6 +747,7 @@ mod tests {
             "{error}"
         );
         assert!(error.message().contains("65536"), "{error}");
+        assert!(OVER_THE_LIMIT.contains(&format!(" {MAX_CALLBACK_BYTES} ")));
     }
 
     #[test]
