@@ -19,7 +19,7 @@ use serde::Serialize;
 use super::codes::{ActivityType, PaymentStatus};
 use super::error::{Error, ErrorKind};
 use super::inquiry::PaymentInquiry;
-use super::json::{read_document, Problem, RawNumber, Reader};
+use super::json::{read_document, Problem, RawNumber};
 use super::payment_request_id::PaymentRequestId;
 use super::secrets::Secrets;
 use super::sha256::sha256;
@@ -121,19 +121,6 @@ const FIELDS: [&str; 11] = [
     "PaymentStatusId",
 ];
 
-impl Body {
-    fn read(reader: &mut Reader<'_>) -> Result<Body, Problem> {
-        let mut body = Body::default();
-        reader.record(
-            &FIELDS,
-            &mut body.texts,
-            Some(&mut body.amount),
-            &mut body.codes,
-        )?;
-        Ok(body)
-    }
-}
-
 /// Checks and reads a callback body exactly as received (the raw bytes of the POST, before
 /// any JSON parsing: a body parsed and written again no longer matches its Hash).
 ///
@@ -218,7 +205,16 @@ fn read_body(raw_body: &[u8]) -> Result<(Body, RawNumber), Problem> {
     }
     let text =
         core::str::from_utf8(raw_body).map_err(|_| String::from("the body is not UTF-8 text"))?;
-    let mut body = read_document(text.strip_prefix('\u{feff}').unwrap_or(text), Body::read)?;
+    // Filled in place: a body returned through each layer would be copied at each.
+    let mut body = Body::default();
+    read_document(text.strip_prefix('\u{feff}').unwrap_or(text), |reader| {
+        reader.record(
+            &FIELDS,
+            &mut body.texts,
+            Some(&mut body.amount),
+            &mut body.codes,
+        )
+    })?;
     let [_, _, payment_request_id, payment_request_activity_id, merchant_unique_code, ..] =
         &body.texts;
     let missing = |field: &str| text![field, " is missing or null"];

@@ -108,8 +108,9 @@ pub fn read_document<T>(
     text: &str,
     read: impl FnOnce(&mut Reader<'_>) -> Result<T, Problem>,
 ) -> Result<T, Problem> {
-    // The generic part is these three calls; the work is in `start` and `end`.
-    let mut reader = Reader::start(text)?;
+    // The generic part is these calls; the work is in `start` and `end`.
+    let mut reader = Reader::new(text);
+    reader.start()?;
     let value = read(&mut reader)?;
     reader.end()?;
     Ok(value)
@@ -147,14 +148,13 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// A reader at the first value of a document: a problem if there is none.
-    fn start(text: &'a str) -> Result<Self, Problem> {
-        let mut reader = Reader::new(text);
-        reader.skip_whitespace();
-        if reader.peek().is_none() {
+    /// Moves to the first value of a document: a problem if there is none.
+    fn start(&mut self) -> Result<(), Problem> {
+        self.skip_whitespace();
+        if self.peek().is_none() {
             return Err(String::from("the body is empty, not JSON"));
         }
-        Ok(reader)
+        Ok(())
     }
 
     /// Refuses anything but white space after the document's value.

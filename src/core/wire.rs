@@ -45,8 +45,9 @@ pub fn read_envelope(
     text: &str,
     read_result: &mut dyn FnMut(&mut Reader<'_>) -> Result<(), Problem>,
 ) -> Result<Envelope, Problem> {
+    // Filled in place: an envelope returned through each layer would be copied at each.
+    let mut envelope = Envelope::default();
     read_document(text, |reader| {
-        let mut envelope = Envelope::default();
         let mut succeeded = None;
         reader.fields(&FIELDS, &mut |reader, index| {
             match index {
@@ -65,8 +66,9 @@ pub fn read_envelope(
             Ok(())
         })?;
         envelope.succeeded = succeeded.ok_or_else(|| String::from("missing field `succeeded`"))?;
-        Ok(envelope)
-    })
+        Ok(())
+    })?;
+    Ok(envelope)
 }
 
 /// Checks that a successful answer's `result` has its required fields, given in order as
