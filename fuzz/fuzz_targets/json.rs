@@ -82,7 +82,7 @@ fn split_position(problem: &str) -> (&str, Option<usize>) {
 
 /// Any value, through the pull reader.
 fn read_any(reader: &mut Reader<'_>, text: &str) -> Result<Any, Problem> {
-    if reader.null()? {
+    if reader.null() {
         return Ok(Any::Null);
     }
     let mut boolean = None;

@@ -189,20 +189,30 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// The next byte that is not white space, without consuming it.
-    fn next_token(&mut self) -> Result<u8, Problem> {
+    /// The next byte that is not white space, without consuming it; 0 at the end of the
+    /// text, which no caller takes for a value: whatever expected one there says so.
+    fn next_token(&mut self) -> u8 {
         self.skip_whitespace();
-        self.peek()
-            .ok_or_else(|| self.problem("the JSON ends too early"))
+        self.peek().unwrap_or(0)
     }
 
     fn expect(&mut self, byte: u8, what: &str) -> Result<(), Problem> {
-        if self.next_token()? == byte {
+        if self.next_token() == byte {
             self.position += 1;
             Ok(())
         } else {
-            Err(self.problem(what))
+            Err(self.unexpected(what))
         }
+    }
+
+    /// `what` went wrong at the cursor, or, at the end of the text, that the JSON ends too
+    /// early (a value or a token was expected there).
+    fn unexpected(&self, what: &str) -> Problem {
+        self.problem(if self.peek().is_none() {
+            "the JSON ends too early"
+        } else {
+            what
+        })
     }
 
     /// Moves past `word` if it is next: whether it was.
@@ -225,6 +235,9 @@ impl<'a> Reader<'a> {
     /// "must be `expected`, got" what the value at the cursor is.
     fn wrong(&mut self, expected: &str) -> Problem {
         let found = self.kind_here();
+        if self.peek().is_none() {
+            return self.unexpected("");
+        }
         text![
             "must be ",
             expected,
@@ -257,13 +270,11 @@ impl<'a> Reader<'a> {
         self.kind_here()
     }
 
-    /// Reads `null` if it is next: true when it was.
-    pub fn null(&mut self) -> Result<bool, Problem> {
-        if self.next_token()? == b'n' {
-            self.literal(b"null")?;
-            return Ok(true);
-        }
-        Ok(false)
+    /// Reads `null` if it is next: true when it was. Anything else is left for the caller
+    /// to read (or to refuse).
+    pub fn null(&mut self) -> bool {
+        self.skip_whitespace();
+        self.eat(b"null")
     }
 
     /// An object: `member` is called with each key, the reader at its value, and must read
@@ -273,9 +284,6 @@ impl<'a> Reader<'a> {
         member: &mut dyn FnMut(&mut Reader<'a>, &str) -> Result<(), Problem>,
     ) -> Result<(), Problem> {
         self.items(b'{', b'}', "an object", &mut |reader| {
-            if reader.next_token()? != b'"' {
-                return Err(reader.problem("expected a string"));
-            }
             let key = reader.string()?;
             reader.expect(b':', "expected : after an object key")?;
             member(reader, &key)
@@ -348,7 +356,7 @@ impl<'a> Reader<'a> {
         kind: &str,
         item: &mut dyn FnMut(&mut Reader<'a>) -> Result<(), Problem>,
     ) -> Result<(), Problem> {
-        if self.next_token()? != open {
+        if self.next_token() != open {
             return Err(self.wrong(kind));
         }
         self.depth += 1;
@@ -356,10 +364,10 @@ impl<'a> Reader<'a> {
             return Err(self.problem("the JSON is nested too deeply"));
         }
         self.position += 1;
-        if self.next_token()? != close {
+        if self.next_token() != close {
             loop {
                 item(self)?;
-                if self.next_token()? != b',' {
+                if self.next_token() != b',' {
                     break;
                 }
                 self.position += 1;
@@ -377,7 +385,7 @@ impl<'a> Reader<'a> {
 
     /// A string, borrowed from the text when it has no escapes.
     pub fn string(&mut self) -> Result<Cow<'a, str>, Problem> {
-        if self.next_token()? != b'"' {
+        if self.next_token() != b'"' {
             return Err(self.wrong("a string"));
         }
         self.position += 1;
@@ -418,7 +426,7 @@ impl<'a> Reader<'a> {
 
     /// A string, or `None` for null.
     pub fn optional_string(&mut self) -> Result<Option<String>, Problem> {
-        if self.null()? {
+        if self.null() {
             return Ok(None);
         }
         self.string().map(|text| Some(text.into_owned()))
@@ -426,7 +434,7 @@ impl<'a> Reader<'a> {
 
     /// `true` or `false`.
     pub fn boolean(&mut self) -> Result<bool, Problem> {
-        self.next_token()?;
+        self.skip_whitespace();
         if self.eat(b"true") {
             Ok(true)
         } else if self.eat(b"false") {
@@ -438,7 +446,7 @@ impl<'a> Reader<'a> {
 
     /// `true`, `false`, or `None` for null.
     pub fn optional_boolean(&mut self) -> Result<Option<bool>, Problem> {
-        if self.null()? {
+        if self.null() {
             return Ok(None);
         }
         self.boolean().map(Some)
@@ -446,10 +454,10 @@ impl<'a> Reader<'a> {
 
     /// A whole number that fits an i64, or `None` for null.
     pub fn optional_integer(&mut self) -> Result<Option<i64>, Problem> {
-        if self.null()? {
+        if self.null() {
             return Ok(None);
         }
-        if !matches!(self.next_token()?, b'-' | b'0'..=b'9') {
+        if !matches!(self.next_token(), b'-' | b'0'..=b'9') {
             return Err(self.wrong("a whole number"));
         }
         let (text, whole) = self.number()?;
@@ -491,10 +499,10 @@ impl<'a> Reader<'a> {
 
     /// A number's text as written, or `None` for null.
     pub fn optional_number(&mut self) -> Result<Option<RawNumber>, Problem> {
-        if self.null()? {
+        if self.null() {
             return Ok(None);
         }
-        if !matches!(self.next_token()?, b'-' | b'0'..=b'9') {
+        if !matches!(self.next_token(), b'-' | b'0'..=b'9') {
             return Err(self.wrong("a number"));
         }
         let (text, _) = self.number()?;
@@ -558,7 +566,7 @@ impl<'a> Reader<'a> {
             Some(b'1'..=b'9') => {
                 self.digits();
             }
-            _ => return Err(self.problem("not a JSON value")),
+            _ => return Err(self.unexpected("not a JSON value")),
         }
         let mut whole = true;
         if self.eat(b".") {
@@ -593,7 +601,7 @@ impl<'a> Reader<'a> {
 
     /// Skips one value of any kind, checking its syntax.
     pub fn skip_value(&mut self) -> Result<(), Problem> {
-        match self.next_token()? {
+        match self.next_token() {
             b'{' => self.object(&mut |reader, _| reader.skip_value()),
             b'[' => self.array(&mut Reader::skip_value),
             b'"' => self.string().map(drop),

@@ -52,7 +52,7 @@ pub fn read_envelope(
         reader.fields(&FIELDS, &mut |reader, index| {
             match index {
                 0 => {
-                    if !reader.null()? {
+                    if !reader.null() {
                         read_result(reader)?;
                         envelope.has_result = true;
                     }

@@ -23,7 +23,7 @@ enum Any {
 fn read_any(reader: &mut Reader<'_>) -> Result<Any, Problem> {
     Ok(match reader.peek_kind() {
         "null" => {
-            reader.null()?;
+            assert!(reader.null());
             Any::Null
         }
         "a boolean" => Any::Bool(reader.boolean()?),
@@ -478,6 +478,33 @@ fn reads_whole_numbers_to_the_limits_of_an_i64() {
         assert!(
             problem.starts_with("a whole number too large"),
             "{text}: {problem}"
+        );
+    }
+}
+
+#[test]
+fn a_text_that_stops_where_a_value_or_token_is_due_ends_too_early() {
+    for text in [
+        "{",
+        "{\"a\"",
+        "{\"a\":",
+        "{\"a\":1,",
+        "[",
+        "[1,",
+        "-",
+        "{\"a\" ",
+        "[1 ",
+    ] {
+        let problem = from_text(text).unwrap_err();
+        assert!(
+            problem.starts_with("the JSON ends too early (at byte "),
+            "{text:?}: {problem}"
+        );
+        let problem = cancel_envelope(text).unwrap_err();
+        assert!(
+            problem.starts_with("the JSON ends too early")
+                || problem.starts_with("must be an object"),
+            "{text:?}: {problem}"
         );
     }
 }
