@@ -156,10 +156,15 @@ const FIELDS: [&str; 11] = [
 /// The body is read first, then its Hash checked, so a body that is not a callback at all is
 /// a Decode error even when it has no Hash.
 pub fn verify_callback(raw_body: &[u8], hash_key: &str) -> Result<PhysicalPosCallback, Error> {
-    verify(raw_body, hash_key).map_err(|error| error.seal(&Secrets::one(hash_key)))
+    let secrets = Secrets::one(hash_key);
+    verify(raw_body, hash_key, &secrets).map_err(|error| error.seal(&secrets))
 }
 
-fn verify(raw_body: &[u8], hash_key: &str) -> Result<PhysicalPosCallback, Error> {
+fn verify(
+    raw_body: &[u8],
+    hash_key: &str,
+    secrets: &Secrets<'_>,
+) -> Result<PhysicalPosCallback, Error> {
     if hash_key.is_empty() {
         return Err(Error::config(
             "hashKey is empty: pass the Physical POS webhook hash key from your Paywall \
@@ -176,11 +181,7 @@ fn verify(raw_body: &[u8], hash_key: &str) -> Result<PhysicalPosCallback, Error>
     let [payment_type_id, payment_status_id] = body.codes;
     // Paywall's message is foreign text like any other that reaches a log: one line, no
     // characters that forge or hide log lines, bounded.
-    let message = message.map(|text| {
-        Secrets::one(hash_key)
-            .quote(&text, MESSAGE_CHARS)
-            .into_string()
-    });
+    let message = message.map(|text| secrets.quote(&text, MESSAGE_CHARS).into_string());
     // Checked by `read_body`: every required field is there.
     Ok(PhysicalPosCallback {
         connection_id,
@@ -393,13 +394,14 @@ fn unconfirmed_codes(
 /// with arithmetic, not a table or a branch, and every digit is compared.
 fn matches_in_constant_time(digest: &[u8; 32], hex: &[u8]) -> bool {
     let mut difference = 0u8;
-    let mut got = hex.iter();
-    for nibble in digest.iter().flat_map(|byte| [byte >> 4, byte & 0xf]) {
+    for at in 0..64 {
+        // The high half of each byte first.
+        let byte = digest.get(at / 2).copied().unwrap_or(0);
+        let nibble = i16::from((byte >> (4 - 4 * (at % 2))) & 0xf);
         // '0' + n for n < 10, 'a' + n - 10 otherwise: 39 more when 9 - n is negative.
-        let above_nine = (9i16 - i16::from(nibble)) >> 8;
-        let want = (i16::from(nibble) + 48 + (above_nine & 39)) as u8;
+        let want = (nibble + 48 + (((9 - nibble) >> 8) & 39)) as u8;
         // For a hex digit, `| 0x20` lowers the case of a letter and leaves a digit as it is.
-        difference |= want ^ (got.next().copied().unwrap_or(0) | 0x20);
+        difference |= want ^ (hex.get(at).copied().unwrap_or(0) | 0x20);
     }
     hex.len() == 64 && core::hint::black_box(difference) == 0
 }
