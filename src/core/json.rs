@@ -394,11 +394,10 @@ impl<'a> Reader<'a> {
         loop {
             // A run of bytes that need no attention: all but `"`, `\` and control characters.
             let start = self.position;
-            self.position += self
-                .rest()
-                .iter()
-                .position(|&byte| byte == b'"' || byte == b'\\' || byte < 0x20)
-                .unwrap_or(self.rest().len());
+            while matches!(self.peek(), Some(byte) if byte != b'"' && byte != b'\\' && byte >= 0x20)
+            {
+                self.position += 1;
+            }
             let run = self.text.get(start..self.position).unwrap_or_default();
             match self.peek() {
                 Some(b'"') => {
@@ -413,13 +412,18 @@ impl<'a> Reader<'a> {
                 }
                 Some(b'\\') => {
                     self.position += 1;
-                    let character = self.escape()?;
+                    let Some(character) = self.escape() else {
+                        return Err(self.unexpected(
+                            "an escape other than \\\" \\\\ \\/ \\b \\f \\n \\r \\t or \\u and \
+                             four hex digits",
+                        ));
+                    };
                     let text = unescaped.get_or_insert_with(String::new);
                     text.push_str(run);
                     text.push(character);
                 }
-                Some(_) => return Err(self.problem("a control character inside a string")),
-                None => return Err(self.problem("a string is not closed")),
+                // At the end of the text, the JSON ends too early: the string is not closed.
+                _ => return Err(self.unexpected("a control character inside a string")),
             }
         }
     }
@@ -457,10 +461,7 @@ impl<'a> Reader<'a> {
         if self.null() {
             return Ok(None);
         }
-        if !matches!(self.next_token(), b'-' | b'0'..=b'9') {
-            return Err(self.wrong("a whole number"));
-        }
-        let (text, whole) = self.number()?;
+        let (text, whole) = self.number_for("a whole number")?;
         if !whole {
             return Err(self.problem("must be a whole number"));
         }
@@ -502,57 +503,62 @@ impl<'a> Reader<'a> {
         if self.null() {
             return Ok(None);
         }
-        if !matches!(self.next_token(), b'-' | b'0'..=b'9') {
-            return Err(self.wrong("a number"));
-        }
-        let (text, _) = self.number()?;
+        let (text, _) = self.number_for("a number")?;
         Ok(Some(RawNumber(String::from(text))))
     }
 
-    /// The character an escape stands for; the backslash is already consumed.
-    fn escape(&mut self) -> Result<char, Problem> {
+    /// The character an escape stands for (the backslash is already consumed), or `None`
+    /// for an escape JSON does not have.
+    fn escape(&mut self) -> Option<char> {
         /// The one-letter escapes, and what each stands for at the same place.
         const LETTERS: &[u8; 8] = b"\"\\/bfnrt";
         const MEANINGS: &[u8; 8] = b"\"\\/\x08\x0c\n\r\t";
-        let Some(byte) = self.peek() else {
-            return Err(self.problem("a string is not closed"));
-        };
+        let byte = self.peek()?;
         self.position += 1;
         if let Some(at) = LETTERS.iter().position(|&letter| letter == byte) {
-            return Ok(char::from(MEANINGS.get(at).copied().unwrap_or_default()));
+            return MEANINGS.get(at).map(|&meaning| char::from(meaning));
         }
         if byte != b'u' {
-            return Err(self.problem("an unknown escape in a string"));
+            return None;
         }
-        let first = self.hex4()?;
-        if (0xD800..0xDC00).contains(&first) && self.rest().starts_with(b"\\u") {
+        let mut code = self.hex4()?;
+        if (0xD800..0xDC00).contains(&code) && self.rest().starts_with(b"\\u") {
             let mark = self.position;
             self.position += 2;
-            let second = self.hex4()?;
-            if (0xDC00..0xE000).contains(&second) {
-                let code = 0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00);
-                return Ok(char::from_u32(code).unwrap_or(char::REPLACEMENT_CHARACTER));
+            let low = self.hex4()?;
+            if (0xDC00..0xE000).contains(&low) {
+                code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00);
+            } else {
+                self.position = mark;
             }
-            self.position = mark;
         }
-        // A lone surrogate (JSON allows it, Rust strings cannot hold it).
-        Ok(char::from_u32(first).unwrap_or(char::REPLACEMENT_CHARACTER))
+        // A lone surrogate (JSON allows it, Rust strings cannot hold it) is replaced.
+        Some(char::from_u32(code).unwrap_or(char::REPLACEMENT_CHARACTER))
     }
 
     /// The four hex digits of a `\u` escape, as a number.
-    fn hex4(&mut self) -> Result<u32, Problem> {
+    fn hex4(&mut self) -> Option<u32> {
         let mut value = 0;
         for _ in 0..4 {
-            let digit = match self.peek() {
-                Some(byte @ b'0'..=b'9') => byte - b'0',
+            let digit = match self.peek()? {
+                byte @ b'0'..=b'9' => byte - b'0',
                 // `| 0x20` lowers the case of a letter.
-                Some(byte @ (b'a'..=b'f' | b'A'..=b'F')) => (byte | 0x20) - b'a' + 10,
-                _ => return Err(self.problem("a \\u escape without four hex digits")),
+                byte @ (b'a'..=b'f' | b'A'..=b'F') => (byte | 0x20) - b'a' + 10,
+                _ => return None,
             };
             value = value * 16 + u32::from(digit);
             self.position += 1;
         }
-        Ok(value)
+        Some(value)
+    }
+
+    /// A number token where a value of `kind` ("a number", ...) is expected: see
+    /// [`Reader::number`].
+    fn number_for(&mut self, kind: &str) -> Result<(&'a str, bool), Problem> {
+        if !matches!(self.next_token(), b'-' | b'0'..=b'9') {
+            return Err(self.wrong(kind));
+        }
+        self.number()
     }
 
     /// A number token, checked against JSON's grammar. Returns its text and whether it is a
