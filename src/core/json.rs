@@ -60,10 +60,7 @@ impl RawNumber {
     /// number is always finite in JavaScript, where `1E+400` or 400 digits would read as
     /// `Infinity`.
     pub fn is_decimal_amount(&self) -> bool {
-        let digits = self.0.strip_prefix('-').unwrap_or(&self.0);
-        let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
-        let plain = |part: &str| part.bytes().all(|byte| byte.is_ascii_digit());
-        plain(whole) && plain(fraction) && whole.len() <= 29 && fraction.len() <= 28
+        self.decimal_parts().is_some()
     }
 
     /// Whether two decimal amounts (see [`RawNumber::is_decimal_amount`]) are the same
@@ -72,17 +69,14 @@ impl RawNumber {
     pub fn same_decimal(&self, other: &RawNumber) -> bool {
         /// The sign, and the digits without leading zeros before the point and trailing
         /// zeros after it; zero has no sign.
-        fn canonical(number: &RawNumber) -> Option<(bool, &str, &str)> {
-            if !number.is_decimal_amount() {
-                return None;
+        fn canonical(number: &RawNumber) -> Option<(bool, &[u8], &[u8])> {
+            let (negative, mut whole, mut fraction) = number.decimal_parts()?;
+            while let [b'0', rest @ ..] = whole {
+                whole = rest;
             }
-            let (negative, digits) = match number.0.strip_prefix('-') {
-                Some(digits) => (true, digits),
-                None => (false, number.0.as_str()),
-            };
-            let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
-            let whole = whole.trim_start_matches('0');
-            let fraction = fraction.trim_end_matches('0');
+            while let [rest @ .., b'0'] = fraction {
+                fraction = rest;
+            }
             let zero = whole.is_empty() && fraction.is_empty();
             Some((negative && !zero, whole, fraction))
         }
@@ -90,6 +84,23 @@ impl RawNumber {
             (Some(one), Some(another)) => one == another,
             _ => false,
         }
+    }
+
+    /// For a decimal amount (see [`RawNumber::is_decimal_amount`]): whether it is negative,
+    /// and its digits before and after the point.
+    fn decimal_parts(&self) -> Option<(bool, &[u8], &[u8])> {
+        let (negative, digits) = match self.0.as_bytes() {
+            [b'-', digits @ ..] => (true, digits),
+            digits => (false, digits),
+        };
+        let point = digits.iter().position(|&byte| byte == b'.');
+        let whole = digits.get(..point.unwrap_or(digits.len()))?;
+        let fraction = point
+            .and_then(|point| digits.get(point + 1..))
+            .unwrap_or_default();
+        let plain = |part: &[u8]| part.iter().all(u8::is_ascii_digit);
+        (plain(whole) && plain(fraction) && whole.len() <= 29 && fraction.len() <= 28)
+            .then_some((negative, whole, fraction))
     }
 }
 
