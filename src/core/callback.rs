@@ -326,10 +326,9 @@ pub fn confirm_callback(
         return Ok(());
     }
     let why = if same_activity {
-        "the callback was altered, or is not the one Paywall sent for this activity"
+        "it was altered, or is not the one Paywall sent"
     } else {
-        "the callback does not report the payment's latest activity: it is out of date, or was \
-         replayed with another activity id"
+        "it is not the payment's latest activity: out of date, or replayed with another activity id"
     };
     Err(Error::new(
         ErrorKind::Signature,
@@ -372,8 +371,7 @@ fn unconfirmed_codes(
         "the Hash does not cover the status, so a genuine callback replayed with another status \
          verifies too"
     } else {
-        "its latest activity is not the one the callback reports, so the callback is out of \
-         date or replayed"
+        "its latest activity is another one: the callback is out of date, or replayed"
     };
     Error::new(
         ErrorKind::Signature,

@@ -385,9 +385,9 @@ impl<'a> Reader<'a> {
             }
         }
         let expected = if close == b'}' {
-            "expected , or } in an object"
+            "expected , or }"
         } else {
-            "expected , or ] in an array"
+            "expected , or ]"
         };
         self.expect(close, expected)?;
         self.depth -= 1;
@@ -424,17 +424,14 @@ impl<'a> Reader<'a> {
                 Some(b'\\') => {
                     self.position += 1;
                     let Some(character) = self.escape() else {
-                        return Err(self.unexpected(
-                            "an escape other than \\\" \\\\ \\/ \\b \\f \\n \\r \\t or \\u and \
-                             four hex digits",
-                        ));
+                        return Err(self.unexpected("an invalid escape in a string"));
                     };
                     let text = unescaped.get_or_insert_with(String::new);
                     text.push_str(run);
                     text.push(character);
                 }
                 // At the end of the text, the JSON ends too early: the string is not closed.
-                _ => return Err(self.unexpected("a control character inside a string")),
+                _ => return Err(self.unexpected("a control character in a string")),
             }
         }
     }
@@ -589,7 +586,7 @@ impl<'a> Reader<'a> {
         if self.eat(b".") {
             whole = false;
             if !self.digits() {
-                return Err(self.problem("a number with no digits after its decimal point"));
+                return Err(self.problem("no digit after a decimal point"));
             }
         }
         if self.eat(b"e") || self.eat(b"E") {
@@ -598,7 +595,7 @@ impl<'a> Reader<'a> {
                 self.eat(b"-");
             }
             if !self.digits() {
-                return Err(self.problem("a number with no digits in its exponent"));
+                return Err(self.problem("no digit in an exponent"));
             }
         }
         Ok((
