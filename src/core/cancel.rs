@@ -251,7 +251,8 @@ pub fn reconciled(
     original: Error,
     found: Result<PaymentInquiry, Error>,
 ) -> Result<CancelResult, Error> {
-    let note = match found {
+    let mut note = String::new();
+    match found {
         Ok(inquiry) if inquiry.payment_type_id == ActivityType::Cancellation.code() => {
             return Ok(CancelResult::new(
                 inquiry.payment_request_id,
@@ -261,30 +262,27 @@ pub fn reconciled(
                 ConfirmedBy::Inquiry,
             ));
         }
-        Ok(inquiry) => text![
-            "an inquiry found the payment not cancelled: its latest activity is ",
-            described(
-                ActivityType::from_code(inquiry.payment_type_id).label(),
-                inquiry.payment_type_id
-            ),
-            " in status ",
-            described(
-                PaymentStatus::from_code(inquiry.payment_status_id).label(),
-                inquiry.payment_status_id
-            )
-        ],
+        Ok(inquiry) => {
+            let (activity, status) = (inquiry.payment_type_id, inquiry.payment_status_id);
+            note.push_str("an inquiry found the payment not cancelled: its latest activity is ");
+            describe(
+                &mut note,
+                ActivityType::from_code(activity).label(),
+                activity,
+            );
+            note.push_str(" in status ");
+            describe(&mut note, PaymentStatus::from_code(status).label(), status);
+        }
         Err(inquiry_error) if inquiry_error.kind() == ErrorKind::Aborted => {
-            String::from("an inquiry to find out was aborted by config.signal")
+            note.push_str("an inquiry to find out was aborted by config.signal");
         }
         // The kind and what identifies the failure (Paywall's code, the HTTP status), not the
         // inquiry's whole message: a failure of the same connection would repeat the
         // cancel's own text and double the message.
         Err(inquiry_error) => {
-            let mut note = text![
-                "an inquiry to find out failed too (",
-                inquiry_error.kind().as_str(),
-                " error"
-            ];
+            note.push_str("an inquiry to find out failed too (");
+            note.push_str(inquiry_error.kind().as_str());
+            note.push_str(" error");
             if let Some(code) = inquiry_error.client_message() {
                 note.push_str(", ");
                 note.push_str(code);
@@ -293,18 +291,26 @@ pub fn reconciled(
                 note.push_str(Decimal::of(status.into()).as_ref());
             }
             note.push(')');
-            note
         }
-    };
+    }
     Err(original.with_note(&note))
 }
 
-/// A code's words and number, "Sale (1)", or the number alone when Paywall does not
-/// document it.
-fn described(label: Option<&str>, code: i32) -> String {
+/// Appends a code's words and number, "Sale (1)", or the number alone, "code 9", when
+/// Paywall does not document it.
+fn describe(note: &mut String, label: Option<&str>, code: i32) {
+    let code = Decimal::signed(code.into());
     match label {
-        Some(words) => text![words, " (", Decimal::signed(code.into()), ")"],
-        None => text!["code ", Decimal::signed(code.into())],
+        Some(words) => {
+            note.push_str(words);
+            note.push_str(" (");
+            note.push_str(code.as_ref());
+            note.push(')');
+        }
+        None => {
+            note.push_str("code ");
+            note.push_str(code.as_ref());
+        }
     }
 }
 
