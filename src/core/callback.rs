@@ -301,8 +301,8 @@ pub fn confirm_callback(
         .amount
         .as_ref()
         .is_some_and(|amount| amount.same_decimal(&callback.amount));
+    let mut message = String::from("The callback's ");
     // The names of the fields that differ, joined by ", ".
-    let mut differing = String::new();
     let mut count = 0;
     for (field, same) in [
         ("PaymentRequestActivityId", same_activity),
@@ -316,31 +316,34 @@ pub fn confirm_callback(
     ] {
         if !same {
             if count > 0 {
-                differing.push_str(", ");
+                message.push_str(", ");
             }
-            differing.push_str(field);
+            message.push_str(field);
             count += 1;
         }
     }
     if count == 0 {
         return Ok(());
     }
-    let why = if same_activity {
-        "it was altered, or is not the one Paywall sent"
-    } else {
-        "it is not the payment's latest activity: out of date, or replayed with another activity id"
-    };
-    Err(Error::new(
-        ErrorKind::Signature,
-        text![
-            "The callback's ",
-            differing,
-            if count == 1 { " is" } else { " are" },
-            " not what Paywall's inquiry of the payment says: ",
-            why,
-            "; act on the inquiry's state, not on the callback's"
-        ],
+    message.push_str(if count == 1 { " is" } else { " are" });
+    message.push_str(" not what Paywall's inquiry of the payment says: ");
+    Err(contradicted(
+        message,
+        if same_activity {
+            "it was altered, or is not the one Paywall sent"
+        } else {
+            "it is not the payment's latest activity: out of date, or replayed with another \
+             activity id"
+        },
     ))
+}
+
+/// The error for a verified callback that Paywall's inquiry contradicts: `message` (what
+/// differs), then `why` and what to do.
+fn contradicted(mut message: String, why: &str) -> Error {
+    message.push_str(why);
+    message.push_str("; act on the inquiry's state, not on the callback's");
+    Error::new(ErrorKind::Signature, message)
 }
 
 /// The error for a verified callback whose type or status Paywall's inquiry contradicts: the
@@ -353,38 +356,48 @@ fn unconfirmed_codes(
     inquiry: &PaymentInquiry,
     same_activity: bool,
 ) -> Error {
-    let says = |activity: i32, status: i32| {
-        let activity = ActivityType::from_code(activity);
-        let status = PaymentStatus::from_code(status);
-        text![
-            activity.label().unwrap_or("an undocumented activity type"),
-            " in status ",
-            status.label().unwrap_or("undocumented"),
-            " (",
-            Decimal::signed(activity.code().into()),
-            "/",
-            Decimal::signed(status.code().into()),
-            ")"
-        ]
-    };
-    let why = if same_activity {
-        "the Hash does not cover the status, so a genuine callback replayed with another status \
-         verifies too"
-    } else {
-        "its latest activity is another one: the callback is out of date, or replayed"
-    };
-    Error::new(
-        ErrorKind::Signature,
-        text![
-            "The callback says ",
-            says(callback.payment_type_id, callback.payment_status_id),
-            ", but Paywall's inquiry of the payment says ",
-            says(inquiry.payment_type_id, inquiry.payment_status_id),
-            ": ",
-            why,
-            "; act on the inquiry's state, not on the callback's"
-        ],
+    let mut message = String::from("The callback says ");
+    say(
+        &mut message,
+        callback.payment_type_id,
+        callback.payment_status_id,
+    );
+    message.push_str(", but Paywall's inquiry of the payment says ");
+    say(
+        &mut message,
+        inquiry.payment_type_id,
+        inquiry.payment_status_id,
+    );
+    message.push_str(": ");
+    contradicted(
+        message,
+        if same_activity {
+            "the Hash does not cover the status, so a genuine callback replayed with another \
+             status verifies too"
+        } else {
+            "its latest activity is another one: the callback is out of date, or replayed"
+        },
     )
+}
+
+/// Appends what an activity type and a status say: "Sale in status Successful (1/4)".
+fn say(message: &mut String, activity: i32, status: i32) {
+    message.push_str(
+        ActivityType::from_code(activity)
+            .label()
+            .unwrap_or("an undocumented activity type"),
+    );
+    message.push_str(" in status ");
+    message.push_str(
+        PaymentStatus::from_code(status)
+            .label()
+            .unwrap_or("undocumented"),
+    );
+    message.push_str(" (");
+    message.push_str(Decimal::signed(activity.into()).as_ref());
+    message.push('/');
+    message.push_str(Decimal::signed(status.into()).as_ref());
+    message.push(')');
 }
 
 /// Whether `hex` (64 hex digits, checked by the caller) spells `digest`, in either letter
