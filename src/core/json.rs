@@ -17,7 +17,6 @@
 
 use alloc::borrow::Cow;
 use alloc::string::String;
-use alloc::vec::Vec;
 use serde::ser::{self, Impossible, Serialize};
 use serde::Serializer;
 
@@ -658,29 +657,32 @@ impl ser::Error for Refused {
     }
 }
 
-/// The JSON written so far, as bytes (all of them copied from `&str`s or ASCII, so UTF-8).
-#[derive(Default)]
+/// The JSON being written.
 struct Writer {
-    out: Vec<u8>,
+    out: String,
     /// Set while a [`RawNumber`] is written: its text goes out unquoted.
     raw: bool,
     /// What could not be written, once something could not.
     refused: &'static str,
 }
 
+impl Default for Writer {
+    fn default() -> Self {
+        Writer {
+            out: String::new(),
+            raw: false,
+            // What a type's own `Serialize` refused (`ser::Error::custom`), if not the writer.
+            refused: "a value",
+        }
+    }
+}
+
 impl Writer {
     /// The JSON written, or what could not be.
     fn finish(self, written: Result<(), Refused>) -> Result<String, Problem> {
         match written {
-            Ok(()) => String::from_utf8(self.out).map_err(|_| String::from("not UTF-8")),
-            Err(Refused) => Err(text![
-                if self.refused.is_empty() {
-                    "a value"
-                } else {
-                    self.refused
-                },
-                " cannot be written as wire JSON"
-            ]),
+            Ok(()) => Ok(self.out),
+            Err(Refused) => Err(text![self.refused, " cannot be written as wire JSON"]),
         }
     }
 
@@ -690,19 +692,19 @@ impl Writer {
     }
 
     fn push(&mut self, text: &str) {
-        self.out.extend_from_slice(text.as_bytes());
+        self.out.push_str(text);
     }
 
     /// `text` as a JSON string. Only `"`, `\` and control characters are escaped, as RFC 8259
     /// requires; the runs between them are copied whole.
     fn string(&mut self, text: &str) {
-        self.out.push(b'"');
+        self.out.push('"');
         let mut run = 0;
         for (at, byte) in text.bytes().enumerate() {
             if byte == b'"' || byte == b'\\' || byte < 0x20 {
                 self.push(text.get(run..at).unwrap_or_default());
                 run = at + 1;
-                self.out.push(b'\\');
+                self.out.push('\\');
                 if byte < 0x20 {
                     let low = byte & 0xf;
                     let low = if low < 10 {
@@ -710,26 +712,27 @@ impl Writer {
                     } else {
                         b'a' - 10 + low
                     };
-                    self.out
-                        .extend_from_slice(&[b'u', b'0', b'0', b'0' + (byte >> 4), low]);
+                    self.out.push_str("u00");
+                    self.out.push(char::from(b'0' + (byte >> 4)));
+                    self.out.push(char::from(low));
                 } else {
-                    self.out.push(byte);
+                    self.out.push(char::from(byte));
                 }
             }
         }
         self.push(text.get(run..).unwrap_or_default());
-        self.out.push(b'"');
+        self.out.push('"');
     }
 
     /// A struct field's key and colon, after a comma unless it is the first field (right
     /// after the `{`). Apart from the field's type, so that it is not repeated for each type.
     #[inline(never)]
     fn key(&mut self, key: &str) {
-        if self.out.last() != Some(&b'{') {
-            self.out.push(b',');
+        if !self.out.ends_with('{') {
+            self.out.push(',');
         }
         self.string(key);
-        self.out.push(b':');
+        self.out.push(':');
     }
 
     fn integer(&mut self, value: i64) -> Result<(), Refused> {
@@ -879,7 +882,7 @@ impl<'a> ser::Serializer for &'a mut Writer {
     }
 
     fn serialize_struct(self, _: &'static str, _: usize) -> Result<Self, Refused> {
-        self.out.push(b'{');
+        self.out.push('{');
         Ok(self)
     }
 
@@ -917,7 +920,7 @@ impl ser::SerializeStruct for &mut Writer {
     }
 
     fn end(self) -> Result<(), Refused> {
-        self.out.push(b'}');
+        self.out.push('}');
         Ok(())
     }
 }
