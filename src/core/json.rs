@@ -630,10 +630,22 @@ impl<'a> Reader<'a> {
 /// strings, integers, [`RawNumber`]s, booleans, options and unit enum variants); anything
 /// else is an error the tests would catch, never a panic.
 pub fn to_string<T: Serialize>(value: &T) -> Result<String, Problem> {
-    // One instance of this per type written: the work is in the writer's own methods.
-    let mut writer = Writer::default();
-    let written = value.serialize(&mut writer);
-    writer.finish(written)
+    // One instance of this per type written: the work is in `write`.
+    write(&mut |writer| value.serialize(writer))
+}
+
+/// The JSON that `serialize` writes, or what it could not write.
+fn write(serialize: &mut dyn FnMut(&mut Writer) -> Result<(), Refused>) -> Result<String, Problem> {
+    let mut writer = Writer {
+        out: String::new(),
+        raw: false,
+        // What a type's own `Serialize` refused (`ser::Error::custom`), if not the writer.
+        refused: "a value",
+    };
+    match serialize(&mut writer) {
+        Ok(()) => Ok(writer.out),
+        Err(Refused) => Err(text![writer.refused, " cannot be written as wire JSON"]),
+    }
 }
 
 /// Why a value could not be written: what it is, which the writer keeps (so that the
@@ -666,26 +678,7 @@ struct Writer {
     refused: &'static str,
 }
 
-impl Default for Writer {
-    fn default() -> Self {
-        Writer {
-            out: String::new(),
-            raw: false,
-            // What a type's own `Serialize` refused (`ser::Error::custom`), if not the writer.
-            refused: "a value",
-        }
-    }
-}
-
 impl Writer {
-    /// The JSON written, or what could not be.
-    fn finish(self, written: Result<(), Refused>) -> Result<String, Problem> {
-        match written {
-            Ok(()) => Ok(self.out),
-            Err(Refused) => Err(text![self.refused, " cannot be written as wire JSON"]),
-        }
-    }
-
     fn refuse(&mut self, what: &'static str) -> Refused {
         self.refused = what;
         Refused
