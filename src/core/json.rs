@@ -742,7 +742,7 @@ macro_rules! write_integers {
     )*};
 }
 
-impl<'a> ser::Serializer for &'a mut Writer {
+impl ser::Serializer for &mut Writer {
     type Ok = ();
     type Error = Refused;
     type SerializeSeq = Impossible<(), Refused>;
