@@ -12,7 +12,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use paywall_edge::core::json::{self, read_document, Problem, Reader};
+use paywall_edge::core::json::{self, read_document, Reader, Stop};
 use paywall_edge::core::{read_envelope, CancelAnswer, Envelope, PaymentRequestId};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -38,17 +38,17 @@ enum Any {
 /// problem `boolean` reports for anything but a boolean ("must be true or false, got a
 /// string (at byte 12)"); the cursor stays where it was. Checks that the byte the message
 /// points at starts a value of that kind. A boolean is read into `read` (and the kind is
-/// empty).
-fn kind(reader: &mut Reader<'_>, text: &str, read: &mut Option<bool>) -> Result<String, Problem> {
+/// empty). The reader keeps a problem's words, and stops with a `Stop`.
+fn kind(reader: &mut Reader<'_>, text: &str, read: &mut Option<bool>) -> Result<String, Stop> {
     let problem = match reader.boolean() {
         Ok(value) => {
             *read = Some(value);
             return Ok(String::new());
         }
-        Err(problem) => problem,
+        Err(Stop) => reader.reason().to_owned(),
     };
     let Some(rest) = problem.strip_prefix("must be true or false, got ") else {
-        return Err(problem);
+        return Err(Stop);
     };
     let (kind, at) = split_position(rest);
     let at = at.unwrap_or_else(|| panic!("no position in {problem:?}"));
@@ -62,7 +62,7 @@ fn kind(reader: &mut Reader<'_>, text: &str, read: &mut Option<bool>) -> Result<
             .as_bytes()
             .get(at..)
             .is_some_and(|rest| rest.starts_with(b"null")),
-        "text that is not JSON" => return Err(problem),
+        "text that is not JSON" => return Err(Stop),
         other => panic!("a kind {other:?} in {problem:?}"),
     };
     assert!(starts, "{problem:?} points at {:?}", text.get(at..));
@@ -81,7 +81,7 @@ fn split_position(problem: &str) -> (&str, Option<usize>) {
 }
 
 /// Any value, through the pull reader.
-fn read_any(reader: &mut Reader<'_>, text: &str) -> Result<Any, Problem> {
+fn read_any(reader: &mut Reader<'_>, text: &str) -> Result<Any, Stop> {
     if reader.null() {
         return Ok(Any::Null);
     }

@@ -18,7 +18,7 @@ use super::codes::{ActivityType, PaymentStatus};
 use super::config::Config;
 use super::error::{Error, ErrorKind};
 use super::inquiry::PaymentInquiry;
-use super::json::{Problem, Reader};
+use super::json::{Problem, Reader, Stop};
 use super::payment_request_id::PaymentRequestId;
 use super::retry::Action;
 use super::text::Decimal;
@@ -169,7 +169,7 @@ const FIELDS: [&str; 4] = [
 
 impl CancelAnswer {
     /// Reads a cancel envelope's `result` object, any field missing.
-    pub fn read(reader: &mut Reader<'_>) -> Result<CancelAnswer, Problem> {
+    pub fn read(reader: &mut Reader<'_>) -> Result<CancelAnswer, Stop> {
         let mut ids = [None, None];
         let mut codes = [None, None];
         reader.record(&FIELDS, &mut ids, None, &mut codes)?;

@@ -8,7 +8,7 @@ use alloc::string::String;
 use serde::Serialize;
 
 use super::config::{Config, INQUIRY_PATH};
-use super::json::{Problem, RawNumber, Reader};
+use super::json::{Problem, RawNumber, Reader, Stop};
 use super::payment_request_id::PaymentRequestId;
 use super::retry::Action;
 use super::wire::require;
@@ -96,7 +96,7 @@ const FIELDS: [&str; 13] = [
 
 impl InquiryAnswer {
     /// Reads an inquiry envelope's `result` object, any field missing.
-    pub fn read(reader: &mut Reader<'_>) -> Result<InquiryAnswer, Problem> {
+    pub fn read(reader: &mut Reader<'_>) -> Result<InquiryAnswer, Stop> {
         let mut answer = InquiryAnswer::default();
         reader.record(
             &FIELDS,

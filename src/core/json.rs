@@ -112,18 +112,25 @@ impl Serialize for RawNumber {
 /// Why a document could not be read, in words for a message; never quotes a value.
 pub type Problem = String;
 
+/// A [`Reader`] stopped at a problem: the reader keeps the problem's words (see
+/// [`Reader::reason`]), and [`read_document`] returns them. Passing a one-bit `Stop` up
+/// through every level of a document, instead of the words, keeps each of those levels
+/// small in the WebAssembly module.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Stop;
+
 /// Reads a whole document with `read`, and refuses text after it. An empty or blank text is
 /// "the body is empty, not JSON", whatever `read` would have said.
 pub fn read_document<T>(
     text: &str,
-    read: impl FnOnce(&mut Reader<'_>) -> Result<T, Problem>,
+    read: impl FnOnce(&mut Reader<'_>) -> Result<T, Stop>,
 ) -> Result<T, Problem> {
     // The generic part is these calls; the work is in `start` and `end`.
     let mut reader = Reader::new(text);
-    reader.start()?;
-    let value = read(&mut reader)?;
-    reader.end()?;
-    Ok(value)
+    match reader.start().and_then(|()| read(&mut reader)) {
+        Ok(value) if reader.end().is_ok() => Ok(value),
+        _ => Err(reader.problem),
+    }
 }
 
 /// Whether an object's `key` is the field `name` (written in PascalCase): Paywall spells its
@@ -146,6 +153,8 @@ pub struct Reader<'a> {
     text: &'a str,
     position: usize,
     depth: u32,
+    /// Why the reader last stopped (see [`Stop`]).
+    problem: Problem,
 }
 
 impl<'a> Reader<'a> {
@@ -155,20 +164,21 @@ impl<'a> Reader<'a> {
             text,
             position: 0,
             depth: 0,
+            problem: Problem::new(),
         }
     }
 
     /// Moves to the first value of a document: a problem if there is none.
-    fn start(&mut self) -> Result<(), Problem> {
+    fn start(&mut self) -> Result<(), Stop> {
         self.skip_whitespace();
         if self.peek().is_none() {
-            return Err(String::from("the body is empty, not JSON"));
+            return Err(self.stop(String::from("the body is empty, not JSON")));
         }
         Ok(())
     }
 
     /// Refuses anything but white space after the document's value.
-    fn end(&mut self) -> Result<(), Problem> {
+    fn end(&mut self) -> Result<(), Stop> {
         self.skip_whitespace();
         if self.peek().is_some() {
             return Err(self.problem("text after the end of the JSON value"));
@@ -176,9 +186,21 @@ impl<'a> Reader<'a> {
         Ok(())
     }
 
-    /// `what` went wrong at the cursor.
-    pub fn problem(&self, what: &str) -> Problem {
-        text![what, " (at byte ", Decimal::of(self.position as u64), ")"]
+    /// Stops at `what` going wrong at the cursor.
+    pub fn problem(&mut self, what: &str) -> Stop {
+        let problem = text![what, " (at byte ", Decimal::of(self.position as u64), ")"];
+        self.stop(problem)
+    }
+
+    /// Stops, `problem` being why.
+    pub fn stop(&mut self, problem: Problem) -> Stop {
+        self.problem = problem;
+        Stop
+    }
+
+    /// Why the reader last stopped.
+    pub fn reason(&self) -> &str {
+        &self.problem
     }
 
     /// The text from the cursor on.
@@ -206,7 +228,7 @@ impl<'a> Reader<'a> {
         self.peek().unwrap_or(0)
     }
 
-    fn expect(&mut self, byte: u8, what: &str) -> Result<(), Problem> {
+    fn expect(&mut self, byte: u8, what: &str) -> Result<(), Stop> {
         if self.next_token() == byte {
             self.position += 1;
             Ok(())
@@ -217,7 +239,7 @@ impl<'a> Reader<'a> {
 
     /// `what` went wrong at the cursor, or, at the end of the text, that the JSON ends too
     /// early (a value or a token was expected there).
-    fn unexpected(&self, what: &str) -> Problem {
+    fn unexpected(&mut self, what: &str) -> Stop {
         self.problem(if self.peek().is_none() {
             "the JSON ends too early"
         } else {
@@ -234,7 +256,7 @@ impl<'a> Reader<'a> {
         found
     }
 
-    fn literal(&mut self, word: &[u8]) -> Result<(), Problem> {
+    fn literal(&mut self, word: &[u8]) -> Result<(), Stop> {
         if self.eat(word) {
             Ok(())
         } else {
@@ -242,13 +264,13 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// "must be `expected`, got" what the value at the cursor is.
-    fn wrong(&mut self, expected: &str) -> Problem {
+    /// Stops at "must be `expected`, got" what the value at the cursor is.
+    fn wrong(&mut self, expected: &str) -> Stop {
         let found = self.kind_here();
         if self.peek().is_none() {
             return self.unexpected("");
         }
-        text![
+        let problem = text![
             "must be ",
             expected,
             ", got ",
@@ -256,7 +278,8 @@ impl<'a> Reader<'a> {
             " (at byte ",
             Decimal::of(self.position as u64),
             ")"
-        ]
+        ];
+        self.stop(problem)
     }
 
     /// What kind of value starts at the cursor, for a message.
@@ -291,8 +314,8 @@ impl<'a> Reader<'a> {
     /// (or skip) that value.
     pub fn object(
         &mut self,
-        member: &mut dyn FnMut(&mut Reader<'a>, &str) -> Result<(), Problem>,
-    ) -> Result<(), Problem> {
+        member: &mut dyn FnMut(&mut Reader<'a>, &str) -> Result<(), Stop>,
+    ) -> Result<(), Stop> {
         self.items(b'{', b'}', "an object", &mut |reader| {
             let key = reader.string()?;
             reader.expect(b':', "expected : after an object key")?;
@@ -307,8 +330,8 @@ impl<'a> Reader<'a> {
     pub fn fields(
         &mut self,
         names: &[&str],
-        field: &mut dyn FnMut(&mut Reader<'a>, usize) -> Result<(), Problem>,
-    ) -> Result<(), Problem> {
+        field: &mut dyn FnMut(&mut Reader<'a>, usize) -> Result<(), Stop>,
+    ) -> Result<(), Stop> {
         // One bit per field of `names`, which never has more than 32.
         let mut seen = 0u32;
         self.object(&mut |reader, key| {
@@ -318,7 +341,7 @@ impl<'a> Reader<'a> {
             let bit = 1u32.checked_shl(index as u32).unwrap_or(0);
             if seen & bit != 0 {
                 let name = names.get(index).copied().unwrap_or_default();
-                return Err(text!["duplicate field `", name, "`"]);
+                return Err(reader.stop(text!["duplicate field `", name, "`"]));
             }
             seen |= bit;
             field(reader, index)
@@ -335,7 +358,7 @@ impl<'a> Reader<'a> {
         texts: &mut [Option<String>],
         mut amount: Option<&mut Option<RawNumber>>,
         codes: &mut [Option<i32>],
-    ) -> Result<(), Problem> {
+    ) -> Result<(), Stop> {
         let first_code = texts.len() + usize::from(amount.is_some());
         self.fields(names, &mut |reader, index| {
             if let Some(text) = texts.get_mut(index) {
@@ -352,8 +375,8 @@ impl<'a> Reader<'a> {
     /// An array: `element` is called once per element, the reader at it.
     pub fn array(
         &mut self,
-        element: &mut dyn FnMut(&mut Reader<'a>) -> Result<(), Problem>,
-    ) -> Result<(), Problem> {
+        element: &mut dyn FnMut(&mut Reader<'a>) -> Result<(), Stop>,
+    ) -> Result<(), Stop> {
         self.items(b'[', b']', "an array", element)
     }
 
@@ -364,8 +387,8 @@ impl<'a> Reader<'a> {
         open: u8,
         close: u8,
         kind: &str,
-        item: &mut dyn FnMut(&mut Reader<'a>) -> Result<(), Problem>,
-    ) -> Result<(), Problem> {
+        item: &mut dyn FnMut(&mut Reader<'a>) -> Result<(), Stop>,
+    ) -> Result<(), Stop> {
         if self.next_token() != open {
             return Err(self.wrong(kind));
         }
@@ -394,7 +417,7 @@ impl<'a> Reader<'a> {
     }
 
     /// A string, borrowed from the text when it has no escapes.
-    pub fn string(&mut self) -> Result<Cow<'a, str>, Problem> {
+    pub fn string(&mut self) -> Result<Cow<'a, str>, Stop> {
         if self.next_token() != b'"' {
             return Err(self.wrong("a string"));
         }
@@ -436,7 +459,7 @@ impl<'a> Reader<'a> {
     }
 
     /// A string, or `None` for null.
-    pub fn optional_string(&mut self) -> Result<Option<String>, Problem> {
+    pub fn optional_string(&mut self) -> Result<Option<String>, Stop> {
         if self.null() {
             return Ok(None);
         }
@@ -444,7 +467,7 @@ impl<'a> Reader<'a> {
     }
 
     /// `true` or `false`.
-    pub fn boolean(&mut self) -> Result<bool, Problem> {
+    pub fn boolean(&mut self) -> Result<bool, Stop> {
         self.skip_whitespace();
         if self.eat(b"true") {
             Ok(true)
@@ -456,7 +479,7 @@ impl<'a> Reader<'a> {
     }
 
     /// `true`, `false`, or `None` for null.
-    pub fn optional_boolean(&mut self) -> Result<Option<bool>, Problem> {
+    pub fn optional_boolean(&mut self) -> Result<Option<bool>, Stop> {
         if self.null() {
             return Ok(None);
         }
@@ -464,7 +487,7 @@ impl<'a> Reader<'a> {
     }
 
     /// A whole number that fits an i64, or `None` for null.
-    pub fn optional_integer(&mut self) -> Result<Option<i64>, Problem> {
+    pub fn optional_integer(&mut self) -> Result<Option<i64>, Stop> {
         if self.null() {
             return Ok(None);
         }
@@ -496,7 +519,7 @@ impl<'a> Reader<'a> {
     }
 
     /// A whole number that fits an i32 (Paywall's codes), or `None` for null.
-    pub fn optional_i32(&mut self) -> Result<Option<i32>, Problem> {
+    pub fn optional_i32(&mut self) -> Result<Option<i32>, Stop> {
         match self.optional_integer()? {
             Some(value) => i32::try_from(value)
                 .map(Some)
@@ -506,7 +529,7 @@ impl<'a> Reader<'a> {
     }
 
     /// A number's text as written, or `None` for null.
-    pub fn optional_number(&mut self) -> Result<Option<RawNumber>, Problem> {
+    pub fn optional_number(&mut self) -> Result<Option<RawNumber>, Stop> {
         if self.null() {
             return Ok(None);
         }
@@ -561,7 +584,7 @@ impl<'a> Reader<'a> {
 
     /// A number token where a value of `kind` ("a number", ...) is expected: see
     /// [`Reader::number`].
-    fn number_for(&mut self, kind: &str) -> Result<(&'a str, bool), Problem> {
+    fn number_for(&mut self, kind: &str) -> Result<(&'a str, bool), Stop> {
         if !matches!(self.next_token(), b'-' | b'0'..=b'9') {
             return Err(self.wrong(kind));
         }
@@ -570,7 +593,7 @@ impl<'a> Reader<'a> {
 
     /// A number token, checked against JSON's grammar. Returns its text and whether it is a
     /// whole number (no fraction, no exponent).
-    fn number(&mut self) -> Result<(&'a str, bool), Problem> {
+    fn number(&mut self) -> Result<(&'a str, bool), Stop> {
         self.skip_whitespace();
         let start = self.position;
         self.eat(b"-");
@@ -613,7 +636,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Skips one value of any kind, checking its syntax.
-    pub fn skip_value(&mut self) -> Result<(), Problem> {
+    pub fn skip_value(&mut self) -> Result<(), Stop> {
         match self.next_token() {
             b'{' => self.object(&mut |reader, _| reader.skip_value()),
             b'[' => self.array(&mut Reader::skip_value),

@@ -9,7 +9,7 @@
 
 use alloc::string::String;
 
-use super::json::{read_document, Problem, Reader};
+use super::json::{read_document, Problem, Reader, Stop};
 use crate::text;
 
 /// The envelope around a `result`, which the endpoint's reader has read.
@@ -43,7 +43,7 @@ const FIELDS: [&str; 6] = [
 /// (the endpoint's own fields).
 pub fn read_envelope(
     text: &str,
-    read_result: &mut dyn FnMut(&mut Reader<'_>) -> Result<(), Problem>,
+    read_result: &mut dyn FnMut(&mut Reader<'_>) -> Result<(), Stop>,
 ) -> Result<Envelope, Problem> {
     // Filled in place: an envelope returned through each layer would be copied at each.
     let mut envelope = Envelope::default();
@@ -65,7 +65,8 @@ pub fn read_envelope(
             }
             Ok(())
         })?;
-        envelope.succeeded = succeeded.ok_or_else(|| String::from("missing field `succeeded`"))?;
+        envelope.succeeded =
+            succeeded.ok_or_else(|| reader.stop(String::from("missing field `succeeded`")))?;
         Ok(())
     })?;
     Ok(envelope)

@@ -20,7 +20,7 @@ enum Any {
 }
 
 /// Any value, through the pull reader.
-fn read_any(reader: &mut Reader<'_>) -> Result<Any, Problem> {
+fn read_any(reader: &mut Reader<'_>) -> Result<Any, Stop> {
     Ok(match reader.peek_kind() {
         "null" => {
             assert!(reader.null());
