@@ -91,7 +91,7 @@ fn read_any(reader: &mut Reader<'_>, text: &str) -> Result<Any, Stop> {
         return Ok(Any::Bool(value));
     }
     Ok(match kind.as_str() {
-        "a string" => Any::Text(reader.string()?.into_owned()),
+        "a string" => Any::Text(reader.string()?),
         "a number" => {
             let number = reader.optional_number()?.expect("a number, not null");
             Any::Number(number.as_str().to_owned())

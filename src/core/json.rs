@@ -15,7 +15,6 @@
 //! no trailing commas or comments), bounded (nesting depth, no recursion the input controls
 //! beyond it) and never panics; the fuzz targets check that.
 
-use alloc::borrow::Cow;
 use alloc::string::String;
 use serde::ser::{self, Impossible, Serialize};
 use serde::Serializer;
@@ -416,14 +415,13 @@ impl<'a> Reader<'a> {
         Ok(())
     }
 
-    /// A string, borrowed from the text when it has no escapes.
-    pub fn string(&mut self) -> Result<Cow<'a, str>, Stop> {
+    /// A string, its escapes undone.
+    pub fn string(&mut self) -> Result<String, Stop> {
         if self.next_token() != b'"' {
             return Err(self.wrong("a string"));
         }
         self.position += 1;
-        // The text so far, once an escape made it differ from the document's.
-        let mut unescaped: Option<String> = None;
+        let mut text = String::new();
         loop {
             // A run of bytes that need no attention: all but `"`, `\` and control characters.
             let start = self.position;
@@ -431,25 +429,17 @@ impl<'a> Reader<'a> {
             {
                 self.position += 1;
             }
-            let run = self.text.get(start..self.position).unwrap_or_default();
+            text.push_str(self.text.get(start..self.position).unwrap_or_default());
             match self.peek() {
                 Some(b'"') => {
                     self.position += 1;
-                    return Ok(match unescaped {
-                        None => Cow::Borrowed(run),
-                        Some(mut text) => {
-                            text.push_str(run);
-                            Cow::Owned(text)
-                        }
-                    });
+                    return Ok(text);
                 }
                 Some(b'\\') => {
                     self.position += 1;
                     let Some(character) = self.escape() else {
                         return Err(self.unexpected("an invalid escape in a string"));
                     };
-                    let text = unescaped.get_or_insert_with(String::new);
-                    text.push_str(run);
                     text.push(character);
                 }
                 // At the end of the text, the JSON ends too early: the string is not closed.
@@ -463,7 +453,7 @@ impl<'a> Reader<'a> {
         if self.null() {
             return Ok(None);
         }
-        self.string().map(|text| Some(text.into_owned()))
+        self.string().map(Some)
     }
 
     /// `true` or `false`.

@@ -27,7 +27,7 @@ fn read_any(reader: &mut Reader<'_>) -> Result<Any, Stop> {
             Any::Null
         }
         "a boolean" => Any::Bool(reader.boolean()?),
-        "a string" => Any::Text(reader.string()?.into_owned()),
+        "a string" => Any::Text(reader.string()?),
         "an array" => {
             let mut list = Vec::new();
             reader.array(&mut |reader| {
