@@ -112,9 +112,10 @@ impl Serialize for RawNumber {
 pub type Problem = String;
 
 /// A [`Reader`] stopped at a problem: the reader keeps the problem's words (see
-/// [`Reader::reason`]), and [`read_document`] returns them. Passing a one-bit `Stop` up
-/// through every level of a document, instead of the words, keeps each of those levels
-/// small in the WebAssembly module.
+/// [`Reader::reason`]), and [`read_document`] returns them. Made by [`Reader::problem`] and
+/// [`Reader::stop`], which record the words. Passing a one-bit `Stop` up through every level
+/// of a document, instead of the words, keeps each of those levels small in the WebAssembly
+/// module.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Stop;
 
