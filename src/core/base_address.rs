@@ -147,7 +147,12 @@ fn parse(text: &str) -> Result<BaseAddress, &'static str> {
     };
     // Without its trailing slashes.
     let path = path
-        .get(..path.bytes().rposition(|b| b != b'/').map_or(0, |last| last + 1))
+        .get(
+            ..path
+                .bytes()
+                .rposition(|b| b != b'/')
+                .map_or(0, |last| last + 1),
+        )
         .unwrap_or_default();
     check_path(path)?;
     Ok(BaseAddress {
