@@ -246,7 +246,17 @@ fn read_config(
     let names = CALL_FIELD_NAMES
         .with(|names| {
             names
-                .get_or_insert_with(|| js::names_of(&core::JS_CONFIG_FIELDS.join(",")))
+                .get_or_insert_with(|| {
+                    // Joined by hand: `join` brings its own code into the module.
+                    let mut list = String::new();
+                    for name in core::JS_CONFIG_FIELDS {
+                        if !list.is_empty() {
+                            list.push(',');
+                        }
+                        list.push_str(name);
+                    }
+                    js::names_of(&list)
+                })
                 .clone()
         })
         .unwrap_or_default();
