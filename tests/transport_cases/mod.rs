@@ -175,7 +175,7 @@ fn fake_fetch(body: impl FnMut(JsValue, JsValue) -> JsValue + 'static) -> FetchC
 
 fn with_fetch(closure: &FetchClosure) -> CallOptions {
     CallOptions {
-        fetch: Some(closure.as_ref().unchecked_ref::<Function>().clone()),
+        fetch: Some(closure.as_ref().clone()),
         signal: None,
     }
 }
@@ -305,7 +305,7 @@ async fn the_callers_signal_aborts_an_attempt_in_flight() {
     let id = scenario("hang");
     let (fetch, signals) = recording_fetch();
     let options = CallOptions {
-        signal: Some(controller.signal()),
+        signal: Some(controller.signal().into()),
         ..with_fetch(&fetch)
     };
     let error = cancel_payment_with(&config(), &id, &options)
@@ -329,7 +329,7 @@ async fn an_already_aborted_signal_sends_nothing() {
     let controller = web_sys::AbortController::new().unwrap();
     controller.abort();
     let options = CallOptions {
-        signal: Some(controller.signal()),
+        signal: Some(controller.signal().into()),
         fetch: None,
     };
     let error = cancel_payment_with(&config(), &id, &options)
