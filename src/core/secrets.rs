@@ -49,7 +49,7 @@ const SPELLING_GROWTH: usize = 6;
 
 /// The private values of one operation: both keys for a request, the webhook hash key for
 /// a callback. Cheap to make; the table of fragments is built on first use (every request
-/// checks its id against it), once per [`FragmentCache`] when one is given.
+/// checks its id against it), once per fragment cache when one is given.
 pub struct Secrets<'a> {
     values: [&'a str; 2],
     table: TableCell<'a>,
