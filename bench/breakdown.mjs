@@ -15,13 +15,12 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { WASM_OPT_FLAGS } from "../scripts/wasm-opt-flags.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const STAGING_WASM = path.join(root, "target", "npm", "staging", "web", "paywall_edge_bg.wasm");
 const NAMED_WASM = path.join(root, "target", "bench-named.wasm");
 const TOP_ROWS = 5000;
-/** wasm-opt's options as scripts/package.mjs runs it (binaryen 132 from node_modules): keep in step. */
-const WASM_OPT_FLAGS = ["-Oz"];
 
 /** twiggy on PATH, else where `cargo install` puts it; or an error that says how to get it. */
 function twiggyBinary() {
@@ -218,7 +217,7 @@ export function breakdownMarkdown(breakdown) {
   const short = (name) => (name.length > 70 ? `${name.slice(0, 67)}...` : name);
   const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
   const caption =
-    `Where the module's bytes go: twiggy's shallow sizes in \`wasm-opt -Oz -g\` of wasm-bindgen's output ` +
+    `Where the module's bytes go: twiggy's shallow sizes in \`wasm-opt ${WASM_OPT_FLAGS.join(" ")} -g\` of wasm-bindgen's output ` +
     `(the shipped module plus its names), custom sections (names, producers, target features) left out, ` +
     `grouped by part. wasm-opt inlines across modules, so a function is counted where it ended up: an ` +
     `async body inside \`js_sys::futures\`' closure, an export's code inside its shim, a helper inside its caller.` +

@@ -13,6 +13,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { commonJsFromModule } from "./commonjs.mjs";
+import { WASM_OPT_FLAGS } from "./wasm-opt-flags.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const target = path.join(root, "target");
@@ -235,10 +236,10 @@ fs.writeFileSync(path.join(glue, "node.cjs"), nodeGlue);
 const errorModule = fs.readFileSync(path.join(packageDir, "error.js"), "utf8");
 fs.writeFileSync(path.join(packageDir, "error.cjs"), commonJsFromModule(errorModule));
 
-step("optimizing with binaryen 132's wasm-opt -Oz");
+step(`optimizing with binaryen 132's wasm-opt ${WASM_OPT_FLAGS.join(" ")}`);
 const wasmOpt = path.join(root, "node_modules", ".bin", "wasm-opt");
 const wasmFile = path.join(packageDir, `${crateName}_bg.wasm`);
-run(wasmOpt, ["-Oz", path.join(staging, "web", `${crateName}_bg.wasm`), "-o", wasmFile]);
+run(wasmOpt, [...WASM_OPT_FLAGS, path.join(staging, "web", `${crateName}_bg.wasm`), "-o", wasmFile]);
 
 step("embedding the optimized module for the Node entry (wasm-base64.cjs)");
 const optimized = fs.readFileSync(wasmFile);

@@ -1,0 +1,22 @@
+// How the package's module is optimized (binaryen 132's wasm-opt from node_modules): one
+// list, for scripts/package.mjs and for the bench's breakdown, which rebuilds the same
+// module with names.
+//
+// - `--low-memory-unused`: Rust's wasm32 module keeps its stack below 1 MiB, growing down
+//   from there, and its data above; the first 1 KiB is only ever touched by a stack about to
+//   overflow. It lets wasm-opt fold constant offsets into loads and stores.
+// - `--zero-filled-memory`: the module's own memory starts zeroed, as every instance's does.
+// - `-Oz` twice: the second pass finds a little more after the first one's inlining.
+// - the producers and target-features sections are for tools, not for runtimes.
+//
+// Not `--traps-never-happen`: it would let wasm-opt remove the checks that end in a trap,
+// turning a bug into silent corruption instead of a stopped instance. Measured by
+// `make bench` (the `.wasm` row).
+export const WASM_OPT_FLAGS = [
+  "--low-memory-unused",
+  "--zero-filled-memory",
+  "-Oz",
+  "-Oz",
+  "--strip-producers",
+  "--strip-target-features",
+];
