@@ -81,11 +81,43 @@ pub fn is_transient_status(status: u16) -> bool {
 ///
 /// Serialized, it is the details object a JS `PaywallError` is built from. The details are
 /// boxed so that a `Result<_, Error>` stays one pointer wide on the success path.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(transparent)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Error(Box<Details>);
 
-/// What an [`Error`] carries; also the TypeScript `PaywallErrorDetails`.
+impl Serialize for Error {
+    /// The fields of [`Details`] in its order, absent ones left out, as its derived
+    /// `Serialize` writes them; by hand so that a writer is instantiated for three value
+    /// types (text, number, boolean) instead of one per field type.
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let details = &*self.0;
+        let mut fields = serializer.serialize_struct("PaywallErrorDetails", 9)?;
+        fields.serialize_field("kind", details.kind.as_str())?;
+        fields.serialize_field("message", details.message.as_str())?;
+        if let Some(status) = details.http_status {
+            fields.serialize_field("httpStatus", &i64::from(status))?;
+        }
+        if let Some(code) = details.error_code {
+            fields.serialize_field("errorCode", &code)?;
+        }
+        if let Some(code) = &details.client_message {
+            fields.serialize_field("clientMessage", code.as_str())?;
+        }
+        if let Some(words) = &details.paywall_message {
+            fields.serialize_field("paywallMessage", words.as_str())?;
+        }
+        fields.serialize_field("retryable", &details.retryable)?;
+        fields.serialize_field("attempts", &i64::from(details.attempts))?;
+        if let Some(id) = &details.payment_request_id {
+            fields.serialize_field("paymentRequestId", id.as_str())?;
+        }
+        fields.end()
+    }
+}
+
+/// What an [`Error`] carries; also the TypeScript `PaywallErrorDetails`. The derived
+/// `Serialize` is the reference for the TypeScript declaration and the tests; the module
+/// writes an error through [`Error`]'s own, which writes the same JSON.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(
