@@ -63,7 +63,7 @@ pub fn delay_before_retry(retry: u32, retry_after: Option<&str>, now_ms: f64, ji
 /// [`MAX_RETRY_AFTER_MS`]; a date in the past means "now".
 pub fn parse_retry_after(value: &str, now_ms: f64) -> Option<u32> {
     let value = value.trim();
-    let delay_ms = if let Some(seconds) = parse_number(value, 20) {
+    let delay_ms = if let Some(seconds) = parse_number(value.as_bytes(), 20) {
         // Twenty digits may overflow u64; such a delay is absurd anyway.
         seconds.checked_mul(1000)?
     } else {
@@ -89,66 +89,90 @@ pub fn parse_retry_after(value: &str, now_ms: f64) -> Option<u32> {
 /// IMF-fixdate `Sun, 06 Nov 1994 08:49:37 GMT`, obsolete RFC 850
 /// `Sunday, 06-Nov-94 08:49:37 GMT`, and asctime `Sun Nov  6 08:49:37 1994`.
 pub fn parse_http_date(value: &str) -> Option<i64> {
-    // The words, without collecting them: at most six are read.
-    let mut words = [""; 6];
-    let mut count = 0;
-    for word in value.split_ascii_whitespace() {
-        *words.get_mut(count)? = word;
-        count += 1;
-    }
-    let number = |text: &str, digits| parse_number(text, digits).map(|n| n as i64);
-    let (day, month, year, time) = match words.get(..count)? {
-        [weekday, day, month, year, time, "GMT"] if weekday.ends_with(',') => {
-            (number(day, 2)?, *month, number(year, 4)?, *time)
-        }
-        [weekday, date, time, "GMT"] if weekday.ends_with(',') => {
-            let mut parts = date.split('-');
-            let day = number(parts.next()?, 2)?;
-            let month = parts.next()?;
-            let year = number(parts.next()?, 2)?;
-            if parts.next().is_some() {
-                return None;
-            }
-            // RFC 9110: a two-digit year more than 50 years ahead is in the past century.
-            (
-                day,
-                month,
-                1900 + year + if year < 70 { 100 } else { 0 },
-                *time,
-            )
-        }
-        [_weekday, month, day, time, year] => (number(day, 2)?, *month, number(year, 4)?, *time),
-        _ => return None,
-    };
-    let month = MONTHS
-        .iter()
-        .position(|name| *name == month)
-        .map(|index| index as i64 + 1)?;
-    let mut clock = time.split(':');
-    let hour = number(clock.next()?, 2)?;
-    let minute = number(clock.next()?, 2)?;
-    let second = number(clock.next()?, 2)?;
-    if clock.next().is_some() || hour > 23 || minute > 59 || second > 60 {
-        return None;
-    }
-    if !(1..=31).contains(&day) {
-        return None;
-    }
-    let days = days_from_civil(year, month, day);
-    Some(days * 86_400 + hour * 3_600 + minute * 60 + second)
+    let text = value.as_bytes().trim_ascii();
+    DATE_FORMS.iter().find_map(|form| read_date(text, form))
 }
 
-/// The months as HTTP-dates write them.
-const MONTHS: [&str; 12] = [
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+/// The three HTTP-date forms, read by [`read_date`]: `w` a weekday (any word), `c` a weekday
+/// that ends with a comma, `d` a day (one or two digits), `m` a month, `y` a year (one to
+/// four digits), `z` a two-digit year, `h` `i` `s` the hour, minute and second (one or two
+/// digits each), a space one or more ASCII white space characters, and any other
+/// character itself.
+const DATE_FORMS: [&[u8]; 3] = [
+    b"c d m y h:i:s GMT",
+    b"c d-m-z h:i:s GMT",
+    b"w m d h:i:s y",
 ];
 
+/// `text` read as the HTTP-date `form` (one of [`DATE_FORMS`]), in Unix seconds.
+fn read_date(mut text: &[u8], form: &[u8]) -> Option<i64> {
+    // The day, month, year, hour, minute and second.
+    let mut fields = [0i32; 6];
+    let mut two_digit_year = false;
+    for &part in form {
+        let (field, max_digits) = match part {
+            b'd' => (0, 2),
+            b'y' => (2, 4),
+            b'z' => (2, 2),
+            b'h' => (3, 2),
+            b'i' => (4, 2),
+            b's' => (5, 2),
+            b' ' | b'w' | b'c' => {
+                let length = if part == b' ' {
+                    span(text, u8::is_ascii_whitespace)
+                } else {
+                    span(text, |byte| !byte.is_ascii_whitespace())
+                };
+                let run = text.get(..length)?;
+                if run.is_empty() || (part == b'c' && run.last() != Some(&b',')) {
+                    return None;
+                }
+                text = text.get(length..)?;
+                continue;
+            }
+            b'm' => {
+                let month = MONTHS.chunks(3).position(|name| text.starts_with(name))?;
+                *fields.get_mut(1)? = month as i32 + 1;
+                text = text.get(3..)?;
+                continue;
+            }
+            literal => {
+                text = text.strip_prefix(&[literal])?;
+                continue;
+            }
+        };
+        two_digit_year |= part == b'z';
+        let digits = span(text, u8::is_ascii_digit);
+        // At most four digits: the cast is exact.
+        *fields.get_mut(field)? = parse_number(text.get(..digits)?, max_digits)? as i32;
+        text = text.get(digits..)?;
+    }
+    let [day, month, mut year, hour, minute, second] = fields;
+    if !text.is_empty() || hour > 23 || minute > 59 || second > 60 || !(1..=31).contains(&day) {
+        return None;
+    }
+    if two_digit_year {
+        // RFC 9110: a two-digit year more than 50 years ahead is in the past century.
+        year += if year < 70 { 2000 } else { 1900 };
+    }
+    let seconds = hour * 3_600 + minute * 60 + second;
+    Some(i64::from(days_from_civil(year, month, day)) * 86_400 + i64::from(seconds))
+}
+
+/// The months as HTTP-dates write them, three letters each.
+const MONTHS: &[u8] = b"JanFebMarAprMayJunJulAugSepOctNovDec";
+
+/// How many bytes at the start of `text` pass `test`.
+fn span(text: &[u8], test: fn(&u8) -> bool) -> usize {
+    text.iter().take_while(|byte| test(byte)).count()
+}
+
 /// A number of one to `max_digits` ASCII digits (at most 20: it saturates beyond u64).
-fn parse_number(text: &str, max_digits: usize) -> Option<u64> {
+fn parse_number(text: &[u8], max_digits: usize) -> Option<u64> {
     if text.is_empty() || text.len() > max_digits {
         return None;
     }
-    text.bytes().try_fold(0u64, |value, byte| {
+    text.iter().try_fold(0u64, |value, &byte| {
         byte.is_ascii_digit().then(|| {
             value
                 .saturating_mul(10)
@@ -157,15 +181,14 @@ fn parse_number(text: &str, max_digits: usize) -> Option<u64> {
     })
 }
 
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let year = if month <= 2 { year - 1 } else { year };
-    let era = year.div_euclid(400);
-    let year_of_era = year - era * 400;
-    let month_from_march = (month + 9) % 12;
-    let day_of_year = (153 * month_from_march + 2) / 5 + day - 1;
-    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-    era * 146_097 + day_of_era - 719_468
+/// Days since 1970-01-01 of a proleptic Gregorian date in the years 0 to 9999 (Howard
+/// Hinnant's algorithm, counted from March of the year -400 so that every quotient is of
+/// a positive number).
+fn days_from_civil(year: i32, month: i32, day: i32) -> i32 {
+    // The years since March of the year -400 began, and the day in that year.
+    let years = year + 399 + i32::from(month > 2);
+    let day_of_year = (153 * ((month + 9) % 12) + 2) / 5 + day - 1;
+    years * 365 + years / 4 - years / 100 + years / 400 + day_of_year - 719_468 - 146_097
 }
 
 #[cfg(test)]
@@ -225,6 +248,29 @@ mod tests {
             "Sun Nov  6 08:49:37 1994",
         ] {
             assert_eq!(parse_http_date(value), Some(RFC_EXAMPLE_SECONDS), "{value}");
+        }
+        // The words may be spaced by any ASCII white space; the weekday is not checked.
+        for value in [
+            " Any-word,\t06  Nov 1994 08:49:37 GMT\n",
+            "x, 6-Nov-94 8:49:37 GMT",
+            "Sun, Nov 6 08:49:37 1994",
+        ] {
+            assert_eq!(parse_http_date(value), Some(RFC_EXAMPLE_SECONDS), "{value:?}");
+        }
+        for value in [
+            "Sun 06 Nov 1994 08:49:37 GMT",
+            "Sun, 06 Nov 1994 08:49:37 GMTx",
+            "Sun, 006 Nov 1994 08:49:37 GMT",
+            "Sun, 06 nov 1994 08:49:37 GMT",
+            "Sun, 06 Nov 1994 08:49 GMT",
+            "Sun, 06 Nov 1994 08:49:37:00 GMT",
+            "Sun, 06 -Nov-94 08:49:37 GMT",
+            "Sunday, 06-Nov-1994 08:49:37 GMT",
+            "Sunday, 06-Nov-94- 08:49:37 GMT",
+            "Sun Nov 6 08:49:37 1994 GMT",
+            "Sun, 06 Nov 1994 08:49:37 GMT extra",
+        ] {
+            assert_eq!(parse_http_date(value), None, "{value:?}");
         }
         assert_eq!(parse_http_date("Thu, 01 Jan 1970 00:00:00 GMT"), Some(0));
         assert_eq!(
