@@ -56,6 +56,10 @@ const CAUSE_CHARS: usize = 300;
 /// How much of Paywall's text error code a message quotes; real codes are under 60.
 const CODE_CHARS: usize = 120;
 
+/// The error of a call whose driver reported what the call did not ask for (a bug in the
+/// driver): the call ends, rather than guess.
+const OUT_OF_STEP: &str = "paywall-edge's driver reported an event the call did not ask for";
+
 /// What a call does.
 #[derive(Clone, Debug, PartialEq)]
 // One per call, made once: a box would cost an allocation per call for nothing.
@@ -104,14 +108,15 @@ impl<'a> Request<'a> {
     /// the two private keys. A driver that keeps them per config (the WebAssembly one) makes
     /// them from [`Config`] the same way: they depend only on it and on whether there is a body.
     pub fn headers(&self) -> Vec<(&'static str, &'a str)> {
-        let mut headers = Vec::with_capacity(4);
-        if self.body.is_some() {
-            headers.push(("content-type", "application/json"));
-        }
-        headers.push(("accept", "application/json"));
-        headers.push(("apikeyprivate", self.keys[0]));
-        headers.push(("apiclientprivate", self.keys[1]));
-        headers
+        let [key, client] = self.keys;
+        let all = [
+            ("content-type", "application/json"),
+            ("accept", "application/json"),
+            ("apikeyprivate", key),
+            ("apiclientprivate", client),
+        ];
+        let first = usize::from(self.body.is_none());
+        all.get(first..).unwrap_or_default().to_vec()
     }
 }
 
@@ -327,9 +332,8 @@ impl<C: Deref<Target = Config>> Call<C> {
             (Stage::Reconciling(original), Some(event)) => {
                 let found = match self.read(event) {
                     Ok(Outcome::Inquired(inquiry)) => Ok(inquiry),
-                    Ok(_) => Err(Error::config(
-                        "paywall-edge read an inquiry as something else",
-                    )),
+                    // An inquiry's answer is read as an inquiry: never met.
+                    Ok(_) => Err(Error::config(OUT_OF_STEP)),
                     Err((error, _)) => Err(error.finish(1, &self.id_text())),
                 };
                 let secrets = self.config.secrets();
@@ -340,12 +344,8 @@ impl<C: Deref<Target = Config>> Call<C> {
                 )
             }
             (stage, _) => {
-                // A driver that reports what was not asked for (a bug in it): the call ends,
-                // rather than guess.
                 self.stage = stage;
-                return Step::Done(Err(Error::config(
-                    "paywall-edge's driver reported an event the call did not ask for",
-                )));
+                return Step::Done(Err(Error::config(OUT_OF_STEP)));
             }
         };
         match next {
@@ -384,12 +384,12 @@ impl<C: Deref<Target = Config>> Call<C> {
 
     /// After an attempt of the operation: its outcome, a retry, or the end.
     fn attempted(&mut self, event: Event) -> Next {
-        let (error, answer) = match self.read(event) {
-            Ok(Outcome::Inquired(inquiry)) if matches!(self.operation, Operation::Confirm(_)) => {
-                return Next::Done(self.confirm(&inquiry));
+        let (error, answer) = match (self.read(event), &self.operation) {
+            (Ok(Outcome::Inquired(inquiry)), Operation::Confirm(callback)) => {
+                return Next::Done(self.confirm(callback, &inquiry));
             }
-            Ok(outcome) => return Next::Done(Ok(outcome)),
-            Err(failed) => failed,
+            (Ok(outcome), _) => return Next::Done(Ok(outcome)),
+            (Err(failed), _) => failed,
         };
         let action = self.action();
         if self.attempts > self.config.max_retries() || !is_retried_automatically(&error, action) {
@@ -409,22 +409,18 @@ impl<C: Deref<Target = Config>> Call<C> {
         Next::Wait(error, delay)
     }
 
-    /// The callback of a confirmation, if Paywall's `inquiry` of its payment agrees with it.
-    fn confirm(&self, inquiry: &PaymentInquiry) -> Result<Outcome, Error> {
-        let Operation::Confirm(callback) = &self.operation else {
-            return Err(Error::config(
-                "paywall-edge confirmed what is not a callback",
-            ));
-        };
+    /// The `callback` of this confirmation, if Paywall's `inquiry` of its payment agrees with
+    /// it.
+    fn confirm(
+        &self,
+        callback: &PhysicalPosCallback,
+        inquiry: &PaymentInquiry,
+    ) -> Result<Outcome, Error> {
         // Sealed like every error a call returns, although it quotes only codes and the id
         // was checked against the keys before it was sent.
         confirm_callback(callback, inquiry)
             .map(|()| Outcome::Confirmed(callback.clone()))
-            .map_err(|error| {
-                error
-                    .finish(self.attempts, &callback.payment_request_id)
-                    .seal(&self.config.secrets())
-            })
+            .map_err(|error| self.finished(error))
     }
 
     /// Whether this failed cancel is reconciled with an inquiry (see the module doc).
@@ -495,10 +491,7 @@ impl<C: Deref<Target = Config>> Call<C> {
             Event::Failed(failure) => {
                 Err((self.failure_error(failure, "before Paywall answered"), None))
             }
-            Event::Waited => Err((
-                Error::config("paywall-edge's driver reported a wait the call did not ask for"),
-                None,
-            )),
+            Event::Waited => Err((Error::config(OUT_OF_STEP), None)),
         }
     }
 
