@@ -47,6 +47,9 @@ use crate::text;
 /// read that stops keeps a broken or hostile server from exhausting the process's memory.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
+/// Why an answer over [`MAX_BODY_BYTES`] is not read (a test checks the number).
+const TOO_LARGE: &str = "the answer is too large: over 65536 bytes, so reading stopped there";
+
 /// How much of an unexpected body or a redirect's target an error message quotes.
 const EXCERPT_CHARS: usize = 160;
 
@@ -497,24 +500,29 @@ impl<C: Deref<Target = Config>> Call<C> {
 
     /// The error for an attempt that produced no answer.
     fn failure_error(&self, failure: Failure, while_doing: &str) -> Error {
-        let secrets = self.config.secrets();
         let request = self.request();
-        let url = request.url;
         let action = self.action();
-        match failure {
-            Failure::Network(cause) => {
-                Error::network(url, &secrets.quote(&cause, CAUSE_CHARS), true)
-            }
-            Failure::NotAResponse(what) => {
-                Error::network(url, &secrets.quote(&what, CAUSE_CHARS), false)
-            }
+        // The runtime's text, and whether the failure is a network one (and retryable).
+        let (cause, network) = match failure {
+            Failure::Network(cause) => (cause, Some(true)),
+            Failure::NotAResponse(what) => (what, Some(false)),
+            Failure::Setup(problem) => (problem, None),
             Failure::Timeout => {
-                Error::timeout(url, request.timeout_ms, action.name, action.changes_state)
+                return Error::timeout(
+                    request.url,
+                    request.timeout_ms,
+                    action.name,
+                    action.changes_state,
+                )
             }
             Failure::Aborted => {
-                Error::aborted(action.name, action.changes_state, true, while_doing)
+                return Error::aborted(action.name, action.changes_state, true, while_doing)
             }
-            Failure::Setup(problem) => Error::setup(&secrets.quote(&problem, CAUSE_CHARS)),
+        };
+        let cause = self.config.secrets().quote(&cause, CAUSE_CHARS);
+        match network {
+            Some(retryable) => Error::network(request.url, &cause, retryable),
+            None => Error::setup(cause),
         }
     }
 
@@ -522,33 +530,23 @@ impl<C: Deref<Target = Config>> Call<C> {
     /// that an error quotes goes through the call's secrets.
     fn interpret(&self, answer: &Answer) -> Result<Outcome, Error> {
         let secrets = self.config.secrets();
+        let excerpt = |text: &str| secrets.quote(text, EXCERPT_CHARS);
         let name = self.action().name;
         let status = answer.status;
         let is_success = (200..300).contains(&status);
         if status == 0 || (300..400).contains(&status) {
-            let location = answer
-                .location
-                .as_deref()
-                .map(|to| secrets.quote(to, EXCERPT_CHARS));
+            let location = answer.location.as_deref().map(excerpt);
             return Err(Error::redirect(
                 (status != 0).then_some(status),
                 location.as_ref(),
             ));
         }
-        if answer.too_large {
-            let problem = text![
-                "the answer is too large: over ",
-                super::text::Decimal::of(MAX_BODY_BYTES as u64),
-                " bytes, where an envelope is a few hundred, so reading stopped there"
-            ];
-            return Err(if is_success {
-                Error::decode(status, name, &problem)
-            } else {
-                let start = secrets.quote(&answer.body, EXCERPT_CHARS);
-                Error::http(status, &text![problem, "; it starts \"", start, "\""])
-            });
-        }
-        match read_answer(self.reading(), &answer.body) {
+        let read = if answer.too_large {
+            Err(String::from(TOO_LARGE))
+        } else {
+            read_answer(self.reading(), &answer.body)
+        };
+        match read {
             Ok((envelope, result)) if is_success => self.complete(status, envelope, result),
             Ok((envelope, _)) if !envelope.succeeded => {
                 Err(api_error(status, &envelope, name, &secrets))
@@ -558,14 +556,18 @@ impl<C: Deref<Target = Config>> Call<C> {
                 "an envelope that claims success, which a failed status contradicts",
             )),
             Err(problem) if is_success => Err(Error::decode(status, name, &problem)),
-            Err(_) => {
-                let start = secrets.quote(&answer.body, EXCERPT_CHARS);
-                let shown = if start.is_empty() {
+            // A failed status without an envelope: what its body starts with says what
+            // answered (a proxy's page, a gateway's error).
+            Err(problem) => {
+                let start = excerpt(&answer.body);
+                let detail = if answer.too_large {
+                    text![problem, "; it starts \"", start, "\""]
+                } else if start.is_empty() {
                     String::from("an empty body")
                 } else {
                     text!["the body starts \"", start, "\""]
                 };
-                Err(Error::http(status, &shown))
+                Err(Error::http(status, &detail))
             }
         }
     }

@@ -342,8 +342,8 @@ impl Error {
 
     /// The runtime could not prepare a request, refused it by its permissions, or a caller's
     /// object threw when used: reported as a config problem, never retried.
-    pub(crate) fn setup(problem: &Quoted) -> Self {
-        Error::new(ErrorKind::Config, String::from(problem.as_str()))
+    pub(crate) fn setup(problem: Quoted) -> Self {
+        Error::new(ErrorKind::Config, problem.into_string())
     }
 
     /// Paywall's own refusal of `operation`, with its message and text error code.

@@ -371,6 +371,11 @@ fn an_answer_over_the_limit_is_too_large_and_not_parsed() {
 }
 
 #[test]
+fn the_too_large_message_names_the_limit() {
+    assert!(TOO_LARGE.contains(&format!(" {MAX_BODY_BYTES} bytes")));
+}
+
+#[test]
 fn an_answer_just_under_the_limit_still_decodes() {
     let envelope = SUCCESS.trim_end_matches('}');
     let padding = MAX_BODY_BYTES - envelope.len() - 1;
