@@ -310,27 +310,25 @@ impl<C: Deref<Target = Config>> Call<C> {
         let stage = core::mem::replace(&mut self.stage, Stage::Over);
         let next = match (stage, event) {
             (Stage::Start, None) => self.start(),
-            // The caller's signal had fired before anything was sent.
-            (Stage::Start, Some(Event::Failed(Failure::Aborted))) => {
-                let action = self.action();
-                let error = Error::aborted(
-                    action.name,
-                    action.changes_state,
-                    false,
-                    "before the call started",
-                );
-                Next::Done(Err(self.concluded(error.finish(0, &self.id_text()))))
-            }
             (Stage::Attempting, Some(event)) => self.attempted(event),
             (Stage::Waiting(_), Some(Event::Waited)) => {
                 self.attempts += 1;
                 Next::Send(Stage::Attempting)
             }
-            (Stage::Waiting(error), Some(_)) => {
-                // The wait was cut short: only the caller's signal does that.
-                let while_doing = text!["while waiting to retry after: ", error.message()];
+            // The caller's signal fired before anything was sent, or during a wait (nothing
+            // else cuts a wait short).
+            (stage @ Stage::Start, Some(Event::Failed(Failure::Aborted)))
+            | (stage @ Stage::Waiting(_), Some(_)) => {
+                let while_doing = match &stage {
+                    Stage::Waiting(error) => {
+                        text!["while waiting to retry after: ", error.message()]
+                    }
+                    _ => String::from("before the call started"),
+                };
                 let aborted = self.failure_error(Failure::Aborted, &while_doing);
-                Next::Done(Err(self.finished(aborted)))
+                Next::Done(Err(
+                    self.concluded(aborted.finish(self.attempts, &self.id_text()))
+                ))
             }
             (Stage::Reconciling(original), Some(event)) => {
                 let found = match self.read(event) {
@@ -516,7 +514,13 @@ impl<C: Deref<Target = Config>> Call<C> {
                 )
             }
             Failure::Aborted => {
-                return Error::aborted(action.name, action.changes_state, true, while_doing)
+                let request_sent = self.attempts > 0;
+                return Error::aborted(
+                    action.name,
+                    action.changes_state,
+                    request_sent,
+                    while_doing,
+                );
             }
         };
         let cause = self.config.secrets().quote(&cause, CAUSE_CHARS);

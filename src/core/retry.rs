@@ -98,11 +98,7 @@ pub fn parse_http_date(value: &str) -> Option<i64> {
 /// four digits), `z` a two-digit year, `h` `i` `s` the hour, minute and second (one or two
 /// digits each), a space one or more ASCII white space characters, and any other
 /// character itself.
-const DATE_FORMS: [&[u8]; 3] = [
-    b"c d m y h:i:s GMT",
-    b"c d-m-z h:i:s GMT",
-    b"w m d h:i:s y",
-];
+const DATE_FORMS: [&[u8]; 3] = [b"c d m y h:i:s GMT", b"c d-m-z h:i:s GMT", b"w m d h:i:s y"];
 
 /// `text` read as the HTTP-date `form` (one of [`DATE_FORMS`]), in Unix seconds.
 fn read_date(mut text: &[u8], form: &[u8]) -> Option<i64> {
@@ -255,7 +251,11 @@ mod tests {
             "x, 6-Nov-94 8:49:37 GMT",
             "Sun, Nov 6 08:49:37 1994",
         ] {
-            assert_eq!(parse_http_date(value), Some(RFC_EXAMPLE_SECONDS), "{value:?}");
+            assert_eq!(
+                parse_http_date(value),
+                Some(RFC_EXAMPLE_SECONDS),
+                "{value:?}"
+            );
         }
         for value in [
             "Sun 06 Nov 1994 08:49:37 GMT",
