@@ -550,16 +550,31 @@ impl<C: Deref<Target = Config>> Call<C> {
         } else {
             read_answer(self.reading(), &answer.body)
         };
-        match read {
-            Ok((envelope, result)) if is_success => self.complete(status, envelope, result),
-            Ok((envelope, _)) if !envelope.succeeded => {
-                Err(api_error(status, &envelope, name, &secrets))
+        let problem = match read {
+            Ok((envelope, _)) if is_success && envelope.failed == Some(envelope.succeeded) => {
+                String::from("it says succeeded and failed are both the same")
             }
-            Ok(_) => Err(Error::http(
-                status,
-                "an envelope that claims success, which a failed status contradicts",
-            )),
-            Err(problem) if is_success => Err(Error::decode(status, name, &problem)),
+            Ok((envelope, _)) if !envelope.succeeded => {
+                return Err(api_error(status, &envelope, name, &secrets))
+            }
+            Ok(_) if !is_success => {
+                return Err(Error::http(
+                    status,
+                    "an envelope that claims success, which a failed status contradicts",
+                ))
+            }
+            Ok((_, result)) => {
+                let completed = match result {
+                    None => Err(String::from("it says succeeded but has no result")),
+                    Some(Read::Cancel(answer)) => answer.complete(&self.id).map(Outcome::Cancelled),
+                    Some(Read::Inquiry(answer)) => answer.complete(&self.id).map(Outcome::Inquired),
+                };
+                match completed {
+                    Ok(outcome) => return Ok(outcome),
+                    Err(problem) => problem,
+                }
+            }
+            Err(problem) if is_success => problem,
             // A failed status without an envelope: what its body starts with says what
             // answered (a proxy's page, a gateway's error).
             Err(problem) => {
@@ -571,35 +586,10 @@ impl<C: Deref<Target = Config>> Call<C> {
                 } else {
                     text!["the body starts \"", start, "\""]
                 };
-                Err(Error::http(status, &detail))
+                return Err(Error::http(status, &detail));
             }
-        }
-    }
-
-    /// A 2xx envelope: success with a complete result, or Paywall's refusal.
-    fn complete(
-        &self,
-        status: u16,
-        envelope: Envelope,
-        result: Option<Read>,
-    ) -> Result<Outcome, Error> {
-        let name = self.action().name;
-        if envelope.failed == Some(envelope.succeeded) {
-            return Err(Error::decode(
-                status,
-                name,
-                "it says succeeded and failed are both the same",
-            ));
-        }
-        if !envelope.succeeded {
-            return Err(api_error(status, &envelope, name, &self.config.secrets()));
-        }
-        let completed = match result {
-            None => Err(String::from("it says succeeded but has no result")),
-            Some(Read::Cancel(answer)) => answer.complete(&self.id).map(Outcome::Cancelled),
-            Some(Read::Inquiry(answer)) => answer.complete(&self.id).map(Outcome::Inquired),
         };
-        completed.map_err(|problem| Error::decode(status, name, &problem))
+        Err(Error::decode(status, name, &problem))
     }
 }
 
