@@ -455,11 +455,14 @@ impl Error {
     /// answer, the URL, a result id). Every call seals each error it returns.
     pub fn seal(mut self, secrets: &Secrets<'_>) -> Self {
         let details = &mut *self.0;
-        for text in [&mut details.message]
-            .into_iter()
-            .chain(details.client_message.as_mut())
-            .chain(details.paywall_message.as_mut())
-            .chain(details.payment_request_id.as_mut())
+        for text in [
+            Some(&mut details.message),
+            details.client_message.as_mut(),
+            details.paywall_message.as_mut(),
+            details.payment_request_id.as_mut(),
+        ]
+        .into_iter()
+        .flatten()
         {
             *text = secrets.redact(text);
         }
