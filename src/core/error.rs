@@ -208,14 +208,14 @@ impl Error {
         operation: &str,
         changes_state: bool,
     ) -> Self {
-        let advice = if changes_state {
-            text![
+        let (the, operation, advice) = if changes_state {
+            (
                 "the ",
                 operation,
-                " may still be processed: check the payment before trying again, or raise timeoutMs"
-            ]
+                " may still be processed: check the payment before trying again",
+            )
         } else {
-            String::from("try again later, or raise timeoutMs")
+            ("", "", "try again later")
         };
         Error::new(
             ErrorKind::Timeout,
@@ -225,7 +225,10 @@ impl Error {
                 " ms at ",
                 url,
                 "; ",
-                advice
+                the,
+                operation,
+                advice,
+                ", or raise timeoutMs"
             ],
         )
         .retryable_if(true)
@@ -278,26 +281,21 @@ impl Error {
     /// body. `status` is `None` for a browser's opaque redirect, which hides the status
     /// and the target.
     pub(crate) fn redirect(status: Option<u16>, location: Option<&Quoted>) -> Self {
-        let shown = match status {
-            Some(status) => text!["HTTP ", Decimal::of(status.into())],
-            None => String::from("a redirect"),
-        };
-        let target = match location {
-            Some(to) => text![" to ", to],
-            None => String::new(),
-        };
-        Error::new(
-            ErrorKind::Http,
-            text![
-                "Paywall answered with ",
-                shown,
-                ", a redirect",
-                target,
-                "; it is not followed, since a redirected POST may lose its body: set \
-                 baseAddress to the address Paywall gave you"
-            ],
-        )
-        .with_status(status)
+        let mut message = String::from("Paywall answered with a redirect");
+        if let Some(to) = location {
+            message.push_str(" to ");
+            message.push_str(to.as_str());
+        }
+        if let Some(status) = status {
+            message.push_str(" (HTTP ");
+            message.push_str(Decimal::of(status.into()).as_ref());
+            message.push(')');
+        }
+        message.push_str(
+            ", which is not followed (a redirected POST may lose its body): set baseAddress to \
+             the address Paywall gave you",
+        );
+        Error::new(ErrorKind::Http, message).with_status(status)
     }
 
     /// A 2xx answer that is not a valid envelope of `operation`. Never retryable: the
