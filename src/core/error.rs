@@ -243,10 +243,8 @@ impl Error {
         while_doing: &str,
     ) -> Self {
         let outcome = match (request_sent, changes_state) {
-            (true, true) => {
-                "a cancel request had been sent, so the payment may or may not be cancelled"
-            }
-            (true, false) => "a request had been sent, which changes nothing",
+            (true, true) => "a cancel was sent: the payment may or may not be cancelled",
+            (true, false) => "a request was sent, which changes nothing",
             (false, _) => "no request was sent",
         };
         Error::new(
@@ -331,9 +329,8 @@ impl Error {
             text![
                 "The callback's Hash ",
                 problem,
-                ": the callback is not from Paywall, or was altered on the way, and must not be \
-                 trusted; check the payment with Paywall's inquiry endpoint if in doubt, and that \
-                 the hash key is the panel's Physical POS webhook hash key"
+                ": it is not from Paywall, or was altered, and must not be trusted (is hashKey \
+                 the merchant panel's Physical POS webhook hash key?)"
             ],
         )
     }
@@ -419,8 +416,7 @@ impl Error {
         }
         details.message.insert_str(
             0,
-            "The callback could not be confirmed (answer it with a 5xx status, so that Paywall \
-             sends it again): ",
+            "The callback could not be confirmed (answer 5xx, so that Paywall sends it again): ",
         );
         self
     }
