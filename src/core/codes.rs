@@ -84,29 +84,25 @@ payment_status_rows!(code_table!(
 pub fn client_message_hint(client_message: &str) -> Option<&'static str> {
     Some(match client_message {
         "Payment.Async.AlreadyHasRefundOrCancel" => {
-            "The payment was already cancelled or refunded; if this call was retried after a \
-             lost answer, an earlier attempt of this same call may be what cancelled it"
+            "The payment was already cancelled or refunded (perhaps by an earlier attempt of a \
+             retried call)"
         }
         "Payment.Async.NotConvenientStatusForThisOperation" => {
-            "The payment's current status does not allow a cancel"
+            "The payment's status does not allow a cancel"
         }
-        "Payment.Request.RequestNotFound" => {
-            "Paywall has no payment request with this id for these keys"
-        }
+        "Payment.Request.RequestNotFound" => "Paywall has no such payment for these keys",
         "Connection.IsAsyncPaymentNotActive" => {
-            "Async payments are not enabled for this merchant connection; ask Paywall to enable them"
+            "Async payments are not enabled for this merchant: ask Paywall to enable them"
         }
         "Payment.Async.CloudNotSendToDevice" => {
-            "Paywall could not reach the POS device; check that it is on and connected, then try again"
+            "Paywall could not reach the POS device: check that it is on and online, then retry"
         }
         "System.AuthError" => {
-            "Check apiKeyPrivate and apiClientPrivate: they must be the private keys from the \
-             Paywall merchant panel for this environment"
+            "Check apiKeyPrivate and apiClientPrivate: the merchant panel's private keys for \
+             this environment"
         }
-        "System.ValidationError" => "Paywall rejected the request as invalid",
-        "System.ServerError" => {
-            "Paywall had an internal error; the cancel can be tried again later"
-        }
+        "System.ValidationError" => "Paywall found the request invalid",
+        "System.ServerError" => "Paywall had an internal error: try again later",
         _ => return None,
     })
 }

@@ -598,7 +598,7 @@ mod tests {
         assert_eq!(
             error.message(),
             "Paywall refused the cancel (System.ServerError, HTTP 503). \
-             Paywall had an internal error; the cancel can be tried again later"
+             Paywall had an internal error: try again later"
         );
     }
 
