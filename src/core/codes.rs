@@ -82,30 +82,49 @@ payment_status_rows!(code_table!(
 /// A sentence that tells the caller what a Paywall text error code means for a cancel,
 /// for the codes Paywall documents around this endpoint.
 pub fn client_message_hint(client_message: &str) -> Option<&'static str> {
-    Some(match client_message {
-        "Payment.Async.AlreadyHasRefundOrCancel" => {
-            "The payment was already cancelled or refunded (perhaps by an earlier attempt of a \
-             retried call)"
-        }
-        "Payment.Async.NotConvenientStatusForThisOperation" => {
-            "The payment's status does not allow a cancel"
-        }
-        "Payment.Request.RequestNotFound" => "Paywall has no such payment for these keys",
-        "Connection.IsAsyncPaymentNotActive" => {
-            "Async payments are not enabled for this merchant: ask Paywall to enable them"
-        }
-        "Payment.Async.CloudNotSendToDevice" => {
-            "Paywall could not reach the POS device: check that it is on and online, then retry"
-        }
-        "System.AuthError" => {
-            "Check apiKeyPrivate and apiClientPrivate: the merchant panel's private keys for \
-             this environment"
-        }
-        "System.ValidationError" => "Paywall found the request invalid",
-        "System.ServerError" => "Paywall had an internal error: try again later",
-        _ => return None,
-    })
+    HINTS
+        .iter()
+        .find(|(code, _)| *code == client_message)
+        .map(|(_, hint)| *hint)
 }
+
+/// Paywall's text error codes around the cancel, and what each means for the caller.
+const HINTS: [(&str, &str); 8] = [
+    (
+        "Payment.Async.AlreadyHasRefundOrCancel",
+        "The payment was already cancelled or refunded (perhaps by an earlier attempt of a \
+         retried call)",
+    ),
+    (
+        "Payment.Async.NotConvenientStatusForThisOperation",
+        "The payment's status does not allow a cancel",
+    ),
+    (
+        "Payment.Request.RequestNotFound",
+        "Paywall has no such payment for these keys",
+    ),
+    (
+        "Connection.IsAsyncPaymentNotActive",
+        "Async payments are not enabled for this merchant: ask Paywall to enable them",
+    ),
+    (
+        "Payment.Async.CloudNotSendToDevice",
+        "Paywall could not reach the POS device: check that it is on and online, then retry",
+    ),
+    (
+        "System.AuthError",
+        "Check apiKeyPrivate and apiClientPrivate: the merchant panel's private keys for this \
+         environment",
+    ),
+    (
+        "System.ValidationError",
+        "Paywall found the request invalid",
+    ),
+    (
+        "System.ServerError",
+        "Paywall had an internal error: try again later",
+    ),
+];
 
 #[cfg(test)]
 mod tests {
