@@ -253,14 +253,10 @@ impl Config {
     pub fn from_options(options: ConfigOptions) -> Result<Self, Error> {
         let base_address = match (options.environment.as_deref(), options.base_address) {
             (None, None) => {
-                return Err(Error::config(text![
+                return Err(Error::config(
                     "config.baseAddress is missing: pass the Paywall API address Paywall gave \
-                     you, or environment: \"",
-                    TEST_ENVIRONMENT,
-                    "\" for its test environment (",
-                    TEST_BASE_ADDRESS,
-                    ")"
-                ]))
+                     you, or environment: \"test\" for its test environment",
+                ))
             }
             (None, Some(base_address)) => base_address,
             (Some(TEST_ENVIRONMENT), None) => String::from(TEST_BASE_ADDRESS),
@@ -270,12 +266,11 @@ impl Config {
                 ))
             }
             (Some(_), None) => {
-                return Err(Error::config(text![
-                    "config.environment must be \"",
-                    TEST_ENVIRONMENT,
-                    "\", Paywall's Physical POS test environment; for production, pass the \
-                     address Paywall gave you as config.baseAddress"
-                ]))
+                return Err(Error::config(
+                    "config.environment must be \"test\", Paywall's Physical POS test \
+                     environment; for production, pass the address Paywall gave you as \
+                     config.baseAddress",
+                ))
             }
         };
         let allow_insecure_http = options.dangerously_allow_insecure_http.unwrap_or(false);
@@ -384,56 +379,46 @@ impl TryFrom<ConfigOptions> for Config {
 /// who opens the page.
 pub fn browser_refused() -> Error {
     Error::config(
-        "paywall-edge refuses to run in a browser, in a page or a web worker alike: \
-         apiKeyPrivate and apiClientPrivate are private merchant keys, and every visitor of a \
-         site can read what its pages and workers hold. Call Paywall from your server or edge \
-         worker instead; set config.dangerouslyAllowBrowser to true only for a local demo with \
-         test keys",
+        "paywall-edge refuses to run in a browser (a page or a web worker): apiKeyPrivate and \
+         apiClientPrivate are private merchant keys, and every visitor of a site can read them. \
+         Call Paywall from your server or edge worker; set config.dangerouslyAllowBrowser to \
+         true only for a local demo with test keys",
     )
 }
 
 /// Checks a private key without ever quoting it: it must be a plain header value.
 fn checked_key(field: &str, what: &str, value: Option<Secret>) -> Result<Secret, Error> {
-    let problem = |problem: &str| Error::config(text!["config.", field, " ", problem]);
-    let Some(secret) = value else {
-        return Err(problem(&text![
-            "is missing: pass ",
+    let key = value.as_ref().map_or("", Secret::expose);
+    let problem = if key.is_empty() {
+        let absent = if value.is_none() {
+            " is missing"
+        } else {
+            " is empty"
+        };
+        return Err(Error::config(text![
+            "config.",
+            field,
+            absent,
+            ": pass ",
             what,
             " from your Paywall merchant panel"
         ]));
+    } else if key.len() > MAX_SETTING_LEN {
+        "is too long to be a key (over 2048 bytes)"
+    } else if key.bytes().any(|byte| byte.is_ascii_control()) {
+        "contains a control character (such as CR, LF or NUL); it cannot be sent as an HTTP \
+         header, and would allow header injection"
+    } else if !key.is_ascii() {
+        "contains a non-ASCII character; Paywall keys are plain ASCII"
+    } else if key.starts_with(' ') || key.ends_with(' ') {
+        "starts or ends with a space; copy the key again without surrounding spaces"
+    } else if let Some(secret) = value {
+        return Ok(secret);
+    } else {
+        // Never met: a key that is not there is empty.
+        ""
     };
-    let key = secret.expose();
-    if key.is_empty() {
-        return Err(problem(&text![
-            "is empty: pass ",
-            what,
-            " from your Paywall merchant panel"
-        ]));
-    }
-    if key.len() > MAX_SETTING_LEN {
-        return Err(problem(&text![
-            "is too long to be a key (",
-            Decimal::of(key.len() as u64),
-            " bytes)"
-        ]));
-    }
-    if key.bytes().any(|byte| byte.is_ascii_control()) {
-        return Err(problem(
-            "contains a control character (such as CR, LF or NUL); it cannot be sent as an HTTP \
-             header, and would allow header injection",
-        ));
-    }
-    if !key.is_ascii() {
-        return Err(problem(
-            "contains a non-ASCII character; Paywall keys are plain ASCII",
-        ));
-    }
-    if key.starts_with(' ') || key.ends_with(' ') {
-        return Err(problem(
-            "starts or ends with a space; copy the key again without surrounding spaces",
-        ));
-    }
-    Ok(secret)
+    Err(Error::config(text!["config.", field, " ", problem]))
 }
 
 /// Checks a base address: only what every fetch implementation reads the same way (see
@@ -581,6 +566,12 @@ mod tests {
         let mut bad = options(TEST_BASE_ADDRESS);
         bad.api_client_private = Some(Secret::new("x\ny"));
         assert!(config_error(bad).starts_with("config.apiClientPrivate"));
+        let mut long = options(TEST_BASE_ADDRESS);
+        long.api_key_private = Some(Secret::new("k".repeat(MAX_SETTING_LEN + 1)));
+        assert!(config_error(long).ends_with(&format!("(over {MAX_SETTING_LEN} bytes)")));
+        let mut longest = options(TEST_BASE_ADDRESS);
+        longest.api_key_private = Some(Secret::new("k".repeat(MAX_SETTING_LEN)));
+        assert!(Config::from_options(longest).is_ok());
     }
 
     #[test]
