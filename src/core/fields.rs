@@ -110,21 +110,24 @@ pub const CONFIG_FIELDS: [&str; 9] = [
 /// Reads the settings of a caller's config through `read`, which returns one field's value
 /// (or the error of a failed read, returned unchanged); every field is asked for once, in
 /// the order of [`ConfigOptions`], which is that of [`CONFIG_FIELDS`].
+// Filled in place rather than in one struct literal: a failed read then drops what was
+// read in one call, where a literal drops the fields read so far at each of its nine `?`s.
+#[allow(clippy::field_reassign_with_default)]
 pub fn read_config_options<R>(mut read: R) -> Result<ConfigOptions, Error>
 where
     R: FnMut(&'static str) -> Result<FieldValue, Error>,
 {
-    Ok(ConfigOptions {
-        base_address: text(&mut read, "baseAddress")?,
-        api_key_private: text(&mut read, "apiKeyPrivate")?.map(Secret::new),
-        api_client_private: text(&mut read, "apiClientPrivate")?.map(Secret::new),
-        timeout_ms: whole_number(&mut read, &TIMEOUT_MS)?,
-        max_retries: whole_number(&mut read, &MAX_RETRIES)?,
-        dangerously_allow_browser: flag(&mut read, "dangerouslyAllowBrowser")?,
-        dangerously_allow_insecure_http: flag(&mut read, "dangerouslyAllowInsecureHttp")?,
-        environment: text(&mut read, "environment")?,
-        reconcile: flag(&mut read, "reconcile")?,
-    })
+    let mut options = ConfigOptions::default();
+    options.base_address = text(&mut read, "baseAddress")?;
+    options.api_key_private = text(&mut read, "apiKeyPrivate")?.map(Secret::new);
+    options.api_client_private = text(&mut read, "apiClientPrivate")?.map(Secret::new);
+    options.timeout_ms = whole_number(&mut read, &TIMEOUT_MS)?;
+    options.max_retries = whole_number(&mut read, &MAX_RETRIES)?;
+    options.dangerously_allow_browser = flag(&mut read, "dangerouslyAllowBrowser")?;
+    options.dangerously_allow_insecure_http = flag(&mut read, "dangerouslyAllowInsecureHttp")?;
+    options.environment = text(&mut read, "environment")?;
+    options.reconcile = flag(&mut read, "reconcile")?;
+    Ok(options)
 }
 
 /// The error for a field whose value is not of the kind it must be; `got` describes it.
