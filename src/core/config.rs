@@ -251,7 +251,11 @@ impl Config {
     /// Checks every setting and returns the first problem as an
     /// [`ErrorKind::Config`](super::ErrorKind::Config) error.
     pub fn from_options(options: ConfigOptions) -> Result<Self, Error> {
-        let base_address = match (options.environment.as_deref(), options.base_address) {
+        // Every check borrows: a refused config is dropped in one go.
+        let base_address = match (
+            options.environment.as_deref(),
+            options.base_address.as_deref(),
+        ) {
             (None, None) => {
                 return Err(Error::config(
                     "config.baseAddress is missing: pass the Paywall API address Paywall gave \
@@ -259,7 +263,7 @@ impl Config {
                 ))
             }
             (None, Some(base_address)) => base_address,
-            (Some(TEST_ENVIRONMENT), None) => String::from(TEST_BASE_ADDRESS),
+            (Some(TEST_ENVIRONMENT), None) => TEST_BASE_ADDRESS,
             (Some(_), Some(_)) => {
                 return Err(Error::config(
                     "config.environment and config.baseAddress are both set: pass one of them",
@@ -274,22 +278,23 @@ impl Config {
             }
         };
         let allow_insecure_http = options.dangerously_allow_insecure_http.unwrap_or(false);
-        let base = checked_base_address(&base_address, allow_insecure_http)?;
-        let api_key_private =
-            checked_key("apiKeyPrivate", "the Private Key", options.api_key_private)?;
-        let api_client_private = checked_key(
+        let base = checked_base_address(base_address, allow_insecure_http)?;
+        check_key("apiKeyPrivate", "the Private Key", &options.api_key_private)?;
+        check_key(
             "apiClientPrivate",
             "the Private Client",
-            options.api_client_private,
+            &options.api_client_private,
         )?;
         let timeout_ms = TIMEOUT_MS.checked(options.timeout_ms.unwrap_or(DEFAULT_TIMEOUT_MS))?;
         let max_retries =
             MAX_RETRIES.checked(options.max_retries.unwrap_or(DEFAULT_MAX_RETRIES))?;
+        // Both keys were checked to be there.
+        let key = |secret: Option<Secret>| secret.unwrap_or_else(|| Secret(String::new()));
         Ok(Config {
             cancel_url: base.join(CANCEL_PATH),
             base,
-            api_key_private,
-            api_client_private,
+            api_key_private: key(options.api_key_private),
+            api_client_private: key(options.api_client_private),
             timeout_ms,
             max_retries,
             allow_browser: options.dangerously_allow_browser.unwrap_or(false),
@@ -386,8 +391,9 @@ pub fn browser_refused() -> Error {
     )
 }
 
-/// Checks a private key without ever quoting it: it must be a plain header value.
-fn checked_key(field: &str, what: &str, value: Option<Secret>) -> Result<Secret, Error> {
+/// Checks a private key without ever quoting it: it must be there, and be a plain header
+/// value.
+fn check_key(field: &str, what: &str, value: &Option<Secret>) -> Result<(), Error> {
     let key = value.as_ref().map_or("", Secret::expose);
     let problem = if key.is_empty() {
         let absent = if value.is_none() {
@@ -412,11 +418,8 @@ fn checked_key(field: &str, what: &str, value: Option<Secret>) -> Result<Secret,
         "contains a non-ASCII character; Paywall keys are plain ASCII"
     } else if key.starts_with(' ') || key.ends_with(' ') {
         "starts or ends with a space; copy the key again without surrounding spaces"
-    } else if let Some(secret) = value {
-        return Ok(secret);
     } else {
-        // Never met: a key that is not there is empty.
-        ""
+        return Ok(());
     };
     Err(Error::config(text!["config.", field, " ", problem]))
 }
