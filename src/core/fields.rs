@@ -11,7 +11,6 @@
 //! the WebAssembly module a second monomorphised one beside the envelope's.
 
 use alloc::string::String;
-use alloc::vec::Vec;
 
 use super::config::{ConfigOptions, Secret, WholeNumber, MAX_RETRIES, TIMEOUT_MS};
 use super::error::Error;
@@ -273,9 +272,13 @@ fn nearest_name<'a>(key: &str, names: &[&'a str]) -> &'a str {
 }
 
 /// The Levenshtein distance between `a` and `b` in bytes, ASCII letter case ignored (the
-/// names are ASCII; a key with other characters is far from all of them anyway).
+/// names are ASCII; a key with other characters is far from all of them anyway). `b` is a
+/// name, shorter than [`NAME_ROOM`] bytes: the table's row is on the stack.
 fn edit_distance(a: &[u8], b: &[u8]) -> usize {
-    let mut row: Vec<usize> = (0..=b.len()).collect();
+    let mut row = [0; NAME_ROOM];
+    for (j, cell) in row.iter_mut().enumerate() {
+        *cell = j;
+    }
     for (i, a) in a.iter().enumerate() {
         let mut diagonal = i;
         if let Some(first) = row.first_mut() {
@@ -293,8 +296,11 @@ fn edit_distance(a: &[u8], b: &[u8]) -> usize {
             }
         }
     }
-    row.last().copied().unwrap_or(0)
+    row.get(b.len()).copied().unwrap_or(usize::MAX)
 }
+
+/// Room for the longest name [`edit_distance`] measures against, and the row's first cell.
+const NAME_ROOM: usize = 32;
 
 #[cfg(test)]
 mod tests {
@@ -490,6 +496,11 @@ mod tests {
         assert_eq!(edit_distance(b"kitten", b"sitting"), 3);
         assert_eq!(edit_distance(b"", b"abc"), 3);
         assert_eq!(edit_distance(b"ABC", b"abc"), 0);
+    }
+
+    #[test]
+    fn every_name_fits_the_edit_distance_row() {
+        assert!(JS_CONFIG_FIELDS.iter().all(|name| name.len() < NAME_ROOM));
     }
 
     #[test]
