@@ -331,11 +331,13 @@ impl<C: Deref<Target = Config>> Call<C> {
                 ))
             }
             (Stage::Reconciling(original), Some(event)) => {
+                // The inquiry's own error only lends its kind and codes to the note that
+                // `reconciled` adds to the original one.
                 let found = match self.read(event) {
                     Ok(Outcome::Inquired(inquiry)) => Ok(inquiry),
                     // An inquiry's answer is read as an inquiry: never met.
                     Ok(_) => Err(Error::config(OUT_OF_STEP)),
-                    Err((error, _)) => Err(error.finish(1, &self.id_text())),
+                    Err((error, _)) => Err(error),
                 };
                 let secrets = self.config.secrets();
                 Next::Done(
