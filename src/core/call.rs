@@ -327,7 +327,7 @@ impl<C: Deref<Target = Config>> Call<C> {
                 };
                 let aborted = self.failure_error(Failure::Aborted, &while_doing);
                 Next::Done(Err(
-                    self.concluded(aborted.finish(self.attempts, &self.id_text()))
+                    self.concluded(aborted.finish(self.attempts, self.id_text()))
                 ))
             }
             (Stage::Reconciling(original), Some(event)) => {
@@ -436,7 +436,7 @@ impl<C: Deref<Target = Config>> Call<C> {
     /// `error` with the attempts made and the payment, sealed against the keys.
     fn finished(&self, error: Error) -> Error {
         error
-            .finish(self.attempts, &self.id_text())
+            .finish(self.attempts, self.id_text())
             .seal(&self.config.secrets())
     }
 

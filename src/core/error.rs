@@ -423,9 +423,9 @@ impl Error {
 
     /// Records how many requests this call sent and which payment it was for, and adds
     /// the first to the message where it helps the reader.
-    pub(crate) fn finish(mut self, attempts: u32, payment_request_id: &str) -> Self {
+    pub(crate) fn finish(mut self, attempts: u32, payment_request_id: impl Into<String>) -> Self {
         self.0.attempts = attempts;
-        self.0.payment_request_id = Some(String::from(payment_request_id));
+        self.0.payment_request_id = Some(payment_request_id.into());
         if attempts > 1 {
             self.0.message.push_str(" [after ");
             self.0
