@@ -376,8 +376,8 @@ impl<C: Deref<Target = Config>> Call<C> {
             .shares_fragment_with_guid(&self.id.as_text())
         {
             let error = Error::input(
-                "paymentRequestId holds part of a private key: pass the PaymentRequestId GUID \
-                 that Paywall returned for the sale, never apiKeyPrivate or apiClientPrivate",
+                "paymentRequestId holds part of a private key: pass the GUID Paywall returned \
+                 for the sale, never a key",
             );
             return Next::Done(Err(self.concluded(error)));
         }

@@ -245,8 +245,7 @@ pub fn unknown_callback_option(key: Option<&Quoted>) -> Error {
         "options.",
         key,
         " is not an option of verifyCallback: did you mean confirmWith? Pass \
-         { confirmWith: config } to confirm the callback with Paywall's inquiry, or no options \
-         to check its Hash alone"
+         { confirmWith: config }, or no options to check the Hash alone"
     ])
 }
 
