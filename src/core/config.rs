@@ -271,9 +271,8 @@ impl Config {
             }
             (Some(_), None) => {
                 return Err(Error::config(
-                    "config.environment must be \"test\", Paywall's Physical POS test \
-                     environment; for production, pass the address Paywall gave you as \
-                     config.baseAddress",
+                    "config.environment must be \"test\" (Paywall's test environment); for \
+                     production, pass the address Paywall gave you as config.baseAddress",
                 ))
             }
         };
@@ -412,8 +411,8 @@ fn check_key(field: &str, what: &str, value: &Option<Secret>) -> Result<(), Erro
     } else if key.len() > MAX_SETTING_LEN {
         "is too long to be a key (over 2048 bytes)"
     } else if key.bytes().any(|byte| byte.is_ascii_control()) {
-        "contains a control character (such as CR, LF or NUL); it cannot be sent as an HTTP \
-         header, and would allow header injection"
+        "contains a control character (such as CR, LF or NUL), which an HTTP header cannot \
+         hold"
     } else if !key.is_ascii() {
         "contains a non-ASCII character; Paywall keys are plain ASCII"
     } else if key.starts_with(' ') || key.ends_with(' ') {
@@ -442,9 +441,8 @@ fn checked_base_address(
     let base = parse_base_address(base_address).map_err(|text| problem(&text))?;
     if base.scheme == "http" && !base.is_loopback && !allow_insecure_http {
         return Err(Error::config(
-            "config.baseAddress uses plain http:// to a host that is not this machine: \
-             apiKeyPrivate and apiClientPrivate would cross the network unencrypted, readable \
-             and replayable by anyone on the path. Use https://, or set \
+            "config.baseAddress uses plain http:// to a host that is not this machine, which \
+             would send both private keys unencrypted: use https://, or set \
              config.dangerouslyAllowInsecureHttp to true for a test network you trust",
         ));
     }
