@@ -307,6 +307,16 @@ impl<C: Deref<Target = Config>> Call<C> {
     /// `Some(Event::Failed(Failure::Aborted))` to start a call whose signal has already
     /// fired (nothing is sent).
     pub fn next(&mut self, event: Option<Event>) -> Step<'_> {
+        let asked = match (&self.stage, &event) {
+            (Stage::Start, None | Some(Event::Failed(Failure::Aborted))) => true,
+            (Stage::Attempting | Stage::Waiting(_) | Stage::Reconciling(_), Some(_)) => true,
+            _ => false,
+        };
+        if !asked {
+            // A driver that reports what was not asked for (a bug in it): the call ends,
+            // rather than guess.
+            return Step::Done(Err(Error::config(OUT_OF_STEP)));
+        }
         let stage = core::mem::replace(&mut self.stage, Stage::Over);
         let next = match (stage, event) {
             (Stage::Start, None) => self.start(),
@@ -314,21 +324,6 @@ impl<C: Deref<Target = Config>> Call<C> {
             (Stage::Waiting(_), Some(Event::Waited)) => {
                 self.attempts += 1;
                 Next::Send(Stage::Attempting)
-            }
-            // The caller's signal fired before anything was sent, or during a wait (nothing
-            // else cuts a wait short).
-            (stage @ Stage::Start, Some(Event::Failed(Failure::Aborted)))
-            | (stage @ Stage::Waiting(_), Some(_)) => {
-                let while_doing = match &stage {
-                    Stage::Waiting(error) => {
-                        text!["while waiting to retry after: ", error.message()]
-                    }
-                    _ => String::from("before the call started"),
-                };
-                let aborted = self.failure_error(Failure::Aborted, &while_doing);
-                Next::Done(Err(
-                    self.concluded(aborted.finish(self.attempts, self.id_text()))
-                ))
             }
             (Stage::Reconciling(original), Some(event)) => {
                 // The inquiry's own error only lends its kind and codes to the note that
@@ -346,9 +341,19 @@ impl<C: Deref<Target = Config>> Call<C> {
                         .map_err(|error| error.seal(&secrets)),
                 )
             }
+            // What is left is the caller's signal: it fired before anything was sent, or
+            // during a wait (nothing else cuts a wait short).
             (stage, _) => {
-                self.stage = stage;
-                return Step::Done(Err(Error::config(OUT_OF_STEP)));
+                let while_doing = match &stage {
+                    Stage::Waiting(error) => {
+                        text!["while waiting to retry after: ", error.message()]
+                    }
+                    _ => String::from("before the call started"),
+                };
+                let aborted = self.failure_error(Failure::Aborted, &while_doing);
+                Next::Done(Err(
+                    self.concluded(aborted.finish(self.attempts, self.id_text()))
+                ))
             }
         };
         match next {
