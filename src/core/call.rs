@@ -307,11 +307,14 @@ impl<C: Deref<Target = Config>> Call<C> {
     /// `Some(Event::Failed(Failure::Aborted))` to start a call whose signal has already
     /// fired (nothing is sent).
     pub fn next(&mut self, event: Option<Event>) -> Step<'_> {
-        let asked = match (&self.stage, &event) {
-            (Stage::Start, None | Some(Event::Failed(Failure::Aborted))) => true,
-            (Stage::Attempting | Stage::Waiting(_) | Stage::Reconciling(_), Some(_)) => true,
-            _ => false,
-        };
+        let asked = matches!(
+            (&self.stage, &event),
+            (Stage::Start, None | Some(Event::Failed(Failure::Aborted)))
+                | (
+                    Stage::Attempting | Stage::Waiting(_) | Stage::Reconciling(_),
+                    Some(_)
+                )
+        );
         if !asked {
             // A driver that reports what was not asked for (a bug in it): the call ends,
             // rather than guess.
