@@ -1,13 +1,13 @@
 // The JavaScript half of the module's boundary (src/js.rs declares every import from here):
 // the work that only touches the caller's JS objects, done in JS. One attempt (the caller's
-// fetch, its Response, the body stream, the deadline's timer and signals) is one call and one
-// promise; reading a config's fields, the browser guard, a callback body's bytes and the wait
-// before a retry are one call each.
+// fetch, its Response, the body stream, the deadline's timer and signals) is one call, its
+// outcome reported once; reading a config's fields, the browser guard, a callback body's
+// bytes and the wait before a retry are one call each.
 //
 // Rust still decides everything: which request to send, when, how often, and what the
 // answer means (src/core/call.rs). What lives here is the part that would be a long
-// conversation across the WebAssembly boundary: reading a Response and its stream, racing
-// each step against the deadline. Here a throwing getter, a Proxy trap or a non-Error
+// conversation across the WebAssembly boundary: reading a Response and its stream, each step
+// within the deadline. Here a throwing getter, a Proxy trap or a non-Error
 // rejection is an ordinary `catch`, so nothing thrown ever crosses into Rust, and no guarded
 // import leaks a slot of wasm-bindgen's externref table when it throws.
 //
@@ -62,7 +62,7 @@ export function stringLength(value) {
 /** Longest foreign string copied into the module (an error's message, a header's value). */
 const MAX_FOREIGN_CHARS = 16 * 1024;
 
-/** What the deadline's timer rejects with: a value of this module's own. */
+/** What the deadline's timer interrupts an attempt with: a value of this module's own. */
 const TIMED_OUT = {};
 
 const subarray = Uint8Array.prototype.subarray;
@@ -230,9 +230,10 @@ export function isBrowser() {
     defined("EdgeRuntime") ||
     typeof read(read(read(globalThis, "process"), "versions"), "node") === "string" ||
     read(read(globalThis, "navigator"), "userAgent") === "Cloudflare-Workers";
+  if (server) return false;
   const page = defined("window") && defined("document");
   const worker = typeof read(globalThis, "importScripts") === "function";
-  return !server && (page || worker);
+  return page || worker;
 }
 
 /** Whether this runtime is a server runtime (see isBrowser), once found out. */
@@ -394,18 +395,17 @@ export function finish(slot, ok, value) {
 }
 
 /**
- * One attempt (see `attempt`), its outcome reported to `slot`: `custom` says `fetch` is the
- * caller's `config.fetch` (called with `this` undefined), else the global fetch (called on
- * `globalThis`, as browsers require); `post` says the request is a POST, else a GET.
- * `attempt` resolves whatever happens; should it ever reject, a network failure is reported
- * so that no call waits for ever.
+/**
+ * Starts one attempt (see `run`), its outcome reported to `slot` exactly once, and never
+ * before this returns: `custom` says `fetch` is the caller's `config.fetch` (called with
+ * `this` undefined), else the global fetch (called on `globalThis`, as browsers require);
+ * `post` says the request is a POST, else a GET.
  */
 export function startAttempt(slot, fetch, custom, url, post, headers, body, timeoutMs, signal, maxBytes) {
-  const fetchName = custom ? "config.fetch" : "fetch";
-  attempt(fetch, custom ? undefined : globalThis, fetchName, url, post ? "POST" : "GET", headers, body, timeoutMs, signal, maxBytes).then(
-    (outcome) => resume(slot, outcome.code, outcome.text, outcome.tooLarge, outcome.retryAfter, outcome.location),
-    () => resume(slot, NETWORK, "paywall-edge's fetch helper failed", false, undefined, undefined),
-  );
+  const attempt = new Attempt(slot, custom ? "config.fetch" : "fetch", signal, maxBytes);
+  run(attempt, fetch, custom ? undefined : globalThis, url, post ? "POST" : "GET", headers, body, timeoutMs);
+  attempt.started = true;
+  if (attempt.outcome !== NOT_SETTLED) settleLater(attempt);
 }
 
 /** A wait of `ms` (see `sleep`), reported to `slot`: 1 when it ran to its end, 0 when cut short. */
@@ -416,16 +416,98 @@ export function startSleep(slot, ms, signal) {
   );
 }
 
+/** What an attempt's outcome is before it has one. */
+const NOT_SETTLED = {};
+
+/**
+ * One attempt in flight: what its deadline (the timer, the caller's signal) and the steps of
+ * `run` share. The first of them to finish it reports its outcome; whatever happens after
+ * that (a fetch that ignored its signal and answers late, a read that completes) changes
+ * nothing.
+ */
+class Attempt {
+  constructor(slot, fetchName, signal, maxBytes) {
+    this.slot = slot;
+    this.fetchName = fetchName;
+    this.signal = signal;
+    this.maxBytes = maxBytes;
+    /** The attempt's own AbortController, aborted when the deadline passes. */
+    this.controller = undefined;
+    this.timer = undefined;
+    this.stopListening = undefined;
+    /** The outcome once finished (NOT_SETTLED before). */
+    this.outcome = NOT_SETTLED;
+    /** Whether startAttempt has returned: until then, an outcome waits to be reported. */
+    this.started = false;
+  }
+
+  /**
+   * Ends the attempt with `outcome` (the first call only): clears its timer and listener, and
+   * reports the outcome, in a later job when `later` is set (the caller of a signal's abort()
+   * may be anywhere, inside the module too) or when startAttempt has not returned yet.
+   */
+  finish(outcome, later = false) {
+    if (this.outcome !== NOT_SETTLED) return;
+    this.outcome = outcome;
+    try {
+      clearTimeout(this.timer);
+    } catch {
+      // A runtime whose clearTimeout throws keeps the timer; it fires into a finished attempt.
+    }
+    this.stopListening?.();
+    if (!this.started) return;
+    if (later) settleLater(this);
+    else report(this.slot, outcome);
+  }
+
+  /**
+   * The deadline passed (`reason` TIMED_OUT) or the caller's signal fired: the attempt's fetch
+   * is aborted (which stops its request and body stream) and the attempt ends now, whatever
+   * its fetch or body stream do next, so that one which ignores its signal cannot outlive it.
+   */
+  interrupt(reason, later = false) {
+    if (this.outcome !== NOT_SETTLED) return;
+    const aborted = isAborted(this.signal);
+    if (reason !== TIMED_OUT && !aborted) {
+      // A signal-like object that called its listener without saying it is aborted.
+      this.finish(failure(NETWORK, describeFailure(reason)), later);
+      return;
+    }
+    this.controller.abort();
+    this.finish(aborted ? failure(ABORTED, "") : failure(TIMEOUT, ""), later);
+  }
+}
+
+/**
+ * Reports an attempt's `outcome` to Rust, one argument per member; an attempt that failed in
+ * a way `run` did not foresee (no outcome) is a network failure, so that no call waits for ever.
+ */
+function report(slot, outcome) {
+  if (outcome === undefined) resume(slot, NETWORK, "paywall-edge's fetch helper failed", false, undefined, undefined);
+  else resume(slot, outcome.code, outcome.text, outcome.tooLarge, outcome.retryAfter, outcome.location);
+}
+
+/** The timer of an attempt's deadline. */
+function deadlinePassed(attempt) {
+  attempt.interrupt(TIMED_OUT);
+}
+
+/** The report of an attempt that finished before startAttempt returned, made in a later job. */
+function settleLater(attempt) {
+  Promise.resolve().then(() => report(attempt.slot, attempt.outcome));
+}
+
 /**
  * One attempt: calls `fetch` (with `thisArg`) on `url`, within `timeoutMs` and the caller's
  * signal (an AbortSignal-like `signal` whose listener methods the call read once), and reads
  * the answer's body, at most `maxBytes` of it.
  *
- * Resolves, never rejects, with `{ code, text, tooLarge, retryAfter, location }`: `code` is
+ * Finishes `attempt`, once, with `{ code, text, tooLarge, retryAfter, location }`: `code` is
  * the HTTP status (0 to 999), `text` the body, and, for a status that is not 2xx, the
  * `Retry-After` and `Location` headers (a 2xx answer is never retried nor followed); or
  * `code` is SETUP, NETWORK, NOT_A_RESPONSE, TIMEOUT or ABORTED and `text` says what
- * happened.
+ * happened. The deadline finishes it from outside (`Attempt.interrupt`): after each wait,
+ * an attempt that has finished stops.
  *
  * The request's `init` inherits nothing (`Object.create(null)`), nor do its headers (a
  * copy of `headers`, so a fetch that adds to them changes nothing else): a
@@ -434,111 +516,94 @@ export function startSleep(slot, ms, signal) {
  * member that fetch would read. `redirect: "manual"` makes a redirect an answer instead of
  * a silent switch from POST to GET.
  */
-async function attempt(fetch, thisArg, fetchName, url, method, headers, body, timeoutMs, signal, maxBytes) {
-  if (isAborted(signal)) return failure(ABORTED, "");
-  // The deadline: a promise that rejects when the timer fires or the caller's signal does,
-  // raced against each wait (for fetch, then for the whole body) so that a fetch which
-  // ignores its signal cannot outlive it; and the attempt's own AbortController, aborted
-  // when the race is lost, so the request and its body stream stop.
-  const deadline = { fetchName, signal, maxBytes, controller: undefined, interrupted: undefined };
-  let interrupt;
-  let timer;
-  deadline.interrupted = new Promise((_, reject) => (interrupt = reject));
-  deadline.interrupted.catch(() => {});
+async function run(attempt, fetch, thisArg, url, method, headers, body, timeoutMs) {
   try {
-    deadline.controller = new AbortController();
-    timer = setTimeout(interrupt, timeoutMs, TIMED_OUT);
-  } catch (error) {
-    return failure(SETUP, `the runtime could not prepare the request: ${describeFailure(error)}`);
-  }
-  let stopListening;
-  try {
+    const signal = attempt.signal;
+    if (isAborted(signal)) return attempt.finish(failure(ABORTED, ""));
+    try {
+      attempt.controller = new AbortController();
+      attempt.timer = setTimeout(deadlinePassed, timeoutMs, attempt);
+    } catch (error) {
+      return attempt.finish(failure(SETUP, `the runtime could not prepare the request: ${describeFailure(error)}`));
+    }
     if (signal !== undefined) {
       try {
-        stopListening = onAbort(signal, interrupt);
+        attempt.stopListening = onAbort(signal, (event) => attempt.interrupt(event, true));
       } catch (error) {
-        return failure(SETUP, `config.signal.addEventListener threw ${describeFailure(error)}`);
+        return attempt.finish(failure(SETUP, `config.signal.addEventListener threw ${describeFailure(error)}`));
       }
+      // A signal that fired as it was listened to.
+      if (attempt.outcome !== NOT_SETTLED) return undefined;
     }
+    // The headers are copied key by key: Object.assign from an object without a prototype
+    // (the template Rust made) takes V8 twice as long as the whole loop.
+    const copy = Object.create(null);
+    for (const name in headers) copy[name] = headers[name];
     const init = Object.create(null);
     init.method = method;
-    init.headers = Object.assign(Object.create(null), headers);
+    init.headers = copy;
     if (body !== undefined) init.body = body;
-    init.signal = deadline.controller.signal;
+    init.signal = attempt.controller.signal;
     init.redirect = "manual";
+    const fetchName = attempt.fetchName;
     let pending;
     try {
       pending = fetch.call(thisArg, url, init);
     } catch (error) {
-      if (isPermissionRefusal(error)) return refusedByPermissions(fetchName, error);
-      return failure(NETWORK, `${fetchName} threw ${describeFailure(error)}`);
+      if (isPermissionRefusal(error)) return attempt.finish(refusedByPermissions(fetchName, error));
+      return attempt.finish(failure(NETWORK, `${fetchName} threw ${describeFailure(error)}`));
     }
     try {
       pending = Promise.resolve(pending);
     } catch (error) {
-      return failure(NOT_A_RESPONSE, describeFailure(error));
+      return attempt.finish(failure(NOT_A_RESPONSE, describeFailure(error)));
     }
-    const answered = await race(deadline, pending);
-    if (answered.failed) return answered.failed;
-    if ("error" in answered) {
-      if (isPermissionRefusal(answered.error)) return refusedByPermissions(fetchName, answered.error);
-      return failure(NETWORK, describeFailure(answered.error));
+    let response;
+    try {
+      response = await pending;
+    } catch (error) {
+      if (attempt.outcome !== NOT_SETTLED) return;
+      if (isAborted(signal)) return attempt.interrupt(error);
+      if (isPermissionRefusal(error)) return attempt.finish(refusedByPermissions(fetchName, error));
+      return attempt.finish(failure(NETWORK, describeFailure(error)));
     }
-    const response = answered.value;
-    if (typeof response !== "object" || response === null) return notAResponse(deadline, describeType(response));
-    const status = read(response, "status");
+    if (attempt.outcome !== NOT_SETTLED) return;
+    if (typeof response !== "object" || response === null) {
+      return attempt.finish(notAResponse(attempt, describeType(response)));
+    }
+    // The reads of a Response's members are written out here, not through `read`: each of
+    // its sites then reads one name, which V8 does several times faster.
+    let status;
+    try {
+      status = response.status;
+    } catch {
+      // No status.
+    }
     if (typeof status !== "number" || !Number.isInteger(status) || status < 0 || status > 999) {
-      return notAResponse(deadline, "an object without a numeric status");
+      return attempt.finish(notAResponse(attempt, "an object without a numeric status"));
     }
     if (status === 0 && read(response, "type") !== "opaqueredirect") {
-      return failure(NETWORK, `${fetchName} resolved to a network error response`);
+      return attempt.finish(failure(NETWORK, `${fetchName} resolved to a network error response`));
     }
-    const responseHeaders = read(response, "headers");
+    let responseHeaders;
+    try {
+      responseHeaders = response.headers;
+    } catch {
+      // No headers: none is read.
+    }
     let responseBody;
     try {
       responseBody = response.body;
     } catch (error) {
-      return readFailure(error);
+      return attempt.finish(readFailure(error));
     }
+    // The body is read on from there, which finishes the attempt.
     const getReader = readFunction(responseBody, "getReader");
-    // The reads settle, never reject: their failures are outcomes.
-    const reading = getReader ? readStream(deadline, responseBody, getReader) : readText(deadline, response);
-    const settled = await race(deadline, reading);
-    if (settled.failed) return settled.failed;
-    const answer = settled.value;
-    if (answer.code !== undefined) return answer;
-    const success = status >= 200 && status < 300;
-    return {
-      code: status,
-      text: answer.text,
-      tooLarge: answer.tooLarge,
-      retryAfter: success ? undefined : header(responseHeaders, "retry-after"),
-      location: success ? undefined : header(responseHeaders, "location"),
-    };
-  } finally {
-    try {
-      clearTimeout(timer);
-    } catch {
-      // A runtime whose clearTimeout throws keeps the timer; it fires into a settled race.
-    }
-    stopListening?.();
-  }
-}
-
-/**
- * Waits for `promise` unless the attempt's deadline passes first: `{ value }`, `{ error }`
- * when `promise` rejected, or `{ failed }`, an interrupted attempt's failure (its fetch
- * aborted).
- */
-async function race(deadline, promise) {
-  try {
-    return { value: await Promise.race([promise, deadline.interrupted]) };
-  } catch (error) {
-    if (error === TIMED_OUT || isAborted(deadline.signal)) {
-      deadline.controller.abort();
-      return { failed: isAborted(deadline.signal) ? failure(ABORTED, "") : failure(TIMEOUT, "") };
-    }
-    return { error };
+    if (getReader) readStream(attempt, status, responseHeaders, responseBody, getReader);
+    else readText(attempt, status, responseHeaders, response);
+  } catch {
+    // Nothing above throws; should something, the attempt fails rather than never ending.
+    attempt.finish(undefined);
   }
 }
 
@@ -561,12 +626,27 @@ function refusedByPermissions(fetchName, error) {
   );
 }
 
-function notAResponse(deadline, what) {
-  return failure(NOT_A_RESPONSE, `${deadline.fetchName} resolved to ${what}, not a Response`);
+function notAResponse(attempt, what) {
+  return failure(NOT_A_RESPONSE, `${attempt.fetchName} resolved to ${what}, not a Response`);
 }
 
 function readFailure(error) {
   return failure(NETWORK, `the connection failed while reading the answer: ${describeFailure(error)}`);
+}
+
+/**
+ * Finishes `attempt` with the answer: its `status`, its body's `text` (cut when `tooLarge`),
+ * and, for a status that is not 2xx, the `Retry-After` and `Location` of its `headers`.
+ */
+function answered(attempt, status, headers, text, tooLarge) {
+  const success = status >= 200 && status < 300;
+  attempt.finish({
+    code: status,
+    text,
+    tooLarge,
+    retryAfter: success ? undefined : header(headers, "retry-after"),
+    location: success ? undefined : header(headers, "location"),
+  });
 }
 
 /**
@@ -575,65 +655,97 @@ function readFailure(error) {
  * whole with `text()` first would let a small gzip answer (fetch inflates it by itself)
  * grow into gigabytes and take the process down. Decoded as `text()` would: UTF-8, a
  * leading BOM dropped, bad bytes replaced.
+ *
+ * Finishes the attempt (see `answered`), unless the attempt finished while it waited.
  */
-async function readStream(deadline, stream, getReader) {
-  let reader;
+async function readStream(attempt, status, headers, stream, getReader) {
   try {
-    reader = getReader.call(stream);
-  } catch (error) {
-    return readFailure(error);
-  }
-  const readNext = readFunction(reader, "read");
-  if (!readNext) return notAResponse(deadline, "a Response whose body stream has no reader");
-  const chunks = [];
-  let length = 0;
-  for (;;) {
-    let chunk;
+    let reader;
     try {
-      chunk = await readNext.call(reader);
+      reader = getReader.call(stream);
     } catch (error) {
-      return readFailure(error);
+      return attempt.finish(readFailure(error));
     }
-    if (read(chunk, "done")) return { text: decode(chunks, length), tooLarge: false };
-    const value = read(chunk, "value");
-    const size = read(value, "length");
-    if (typeof size !== "number" || !Number.isInteger(size) || size < 0 || !isView(value)) {
-      return notAResponse(deadline, `a Response whose body stream gave ${describeType(value)} instead of bytes`);
-    }
-    const room = deadline.maxBytes - length;
-    const tooLarge = size > room;
-    let source = value;
-    if (tooLarge) {
-      // The start of this chunk fills the body up to the limit: what a message quotes
-      // from a page that is too large.
+    const readNext = readFunction(reader, "read");
+    if (!readNext) return attempt.finish(notAResponse(attempt, "a Response whose body stream has no reader"));
+    const chunks = [];
+    let length = 0;
+    for (;;) {
+      let chunk;
       try {
-        source = subarray.call(value, 0, room);
+        chunk = await readNext.call(reader);
       } catch (error) {
-        return readFailure(error);
+        return attempt.finish(readFailure(error));
       }
-    }
-    const bytes = new Uint8Array(tooLarge ? room : size);
-    try {
-      copyInto.call(bytes, source);
-    } catch {
-      return notAResponse(deadline, "a Response whose body stream gave unreadable bytes");
-    }
-    chunks.push(bytes);
-    length += bytes.length;
-    if (tooLarge) {
-      // Stop the transfer: abort the attempt's fetch (which releases the connection) and
-      // cancel the stream, for a fetch that ignores its signal.
-      deadline.controller.abort();
-      const cancel = readFunction(reader, "cancel");
-      if (cancel) {
+      if (attempt.outcome !== NOT_SETTLED) return;
+      // `read(chunk, "done")`, `read(chunk, "value")` and `read(value, "length")`, written out
+      // (see the status above).
+      let done;
+      let value;
+      if ((typeof chunk === "object" && chunk !== null) || typeof chunk === "function") {
         try {
-          settleQuietly(cancel.call(reader));
+          done = chunk.done;
         } catch {
-          // Already aborted.
+          // Not done.
+        }
+        if (done) return answered(attempt, status, headers, decode(chunks, length), false);
+        try {
+          value = chunk.value;
+        } catch {
+          // No value.
         }
       }
-      return { text: decode(chunks, length), tooLarge: true };
+      let size;
+      if (isView(value)) {
+        try {
+          size = value.length;
+        } catch {
+          // No length.
+        }
+      }
+      if (typeof size !== "number" || !Number.isInteger(size) || size < 0) {
+        return attempt.finish(
+          notAResponse(attempt, `a Response whose body stream gave ${describeType(value)} instead of bytes`),
+        );
+      }
+      const room = attempt.maxBytes - length;
+      const tooLarge = size > room;
+      let source = value;
+      if (tooLarge) {
+        // The start of this chunk fills the body up to the limit: what a message quotes
+        // from a page that is too large.
+        try {
+          source = subarray.call(value, 0, room);
+        } catch (error) {
+          return attempt.finish(readFailure(error));
+        }
+      }
+      const bytes = new Uint8Array(tooLarge ? room : size);
+      try {
+        copyInto.call(bytes, source);
+      } catch {
+        return attempt.finish(notAResponse(attempt, "a Response whose body stream gave unreadable bytes"));
+      }
+      chunks.push(bytes);
+      length += bytes.length;
+      if (tooLarge) {
+        // Stop the transfer: abort the attempt's fetch (which releases the connection) and
+        // cancel the stream, for a fetch that ignores its signal.
+        attempt.controller.abort();
+        const cancel = readFunction(reader, "cancel");
+        if (cancel) {
+          try {
+            settleQuietly(cancel.call(reader));
+          } catch {
+            // Already aborted.
+          }
+        }
+        return answered(attempt, status, headers, decode(chunks, length), true);
+      }
     }
+  } catch {
+    // Nothing above throws; should something, the attempt fails rather than never ending.
+    attempt.finish(undefined);
   }
 }
 
@@ -659,27 +771,37 @@ function decode(chunks, length) {
  * afterwards (that fetch is the caller's own). A UTF-16 unit is at least one byte of UTF-8:
  * a text longer than the limit in units is longer in bytes, and is cut before it is copied
  * into the module; then it is cut to the limit in bytes, at a character boundary.
+ *
+ * Finishes the attempt as readStream does.
  */
-async function readText(deadline, response) {
-  const text = readFunction(response, "text");
-  if (!text) return notAResponse(deadline, "an object without a body stream or a text() method");
-  let value;
+async function readText(attempt, status, headers, response) {
   try {
-    value = await text.call(response);
-  } catch (error) {
-    return readFailure(error);
-  }
-  if (typeof value !== "string") return notAResponse(deadline, `a Response whose text() gave ${describeType(value)}`);
-  const maxBytes = deadline.maxBytes;
-  let tooLarge = value.length > maxBytes;
-  if (tooLarge) value = value.slice(0, maxBytes);
-  if (value.length > maxBytes / 3) {
-    // Up to three bytes of UTF-8 a unit: cut at the last whole character that fits.
-    const { read: fits } = new TextEncoder().encodeInto(value, new Uint8Array(maxBytes));
-    if (fits < value.length) {
-      value = value.slice(0, fits);
-      tooLarge = true;
+    const text = readFunction(response, "text");
+    if (!text) return attempt.finish(notAResponse(attempt, "an object without a body stream or a text() method"));
+    let value;
+    try {
+      value = await text.call(response);
+    } catch (error) {
+      return attempt.finish(readFailure(error));
     }
+    if (attempt.outcome !== NOT_SETTLED) return;
+    if (typeof value !== "string") {
+      return attempt.finish(notAResponse(attempt, `a Response whose text() gave ${describeType(value)}`));
+    }
+    const maxBytes = attempt.maxBytes;
+    let tooLarge = value.length > maxBytes;
+    if (tooLarge) value = value.slice(0, maxBytes);
+    if (value.length > maxBytes / 3) {
+      // Up to three bytes of UTF-8 a unit: cut at the last whole character that fits.
+      const { read: fits } = new TextEncoder().encodeInto(value, new Uint8Array(maxBytes));
+      if (fits < value.length) {
+        value = value.slice(0, fits);
+        tooLarge = true;
+      }
+    }
+    answered(attempt, status, headers, value, tooLarge);
+  } catch {
+    // As in readStream.
+    attempt.finish(undefined);
   }
-  return { text: value, tooLarge };
 }
