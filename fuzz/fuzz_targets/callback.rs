@@ -334,7 +334,8 @@ const PRIVATE_KEY: &str = "fuzz_confirm_private_key_QQQQ_zz_0001";
 const PRIVATE_CLIENT: &str = "fuzz_confirm_private_client_WWWW_yy_0002";
 
 /// How a confirmation failure begins: unconfirmed, not refused.
-const UNCONFIRMED: &str = "The callback could not be confirmed (answer 5xx, so that Paywall sends it again): ";
+const UNCONFIRMED: &str =
+    "The callback could not be confirmed (answer 5xx, so that Paywall sends it again): ";
 
 /// A field of the inquiry made to differ from the callback.
 #[derive(Clone, Copy, Debug, PartialEq)]
