@@ -438,7 +438,7 @@ fn checked_base_address(
             TEST_BASE_ADDRESS
         ])
     };
-    let base = parse_base_address(base_address).map_err(|text| problem(&text))?;
+    let base = parse_base_address(base_address).map_err(problem)?;
     if base.scheme == "http" && !base.is_loopback && !allow_insecure_http {
         return Err(Error::config(
             "config.baseAddress uses plain http:// to a host that is not this machine, which \
@@ -517,12 +517,12 @@ mod tests {
                 "must be an absolute URL",
             ),
             ("ftp://example.com", "must be an absolute URL"),
-            ("https://", "has no host name"),
+            ("https://", "host name"),
             ("https://user:pw@example.com", "user name or password"),
             ("https://example.com?x=1", "query"),
             ("https://example.com/#top", "fragment"),
             ("https://exa mple.com", "without spaces"),
-            ("https://example.com\n", "control characters"),
+            ("https://example.com\n", "printable ASCII"),
             ("https://exämple.com", "ASCII"),
             ("https://example.com:0", "port"),
             ("https://example.com:65536", "port"),
