@@ -446,11 +446,15 @@ fn checked_base_address(
              config.dangerouslyAllowInsecureHttp to true for a test network you trust",
         ));
     }
-    if base.path.to_ascii_lowercase().ends_with(CANCEL_PATH) {
-        return Err(problem(&text![
-            "is the address of the API, not of the endpoint: leave out ",
-            CANCEL_PATH
-        ]));
+    // The endpoint's path at the end, in any case.
+    let tail = base.path.len().checked_sub(CANCEL_PATH.len());
+    if tail
+        .and_then(|tail| base.path.get(tail..))
+        .is_some_and(|tail| tail.eq_ignore_ascii_case(CANCEL_PATH))
+    {
+        return Err(problem(
+            "is the address of the API, not of the endpoint: leave out /api/payment/async/cancel",
+        ));
     }
     Ok(base)
 }
@@ -532,12 +536,21 @@ mod tests {
             ("https://example.com/a/../b", "segment"),
             ("https://example.com/%zz", "%-escape"),
             ("https://example.com/a\"b", "%-escaped"),
-            ("https://example.com/api/payment/async/cancel", "leave out"),
+            (
+                "https://example.com/API/payment/async/cancel/",
+                "leave out /api/payment/async/cancel",
+            ),
+            (
+                "https://example.com/x/api/payment/async/cancel",
+                "leave out",
+            ),
         ] {
             let message = config_error(options(base));
             assert!(message.contains(says), "{base:?}: {message}");
             assert!(message.starts_with("config.baseAddress"), "{message}");
         }
+        let endpoint = options(&format!("https://example.com{CANCEL_PATH}"));
+        assert!(config_error(endpoint).contains(&format!("leave out {CANCEL_PATH}")));
     }
 
     #[test]

@@ -78,7 +78,7 @@ describe("hosts", () => {
 
   it("refuses internationalised host names, in their xn-- form or not, saying to use an ASCII one", async () => {
     for (const host of ["xn--bcher-kva.example", "xn--nxasmq6b.com"]) {
-      await refused({ ...configFor(standIn()), baseAddress: `https://${host}` }, /host name .*internationalised \(xn--\).*use an ASCII host name/);
+      await refused({ ...configFor(standIn()), baseAddress: `https://${host}` }, /ASCII host name .*internationalised: xn--/);
     }
     await refused({ ...configFor(standIn()), baseAddress: "https://bücher.example" }, /must be an absolute URL in printable ASCII/);
   });
