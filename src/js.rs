@@ -72,6 +72,11 @@ extern "C" {
     #[wasm_bindgen(js_name = setResume)]
     pub(crate) fn set_resume(resume: &Resume);
 
+    /// The base address as the runtime's URL parser serializes it, or the problem with it:
+    /// see [`check_base_address`](crate::core::check_base_address).
+    #[wasm_bindgen(js_name = checkBaseAddress)]
+    pub(crate) fn check_base_address(text: &str, allow_insecure_http: bool) -> String;
+
     /// The promise of the call in `slot`, which [`finish`] settles.
     pub(crate) fn begin(slot: u32) -> JsValue;
 

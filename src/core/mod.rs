@@ -33,7 +33,7 @@ mod sha256;
 pub(crate) mod text;
 mod wire;
 
-pub use base_address::{parse_base_address, BaseAddress};
+pub use base_address::{check_base_address, BaseAddress};
 pub use call::{Answer, Call, Event, Failure, Operation, Outcome, Request, Step, MAX_BODY_BYTES};
 pub use callback::{confirm_callback, verify_callback, PhysicalPosCallback, MAX_CALLBACK_BYTES};
 pub use cancel::CancelAnswer;

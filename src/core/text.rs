@@ -28,47 +28,6 @@ pub fn concat(parts: &[&str]) -> String {
     out
 }
 
-/// Where the ASCII `byte` first is in `text`. `str::find` with a `char` would do, but it
-/// brings the generic string searcher into the module, and with it the formatting code of
-/// its panics.
-pub fn find_byte(text: &str, byte: u8) -> Option<usize> {
-    text.bytes().position(|b| b == byte)
-}
-
-/// The pieces of `text` between the ASCII `separator`s, as `str::split` gives them (see
-/// [`find_byte`] for why not that).
-pub fn split_byte(text: &str, separator: u8) -> SplitByte<'_> {
-    SplitByte {
-        rest: Some(text),
-        separator,
-    }
-}
-
-/// The iterator of [`split_byte`].
-pub struct SplitByte<'a> {
-    rest: Option<&'a str>,
-    separator: u8,
-}
-
-impl<'a> Iterator for SplitByte<'a> {
-    type Item = &'a str;
-
-    fn next(&mut self) -> Option<&'a str> {
-        let rest = self.rest?;
-        match find_byte(rest, self.separator) {
-            // Both sides of an ASCII byte are character boundaries: `get` always succeeds.
-            Some(at) => {
-                self.rest = rest.get(at + 1..);
-                rest.get(..at)
-            }
-            None => {
-                self.rest = None;
-                Some(rest)
-            }
-        }
-    }
-}
-
 /// A whole number written in decimal digits: `Decimal::of(404)` reads "404",
 /// `Decimal::signed(-1)` reads "-1".
 pub struct Decimal(String);
