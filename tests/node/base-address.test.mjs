@@ -265,3 +265,39 @@ describe("paths", () => {
     await refused("http://host/x/%2e%2e/%2e%2e/evil", SAYS.path);
   });
 });
+
+describe("any address", () => {
+  // What the fuzz target checked of the Rust parser, for the runtime's check: an address
+  // accepted is the one the runtime's URL parser reads, without credentials, query or
+  // fragment, its path as written; plain http only to a loopback host unless opted in.
+  it("accepted is the address the runtime's URL parser reads, and sent to as it serializes it", async () => {
+    const pieces = ["a", "B", "0", "1", "9", "x", "ff", ".", ":", "[", "]", "%", "2e", "/", "-", "_", "@", "?", "#", "!", "~", "xn--", "127", "0x", "::", "localhost", "[::1]", " ", "\\", "é"];
+    let seed = 18;
+    const next = (n) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    let accepts = 0;
+    for (let run = 0; run < 3000; run++) {
+      let text = ["http://", "https://", "HTTP://", "http:/", ""][next(5)];
+      for (let length = 1 + next(10); length > 0; length--) text += pieces[next(pieces.length)];
+      const allowHttp = next(2) === 0;
+      const sent = await send(text, allowHttp);
+      if (typeof sent !== "string") {
+        assert.equal(sent.kind, "config", text);
+        continue;
+      }
+      accepts++;
+      const read = new URL(text);
+      const url = new URL(sent);
+      assert.equal(sent, url.href, text);
+      assert.equal(url.origin, read.origin, text);
+      assert.equal(url.pathname, `${read.pathname.replace(/\/+$/, "")}${CANCEL}`, text);
+      assert.ok(!read.username && !read.password && !read.search && !read.hash, text);
+      assert.ok(["http:", "https:"].includes(read.protocol), text);
+      const loopback = /^(localhost\.?|127\.\d+\.\d+\.\d+|\[::1\])$/.test(read.hostname);
+      assert.ok(read.protocol === "https:" || allowHttp || loopback, text);
+    }
+    assert.ok(accepts > 100, `${accepts} accepted`);
+  });
+});
