@@ -1,7 +1,10 @@
 //! The pure core: everything that decides, and nothing that does I/O.
 //!
-//! Nothing here touches JavaScript: the core compiles and is tested natively with
-//! `cargo test`, and the same code runs inside the WebAssembly module. Its parts:
+//! Nothing here touches JavaScript but one call: the core compiles and is tested natively
+//! with `cargo test`, and the same code runs inside the WebAssembly module. The one call is
+//! `base_address`'s check, which the module leaves to the runtime's own `URL` parser (the
+//! one its fetch reads the address with; measured 1.2 KB gzip smaller than a Rust parser,
+//! net of the JS it adds); natively an address is taken as given. Its parts:
 //!
 //! - the engine: `call` (a call as a state machine: [`Call`], [`Step`], [`Event`]),
 //!   `retry` (what a retry waits for), `error`, `secrets` (no key in any error);
