@@ -137,3 +137,33 @@ export function makeExports(loadModule) {
     verifyCallback: exported("verifyCallback"),
   };
 }
+
+/**
+ * The Node entries' module (node.mjs, node.cjs), compiled from its base64 text (the copy
+ * they embed): here so that both formats have it from one source without loading another
+ * file. Buffer decodes where there is one (fast), atob elsewhere.
+ *
+ * Cloudflare's workerd and Vercel's edge runtime refuse to compile WebAssembly from bytes;
+ * a Nitro (Nuxt) build for them lands on the Node entry unless its bundler can import the
+ * .wasm file, and the error then says how to let it.
+ */
+export function compileEmbedded(base64) {
+  let bytes;
+  if (typeof Buffer === "function") {
+    bytes = Buffer.from(base64, "base64");
+  } else {
+    const binary = atob(base64);
+    bytes = new Uint8Array(binary.length);
+    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  }
+  try {
+    return new WebAssembly.Module(bytes);
+  } catch (error) {
+    if (!/disallowed/i.test(String(error?.message))) throw error;
+    throw new Error(
+      `${error.message}. This runtime compiles WebAssembly only from a bundled .wasm import: ` +
+        "in Nuxt or Nitro, set `nitro: { experimental: { wasm: true } }` in nuxt.config " +
+        "(`experimental: { wasm: true }` in nitro.config)",
+    );
+  }
+}
