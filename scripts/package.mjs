@@ -190,11 +190,20 @@ function importingEachSnippetOnce(glueText, what) {
   }
   return deduplicated;
 }
+// The web glue's initSync compiles what is not `instanceof WebAssembly.Module`; edge.js
+// hands it the module Next.js's edge sandbox compiled in another realm, which only its tag
+// says is one (and that runtime refuses to compile).
+const webGlueSource = replaceOnce(
+  fs.readFileSync(path.join(staging, "web", `${crateName}.js`), "utf8"),
+  "    if (!(module instanceof WebAssembly.Module)) {\n        module = new WebAssembly.Module(module);",
+  '    if (Object.prototype.toString.call(module) !== "[object WebAssembly.Module]") {\n        module = new WebAssembly.Module(module);',
+  "the web glue's initSync",
+);
 fs.writeFileSync(
   path.join(glue, "web.js"),
   renameInGlue(
     importingEachSnippetOnce(
-      importingSnippetFrom(fs.readFileSync(path.join(staging, "web", `${crateName}.js`), "utf8"), "./transport.js", "web glue"),
+      importingSnippetFrom(webGlueSource, "./transport.js", "web glue"),
       "web glue",
     ),
     names,
