@@ -9,10 +9,14 @@
 // once (twice in a wrangler bundle, which keeps function names with `__name(fn, "...")`).
 // Only the glue ever reads them, so both get short ones: one letter per module, a letter
 // or two per name. The functions of src/transport.js keep their names (the glue hands the
-// module that file's namespace), as do the package's exports and `memory`.
+// module that file's namespace), as do the package's exports, `memory` and the externref
+// table, which the bench and the soak read from outside.
 
-/** Exports that keep their names: the package's functions, and the memory (the bench reads it). */
-const KEPT_EXPORTS = new Set(["memory", "cancelPayment", "inquirePayment", "verifyCallback"]);
+/**
+ * Exports that keep their names: the package's functions, the memory (the bench and the soak
+ * read it) and wasm-bindgen's externref table (the soak counts its held slots).
+ */
+const KEPT_EXPORTS = new Set(["memory", "cancelPayment", "inquirePayment", "verifyCallback", "__wbindgen_externrefs"]);
 
 /** "a", "b", ..., "z", "A", ..., "Z", "aa", "ab", ...: short names that are valid JS identifiers. */
 function shortName(index) {
