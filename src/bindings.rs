@@ -246,17 +246,7 @@ fn read_config(
     let names = CALL_FIELD_NAMES
         .with(|names| {
             names
-                .get_or_insert_with(|| {
-                    // Joined by hand: `join` brings its own code into the module.
-                    let mut list = String::new();
-                    for name in core::JS_CONFIG_FIELDS {
-                        if !list.is_empty() {
-                            list.push(',');
-                        }
-                        list.push_str(name);
-                    }
-                    js::names_of(&list)
-                })
+                .get_or_insert_with(|| js::names_of(core::SETTINGS_LIST))
                 .clone()
         })
         .unwrap_or_default();
@@ -312,14 +302,16 @@ fn read_config(
 /// The error for a config that holds `key` (`None`: keys that could not be listed), which
 /// is not a setting; the key is quoted without any fragment of the config's own keys.
 fn unknown_config_field(options: &ConfigOptions, key: Option<&str>) -> Error {
-    let expose = |secret: &Option<core::Secret>| {
-        String::from(secret.as_ref().map_or("", |secret| secret.expose()))
-    };
-    let (key_private, client_private) = (
-        expose(&options.api_key_private),
-        expose(&options.api_client_private),
+    let secrets = Secrets::new(
+        options
+            .api_key_private
+            .as_ref()
+            .map_or("", core::Secret::expose),
+        options
+            .api_client_private
+            .as_ref()
+            .map_or("", core::Secret::expose),
     );
-    let secrets = Secrets::new(&key_private, &client_private);
     let key = key.map(|key| secrets.quote(key, KEY_CHARS));
     core::unknown_config_field(key.as_ref()).seal(&secrets)
 }

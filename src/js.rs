@@ -153,7 +153,8 @@ extern "C" {
     #[wasm_bindgen(js_name = failureCode)]
     pub(crate) fn failure_code(name: &str) -> u32;
 
-    /// The names, written one after another with commas between them, as a JS array.
+    /// The names, written one after another with a comma and a space between them, as a
+    /// JS array.
     #[wasm_bindgen(js_name = namesOf)]
     pub(crate) fn names_of(names: &str) -> JsValue;
 
@@ -205,9 +206,15 @@ extern "C" {
 /// A serde value as a plain JS object (see [`parse_json`]). The library's types are flat
 /// and small, and always write (the JSON tests cover them); a message beats a trap.
 pub(crate) fn to_js<T: serde::Serialize>(value: &T) -> JsValue {
-    match crate::core::json::to_string(value).map(|text| parse_json(&text)) {
-        Ok(Ok(object)) => object,
-        Ok(Err(_)) | Err(_) => JsValue::from_str("paywall-edge could not convert its answer"),
+    json_to_js(crate::core::json::to_string(value).ok())
+}
+
+/// The JSON text of [`to_js`] as a JS object; apart from the generic `to_js`, so that its
+/// code is in the module once rather than once per type.
+fn json_to_js(text: Option<String>) -> JsValue {
+    match text.map(|text| parse_json(&text)) {
+        Some(Ok(object)) => object,
+        _ => JsValue::from_str("paywall-edge could not convert its answer"),
     }
 }
 

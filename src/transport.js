@@ -34,9 +34,9 @@ export function failureCode(name) {
   return { setup: SETUP, network: NETWORK, notAResponse: NOT_A_RESPONSE, timeout: TIMEOUT, aborted: ABORTED }[name];
 }
 
-/** `names`, written with commas between them, as an array. */
+/** `names`, written with a comma and a space between them, as an array. */
 export function namesOf(names) {
-  return names.split(",");
+  return names.split(", ");
 }
 
 /** A new object that inherits nothing: a setter on `Object.prototype` never sees its fields. */

@@ -55,12 +55,8 @@ impl FieldValue {
     /// Describes the value for a message, whole numbers included; strings are not quoted.
     fn describe(&self) -> String {
         match self {
-            FieldValue::Missing => "undefined".into(),
-            FieldValue::Null => "null".into(),
-            FieldValue::Bool(_) => "a boolean".into(),
             FieldValue::Number(n) => describe_number(*n),
-            FieldValue::String(_) | FieldValue::LongString(_) => "a string".into(),
-            FieldValue::Other(what) => (*what).into(),
+            other => other.kind().into(),
         }
     }
 }
@@ -204,8 +200,9 @@ pub const JS_CONFIG_FIELDS: [&str; 11] = [
     "signal",
 ];
 
-/// [`JS_CONFIG_FIELDS`] as a message lists them (a test checks that they agree).
-const SETTINGS_LIST: &str = "baseAddress, apiKeyPrivate, apiClientPrivate, timeoutMs, \
+/// [`JS_CONFIG_FIELDS`] as a message lists them (a test checks that they agree); the
+/// WebAssembly bindings also hand this text to JS, which splits it into the names to read.
+pub const SETTINGS_LIST: &str = "baseAddress, apiKeyPrivate, apiClientPrivate, timeoutMs, \
     maxRetries, dangerouslyAllowBrowser, dangerouslyAllowInsecureHttp, environment, reconcile, \
     fetch, signal";
 

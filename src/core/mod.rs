@@ -51,7 +51,7 @@ pub use error::error_details_declaration;
 pub use error::{Error, ErrorKind, Result};
 pub use fields::{
     read_config_options, unknown_callback_option, unknown_config_field, FieldValue, CONFIG_FIELDS,
-    JS_CONFIG_FIELDS,
+    JS_CONFIG_FIELDS, SETTINGS_LIST,
 };
 pub use inquiry::InquiryAnswer;
 pub use inquiry::PaymentInquiry;
