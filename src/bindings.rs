@@ -204,10 +204,17 @@ struct FieldsRead {
 }
 
 impl FieldsRead {
-    /// Reads `names` from `target`, comparing the first `remembered` with `last`.
-    fn new(target: &JsValue, names: &JsValue, remembered: usize, last: &JsValue) -> FieldsRead {
+    /// Reads the `count` fields `names` from `target`, comparing the first `remembered` with
+    /// `last`.
+    fn new(
+        target: &JsValue,
+        names: &JsValue,
+        count: usize,
+        remembered: usize,
+        last: &JsValue,
+    ) -> FieldsRead {
         let values = js::read_settings(target, names, remembered as u32, last);
-        let at = |offset: u32| values.get(values.length().saturating_sub(3) + offset);
+        let at = |offset: u32| values.get(count as u32 + offset);
         let threw = at(0).as_f64().filter(|index| *index >= 0.0);
         let unknown = at(1)
             .as_string()
@@ -254,7 +261,13 @@ fn read_config(
     let last = remembered
         .as_ref()
         .map_or(JsValue::UNDEFINED, |remembered| remembered.values.clone());
-    let fields = FieldsRead::new(config, &names, core::CONFIG_FIELDS.len(), &last);
+    let fields = FieldsRead::new(
+        config,
+        &names,
+        core::JS_CONFIG_FIELDS.len(),
+        core::CONFIG_FIELDS.len(),
+        &last,
+    );
     let prepared = match remembered {
         Some(remembered) if fields.same_settings && fields.unknown.is_none() => remembered.prepared,
         _ => {
@@ -278,7 +291,7 @@ fn read_config(
         })
     });
     let fetch = match fields.get(FETCH)? {
-        absent if absent.is_undefined() || absent.is_null() => FetchFunction::global()?,
+        absent if absent.is_null_or_undefined() => FetchFunction::global()?,
         function if function.is_function() => FetchFunction::Custom(function),
         other => {
             return Err(Error::config(text![
@@ -288,7 +301,7 @@ fn read_config(
         }
     };
     let signal = match fields.get(SIGNAL)? {
-        absent if absent.is_undefined() || absent.is_null() => None,
+        absent if absent.is_null_or_undefined() => None,
         value => Some(Signal::from_js(&value).ok_or_else(|| {
             Error::config(text![
                 "config.signal must be an AbortSignal (from an AbortController), got ",
@@ -318,37 +331,33 @@ fn unknown_config_field(options: &ConfigOptions, key: Option<&str>) -> Error {
 
 /// A config property as the core's [`FieldValue`], copying strings only when they are
 /// short enough to be a setting. Ordered by what configs hold most (strings, then absent
-/// fields); each test is one call into JS.
+/// fields); each test is one call into JS. `null` reads as [`FieldValue::Missing`]: every
+/// setting takes the two alike.
 fn field_value(value: &JsValue) -> FieldValue {
     if let Some(text) = js::bounded_string(value, MAX_FIELD_CHARS) {
         match text {
             Ok(text) => FieldValue::String(text),
             Err(length) => FieldValue::LongString(length),
         }
-    } else if value.is_undefined() {
+    } else if value.is_null_or_undefined() {
         FieldValue::Missing
     } else if let Some(number) = value.as_f64() {
         FieldValue::Number(number)
     } else if let Some(flag) = value.as_bool() {
         FieldValue::Bool(flag)
-    } else if value.is_null() {
-        FieldValue::Null
     } else {
         FieldValue::Other(describe_kind(value))
     }
 }
 
-/// The kind of a value that is none of a setting's kinds, for a message.
+/// The kind of a value that is none of a setting's kinds, for a message: as transport.js's
+/// `describeType` words it (one import for every kind, rather than one per kind).
 fn describe_kind(value: &JsValue) -> &'static str {
-    if value.is_function() {
-        "a function"
-    } else if value.is_symbol() {
-        "a symbol"
-    } else if value.is_bigint() {
-        "a bigint"
-    } else {
-        "an object"
-    }
+    let kind = describe_type(value);
+    ["a function", "a symbol", "a bigint"]
+        .into_iter()
+        .find(|known| *known == kind)
+        .unwrap_or("an object")
 }
 
 /// Reads the id: a string holding a canonical GUID.
@@ -365,7 +374,7 @@ fn read_hash_key(value: &JsValue) -> Result<String, Error> {
     match js::bounded_string(value, MAX_FIELD_CHARS) {
         Some(Ok(key)) => Ok(key),
         Some(Err(_)) => Err(Error::config("hashKey is too long to be a hash key")),
-        None if value.is_undefined() || value.is_null() => Err(Error::config(
+        None if value.is_null_or_undefined() => Err(Error::config(
             "hashKey is missing: pass the Physical POS webhook hash key from your Paywall \
              merchant panel (an environment variable or a secret binding; an unset one reads \
              as undefined)",
@@ -404,7 +413,7 @@ fn callback_bytes(raw_body: &JsValue) -> Result<Vec<u8>, Error> {
 /// inquiry off without a word.
 fn confirm_with(options: &JsValue, hash_key: &str) -> Result<Option<JsValue>, Error> {
     const NAME: &str = "confirmWith";
-    if options.is_undefined() || options.is_null() {
+    if options.is_null_or_undefined() {
         return Ok(None);
     }
     if !options.is_object() {
@@ -414,7 +423,7 @@ fn confirm_with(options: &JsValue, hash_key: &str) -> Result<Option<JsValue>, Er
         ]));
     }
     let names = js::names_of(NAME);
-    let read = FieldsRead::new(options, &names, 0, &JsValue::UNDEFINED);
+    let read = FieldsRead::new(options, &names, 1, 0, &JsValue::UNDEFINED);
     if read.threw.is_some() {
         return Err(Error::config(
             "reading options.confirmWith threw an exception; pass a plain object",
@@ -426,7 +435,7 @@ fn confirm_with(options: &JsValue, hash_key: &str) -> Result<Option<JsValue>, Er
         return Err(core::unknown_callback_option(key.as_ref()).seal(&secrets));
     }
     let config = read.values.get(0);
-    if !(config.is_undefined() || config.is_null()) {
+    if !config.is_null_or_undefined() {
         return Ok(Some(config));
     }
     if js::has_setting(options, NAME) {

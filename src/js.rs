@@ -111,9 +111,10 @@ extern "C" {
     #[wasm_bindgen(js_name = startSleep)]
     pub(crate) fn start_sleep(slot: u32, ms: u32, signal: &JsValue);
 
-    /// Reads the fields `names` of a caller's settings object in one call: their values,
-    /// then the index of the read that threw (or -1), the first own key that is not one of
-    /// `names` (or undefined), and whether the first `remembered` values are those of `last`.
+    /// Reads the fields `names` of a caller's settings object in one call: their values (as
+    /// many as there are names), then the index of the read that threw (or -1), the first
+    /// own key that is not one of `names` (or undefined), and whether the first `remembered`
+    /// values are those of `last`.
     #[wasm_bindgen(js_name = readSettings)]
     pub(crate) fn read_settings(
         target: &JsValue,
@@ -180,10 +181,6 @@ extern "C" {
     /// The value at `index`.
     #[wasm_bindgen(method, structural, indexing_getter)]
     pub(crate) fn get(this: &Values, index: u32) -> JsValue;
-
-    /// How many values there are.
-    #[wasm_bindgen(method, structural, getter)]
-    pub(crate) fn length(this: &Values) -> u32;
 }
 
 /// What the runtime itself has.

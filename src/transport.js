@@ -156,8 +156,9 @@ function ownSetting(target, key) {
 
 /**
  * Reads the fields `names` of a caller's settings object (each once, in order, as
- * `ownSetting` does) in one call. Returns the values, followed by three elements that say
- * how the read went, each always of the same type:
+ * `ownSetting` does) in one call. Returns the values, one per name (undefined from the one
+ * whose read threw on), followed by three elements that say how the read went, each always
+ * of the same type:
  *  - the index of the field whose read threw (the fields after it are not read), or -1;
  *  - the first own enumerable key of `target` that is not one of `names` (a misspelt
  *    setting, or another object passed in place of this one), or undefined; "" when the
@@ -171,6 +172,7 @@ export function readSettings(target, names, remembered, last) {
     try {
       values.push(ownSetting(target, names[index]));
     } catch {
+      values.length = names.length;
       values.push(index, undefined, false);
       return values;
     }

@@ -415,7 +415,7 @@ fn check_key(field: &str, what: &str, value: &Option<Secret>) -> Result<(), Erro
          hold"
     } else if !key.is_ascii() {
         "contains a non-ASCII character; Paywall keys are plain ASCII"
-    } else if key.starts_with(' ') || key.ends_with(' ') {
+    } else if key.as_bytes().first() == Some(&b' ') || key.as_bytes().last() == Some(&b' ') {
         "starts or ends with a space; copy the key again without surrounding spaces"
     } else {
         return Ok(());
