@@ -258,8 +258,8 @@ impl Config {
         ) {
             (None, None) => {
                 return Err(Error::config(
-                    "config.baseAddress is missing: pass the Paywall API address Paywall gave \
-                     you, or environment: \"test\" for its test environment",
+                    "config.baseAddress is missing: pass the API address Paywall gave you, or \
+                     environment: \"test\"",
                 ))
             }
             (None, Some(base_address)) => base_address,
@@ -271,8 +271,8 @@ impl Config {
             }
             (Some(_), None) => {
                 return Err(Error::config(
-                    "config.environment must be \"test\" (Paywall's test environment); for \
-                     production, pass the address Paywall gave you as config.baseAddress",
+                    "config.environment must be \"test\"; for production, pass the address \
+                     Paywall gave you as config.baseAddress",
                 ))
             }
         };
@@ -383,10 +383,9 @@ impl TryFrom<ConfigOptions> for Config {
 /// who opens the page.
 pub fn browser_refused() -> Error {
     Error::config(
-        "paywall-edge refuses to run in a browser (a page or a web worker): apiKeyPrivate and \
-         apiClientPrivate are private merchant keys, and every visitor of a site can read them. \
-         Call Paywall from your server or edge worker; set config.dangerouslyAllowBrowser to \
-         true only for a local demo with test keys",
+        "paywall-edge refuses to run in a browser: apiKeyPrivate and apiClientPrivate are \
+         private keys, and every visitor of a site can read them. Call Paywall from a server or \
+         edge worker; set config.dangerouslyAllowBrowser to true only for a demo with test keys",
     )
 }
 
@@ -411,12 +410,11 @@ fn check_key(field: &str, what: &str, value: &Option<Secret>) -> Result<(), Erro
     } else if key.len() > MAX_SETTING_LEN {
         "is too long to be a key (over 2048 bytes)"
     } else if key.bytes().any(|byte| byte.is_ascii_control()) {
-        "contains a control character (such as CR, LF or NUL), which an HTTP header cannot \
-         hold"
+        "contains a control character (CR, LF, NUL, ...), which a header cannot hold"
     } else if !key.is_ascii() {
         "contains a non-ASCII character; Paywall keys are plain ASCII"
     } else if key.as_bytes().first() == Some(&b' ') || key.as_bytes().last() == Some(&b' ') {
-        "starts or ends with a space; copy the key again without surrounding spaces"
+        "starts or ends with a space; copy the key without them"
     } else {
         return Ok(());
     };
