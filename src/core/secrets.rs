@@ -419,7 +419,9 @@ fn spell(value: &str, style: u8, out: &mut Vec<u8>) {
             after_backslash = true;
             continue;
         } else if style == PERCENT
-            && !(byte.is_ascii_alphanumeric() || b"-_.!~*'()".contains(&byte))
+            // `matches!` rather than `contains` on a byte string, which brings `memchr`.
+            && !(byte.is_ascii_alphanumeric()
+                || matches!(byte, b'-' | b'_' | b'.' | b'!' | b'~' | b'*' | b'\'' | b'(' | b')'))
         {
             out.extend_from_slice(b"%");
             push_hex(out, byte, b'A');
