@@ -8,6 +8,7 @@
 //! WebAssembly module, where every byte is downloaded by every Worker that uses it.
 
 use alloc::string::String;
+use core::num::NonZeroU64;
 
 /// Joins text pieces (`&str`, `String`, [`Decimal`], anything that is `AsRef<str>`) into a
 /// new `String`, sized once.
@@ -45,21 +46,29 @@ impl Decimal {
 
     /// The digits of `value`, after a minus sign when `negative`.
     fn write(value: u64, negative: bool) -> Decimal {
+        // A divisor the compiler knows is not zero: dividing by a plain `u64` brings a
+        // division-by-zero panic into the module.
+        const TEN: NonZeroU64 = match NonZeroU64::new(10) {
+            Some(ten) => ten,
+            None => NonZeroU64::MIN,
+        };
         let mut text = String::new();
         if negative {
             text.push('-');
         }
         // The largest power of ten that is not above `value` (or 1).
-        let mut power = 1;
+        let mut power = NonZeroU64::MIN;
         while value / power >= 10 {
-            power *= 10;
+            power = power.saturating_mul(TEN);
         }
-        while power > 0 {
+        loop {
             // The quotient's last digit is below 10.
             text.push(char::from(b'0' + (value / power % 10) as u8));
-            power /= 10;
+            match NonZeroU64::new(power.get() / 10) {
+                Some(next) => power = next,
+                None => return Decimal(text),
+            }
         }
-        Decimal(text)
     }
 
     /// The number as a `String`.
