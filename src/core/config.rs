@@ -8,6 +8,7 @@ use serde::Deserialize;
 
 use super::base_address::{check_base_address, BaseAddress};
 use super::error::Error;
+use super::fields::describe_number;
 use super::secrets::{FragmentCache, Secrets};
 use super::text::Decimal;
 use crate::text;
@@ -213,7 +214,7 @@ impl WholeNumber {
         if (self.min..=self.max).contains(&value) {
             Ok(value)
         } else {
-            Err(self.refused(&text!["the number ", Decimal::of(value.into())]))
+            Err(self.refused(&describe_number(value.into())))
         }
     }
 }
@@ -393,32 +394,40 @@ pub fn browser_refused() -> Error {
 /// value.
 fn check_key(field: &str, what: &str, value: &Option<Secret>) -> Result<(), Error> {
     let key = value.as_ref().map_or("", Secret::expose);
-    let problem = if key.is_empty() {
+    // The message is "config.<field>" and these three pieces, put together in one place.
+    let (problem, what, advice) = if key.is_empty() {
         let absent = if value.is_none() {
-            " is missing"
+            " is missing: pass "
         } else {
-            " is empty"
+            " is empty: pass "
         };
-        return Err(Error::config(text![
-            "config.",
-            field,
-            absent,
-            ": pass ",
-            what,
-            " from your Paywall merchant panel"
-        ]));
+        (absent, what, " from your Paywall merchant panel")
     } else if key.len() > MAX_SETTING_LEN {
-        "is too long to be a key (over 2048 bytes)"
+        (" is too long to be a key (over 2048 bytes)", "", "")
     } else if key.bytes().any(|byte| byte.is_ascii_control()) {
-        "contains a control character (CR, LF, NUL, ...), which a header cannot hold"
+        (
+            " contains a control character (CR, LF, NUL, ...), which a header cannot hold",
+            "",
+            "",
+        )
     } else if !key.is_ascii() {
-        "contains a non-ASCII character; Paywall keys are plain ASCII"
+        (
+            " contains a non-ASCII character; Paywall keys are plain ASCII",
+            "",
+            "",
+        )
     } else if key.as_bytes().first() == Some(&b' ') || key.as_bytes().last() == Some(&b' ') {
-        "starts or ends with a space; copy the key without them"
+        (
+            " starts or ends with a space; copy the key without them",
+            "",
+            "",
+        )
     } else {
         return Ok(());
     };
-    Err(Error::config(text!["config.", field, " ", problem]))
+    Err(Error::config(text![
+        "config.", field, problem, what, advice
+    ]))
 }
 
 /// Checks a base address: only what every fetch implementation reads the same way, plain

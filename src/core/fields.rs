@@ -69,7 +69,7 @@ fn is_whole(n: f64) -> bool {
 
 /// A number as JS would print it, for whole numbers; others are described, since printing
 /// them would pull float formatting (some 15 KB) into the WebAssembly module.
-fn describe_number(n: f64) -> String {
+pub(crate) fn describe_number(n: f64) -> String {
     const SAFE: f64 = 9_007_199_254_740_991.0; // Number.MAX_SAFE_INTEGER
     if n.is_nan() {
         "NaN".into()
