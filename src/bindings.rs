@@ -17,7 +17,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::core::{
     self, Config, ConfigOptions, Error, FieldValue, Operation, Outcome, PaymentRequestId,
-    PhysicalPosCallback, Secrets, MAX_CALLBACK_BYTES,
+    PhysicalPosCallback, Quoted, Secrets, MAX_CALLBACK_BYTES,
 };
 use crate::js::{self, describe_type, to_js, Local};
 use crate::text;
@@ -320,8 +320,18 @@ fn unknown_config_field(options: &ConfigOptions, key: Option<&str>) -> Error {
             .as_ref()
             .map_or("", core::Secret::expose),
     );
+    unknown_key(key, &secrets, core::unknown_config_field)
+}
+
+/// The error `unknown` makes for a settings object that holds `key` (`None`: keys that
+/// could not be listed): the key quoted, the error sealed against `secrets`.
+fn unknown_key(
+    key: Option<&str>,
+    secrets: &Secrets<'_>,
+    unknown: fn(Option<&Quoted>) -> Error,
+) -> Error {
     let key = key.map(|key| secrets.quote(key, KEY_CHARS));
-    core::unknown_config_field(key.as_ref()).seal(&secrets)
+    unknown(key.as_ref()).seal(secrets)
 }
 
 /// A config property as the core's [`FieldValue`], copying strings only when they are
@@ -424,9 +434,11 @@ fn confirm_with(options: &JsValue, hash_key: &str) -> Result<Option<JsValue>, Er
         ));
     }
     if let Some(key) = &read.unknown {
-        let secrets = Secrets::one(hash_key);
-        let key = key.as_deref().map(|key| secrets.quote(key, KEY_CHARS));
-        return Err(core::unknown_callback_option(key.as_ref()).seal(&secrets));
+        return Err(unknown_key(
+            key.as_deref(),
+            &Secrets::one(hash_key),
+            core::unknown_callback_option,
+        ));
     }
     let config = read.values.get(0);
     if !config.is_null_or_undefined() {
