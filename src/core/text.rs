@@ -167,13 +167,24 @@ pub fn cut(text: &str, max_chars: usize) -> String {
             if chars == max_chars {
                 return match max_chars {
                     0 => String::new(),
-                    _ => concat(&[text.get(..end).unwrap_or_default().trim_end(), "…"]),
+                    _ => concat(&[trim_end_spaces(text.get(..end).unwrap_or_default()), "…"]),
                 };
             }
             chars += 1;
         }
     }
     String::from(text)
+}
+
+/// `text` without the spaces it ends in. The text [`cut`] is given is flattened, so a space
+/// is the only white space it holds; a byte loop, where `trim_end` brings a character
+/// searcher.
+fn trim_end_spaces(text: &str) -> &str {
+    let mut end = text.len();
+    while end > 0 && text.as_bytes().get(end - 1) == Some(&b' ') {
+        end -= 1;
+    }
+    text.get(..end).unwrap_or(text)
 }
 
 #[cfg(test)]
