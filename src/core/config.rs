@@ -394,6 +394,13 @@ pub fn browser_refused() -> Error {
 /// value.
 fn check_key(field: &str, what: &str, value: &Option<Secret>) -> Result<(), Error> {
     let key = value.as_ref().map_or("", Secret::expose);
+    // One pass over the bytes for both character checks (`str::is_ascii` brings a
+    // word-at-a-time loop of its own).
+    let (mut control, mut non_ascii) = (false, false);
+    for byte in key.bytes() {
+        control |= byte.is_ascii_control();
+        non_ascii |= !byte.is_ascii();
+    }
     // The message is "config.<field>" and these three pieces, put together in one place.
     let (problem, what, advice) = if key.is_empty() {
         let absent = if value.is_none() {
@@ -404,13 +411,13 @@ fn check_key(field: &str, what: &str, value: &Option<Secret>) -> Result<(), Erro
         (absent, what, " from your Paywall merchant panel")
     } else if key.len() > MAX_SETTING_LEN {
         (" is too long to be a key (over 2048 bytes)", "", "")
-    } else if key.bytes().any(|byte| byte.is_ascii_control()) {
+    } else if control {
         (
             " contains a control character (CR, LF, NUL, ...), which a header cannot hold",
             "",
             "",
         )
-    } else if !key.is_ascii() {
+    } else if non_ascii {
         (
             " contains a non-ASCII character; Paywall keys are plain ASCII",
             "",
