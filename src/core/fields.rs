@@ -252,11 +252,16 @@ pub fn unknown_callback_option(key: Option<&Quoted>) -> Error {
 fn nearest_name<'a>(key: &str, names: &[&'a str]) -> &'a str {
     let mut best = ("", usize::MAX);
     for name in names {
-        let same_start = key
-            .bytes()
-            .zip(name.bytes())
-            .take_while(|(a, b)| a.eq_ignore_ascii_case(b))
-            .count();
+        let mut same_start = 0;
+        while let (Some(a), Some(b)) = (
+            key.as_bytes().get(same_start),
+            name.as_bytes().get(same_start),
+        ) {
+            if !a.eq_ignore_ascii_case(b) {
+                break;
+            }
+            same_start += 1;
+        }
         // Offset so that the score stays unsigned: a common start is never longer than the
         // key.
         let score = edit_distance(key.as_bytes(), name.as_bytes()) + key.len() - same_start;
