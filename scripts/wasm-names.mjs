@@ -177,3 +177,115 @@ export function renameInGlue(text, names, what) {
   }
   return glue;
 }
+
+/**
+ * `bytes` (a wasm binary with a name section, as wasm-bindgen writes it) with the body of
+ * each function whose name matches one of `patterns` replaced by a trap (`unreachable`),
+ * and every other byte as it was. Throws unless each pattern matches exactly one function.
+ *
+ * For what is left of `core::fmt` (see scripts/package.mjs): functions that can only run on
+ * the way to a panic, whose message the module's panic handler never reads.
+ */
+export function trapFunctions(bytes, patterns) {
+  let pos = 8;
+  const u32 = () => {
+    let value = 0;
+    let shift = 0;
+    let byte;
+    do {
+      byte = bytes[pos++];
+      value |= (byte & 0x7f) << shift;
+      shift += 7;
+    } while (byte & 0x80);
+    return value >>> 0;
+  };
+  const readName = () => {
+    const length = u32();
+    const text = bytes.subarray(pos, pos + length).toString("utf8");
+    pos += length;
+    return text;
+  };
+  // The sections, and from them the number of imported functions and the named function.
+  const sections = [];
+  let importedFunctions = 0;
+  const found = patterns.map(() => []);
+  while (pos < bytes.length) {
+    const idAt = pos;
+    const id = bytes[pos++];
+    const size = u32();
+    const start = pos;
+    const end = pos + size;
+    sections.push({ id, idAt, start, end });
+    if (id === 2) {
+      for (let count = u32(), i = 0; i < count; i += 1) {
+        readName();
+        readName();
+        const kind = bytes[pos++];
+        if (kind === 0) {
+          u32();
+          importedFunctions += 1;
+        } else if (kind === 1) {
+          pos += 1;
+          const flags = u32();
+          u32();
+          if (flags & 1) u32();
+        } else if (kind === 2) {
+          const flags = u32();
+          u32();
+          if (flags & 1) u32();
+        } else if (kind === 3) pos += 2;
+        else if (kind === 4) {
+          pos += 1;
+          u32();
+        } else throw new Error(`the module imports something of kind ${kind}`);
+      }
+    } else if (id === 0 && readName() === "name") {
+      while (pos < end) {
+        const subsection = bytes[pos++];
+        const subsectionEnd = u32() + pos;
+        if (subsection === 1) {
+          for (let count = u32(), i = 0; i < count; i += 1) {
+            const index = u32();
+            const name = readName();
+            patterns.forEach((pattern, at) => pattern.test(name) && found[at].push(index));
+          }
+        }
+        pos = subsectionEnd;
+      }
+    }
+    pos = end;
+  }
+  patterns.forEach((pattern, at) => {
+    if (found[at].length !== 1) throw new Error(`expected one function named ${pattern}, found ${found[at].length}`);
+  });
+  const code = sections.find((section) => section.id === 10);
+  if (!code) throw new Error("the module has no code section");
+  // The code section again, its entry for the function replaced.
+  pos = code.start;
+  const count = u32();
+  const entries = [];
+  for (let i = 0; i < count; i += 1) {
+    const entryStart = pos;
+    const size = u32();
+    pos += size;
+    entries.push(bytes.subarray(entryStart, pos));
+  }
+  for (const [index] of found) {
+    const target = index - importedFunctions;
+    if (target < 0 || target >= count) throw new Error(`function ${index} is not one the module defines`);
+    // A body of 3 bytes: no locals, unreachable, end.
+    entries[target] = Buffer.from([3, 0, 0x00, 0x0b]);
+  }
+  const leb = (value) => {
+    const encoded = [];
+    do {
+      let byte = value & 0x7f;
+      value >>>= 7;
+      if (value) byte |= 0x80;
+      encoded.push(byte);
+    } while (value);
+    return Buffer.from(encoded);
+  };
+  const body = Buffer.concat([leb(count), ...entries]);
+  return Buffer.concat([bytes.subarray(0, code.idAt), Buffer.from([10]), leb(body.length), body, bytes.subarray(code.end)]);
+}
