@@ -133,7 +133,13 @@ fn read_date(mut text: &[u8], form: &[u8]) -> Option<i64> {
                 continue;
             }
             literal => {
-                text = text.strip_prefix(&[literal])?;
+                let [first, rest @ ..] = text else {
+                    return None;
+                };
+                if *first != literal {
+                    return None;
+                }
+                text = rest;
                 continue;
             }
         };
