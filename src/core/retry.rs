@@ -64,8 +64,8 @@ pub fn delay_before_retry(retry: u32, retry_after: Option<&str>, now_ms: f64, ji
 pub fn parse_retry_after(value: &str, now_ms: f64) -> Option<u32> {
     let value = value.trim();
     let delay_ms = if let Some(seconds) = parse_number(value.as_bytes(), 20) {
-        // Twenty digits may overflow u64; such a delay is absurd anyway.
-        seconds.checked_mul(1000)?
+        // A number past u32 saturates there, which is absurd as a delay all the same.
+        u64::from(seconds) * 1000
     } else {
         let at_ms = parse_http_date(value)? as f64 * 1000.0;
         if !now_ms.is_finite() {
@@ -169,16 +169,18 @@ fn span(text: &[u8], test: fn(&u8) -> bool) -> usize {
     text.iter().take_while(|byte| test(byte)).count()
 }
 
-/// A number of one to `max_digits` ASCII digits (at most 20: it saturates beyond u64).
-fn parse_number(text: &[u8], max_digits: usize) -> Option<u64> {
+/// A number of one to `max_digits` ASCII digits, saturating at `u32::MAX` (no delay or date
+/// field comes near it; u32 rather than u64 arithmetic keeps a 128-bit multiplication helper
+/// out of the WebAssembly module).
+fn parse_number(text: &[u8], max_digits: usize) -> Option<u32> {
     if text.is_empty() || text.len() > max_digits {
         return None;
     }
-    text.iter().try_fold(0u64, |value, &byte| {
+    text.iter().try_fold(0u32, |value, &byte| {
         byte.is_ascii_digit().then(|| {
             value
                 .saturating_mul(10)
-                .saturating_add(u64::from(byte - b'0'))
+                .saturating_add(u32::from(byte - b'0'))
         })
     })
 }
@@ -225,6 +227,10 @@ mod tests {
             "61",
             "999999",
             "99999999999999999999999",
+            // Past u32 (parse_number saturates there), and past u64.
+            "4294967296",
+            "4294967",
+            "18446744073709551616",
             "-1",
             "1.5",
             "soon",
