@@ -16,14 +16,13 @@
 use alloc::string::String;
 use serde::Serialize;
 
-use super::codes::{ActivityType, PaymentStatus};
+use super::codes::{describe_activity, ActivityType, PaymentStatus};
 use super::error::{Error, ErrorKind};
 use super::inquiry::PaymentInquiry;
 use super::json::{read_document, Problem, RawNumber};
 use super::payment_request_id::PaymentRequestId;
 use super::secrets::Secrets;
 use super::sha256::sha256;
-use super::text::Decimal;
 use crate::text;
 
 /// The largest callback body read, in bytes: a callback is a few hundred bytes, and a
@@ -390,13 +389,13 @@ fn unconfirmed_codes(
     same_activity: bool,
 ) -> Error {
     let mut message = String::from("The callback says ");
-    say(
+    describe_activity(
         &mut message,
         callback.payment_type_id,
         callback.payment_status_id,
     );
     message.push_str(", but Paywall's inquiry of the payment says ");
-    say(
+    describe_activity(
         &mut message,
         inquiry.payment_type_id,
         inquiry.payment_status_id,
@@ -411,26 +410,6 @@ fn unconfirmed_codes(
             "its latest activity is another one: the callback is out of date, or replayed"
         },
     )
-}
-
-/// Appends what an activity type and a status say: "Sale in status Successful (1/4)".
-fn say(message: &mut String, activity: i32, status: i32) {
-    message.push_str(
-        ActivityType::from_code(activity)
-            .label()
-            .unwrap_or("an undocumented activity type"),
-    );
-    message.push_str(" in status ");
-    message.push_str(
-        PaymentStatus::from_code(status)
-            .label()
-            .unwrap_or("undocumented"),
-    );
-    message.push_str(" (");
-    message.push_str(Decimal::signed(activity.into()).as_ref());
-    message.push('/');
-    message.push_str(Decimal::signed(status.into()).as_ref());
-    message.push(')');
 }
 
 /// Whether `hex` (64 hex digits, checked by the caller) spells `digest`, in either letter
@@ -963,8 +942,8 @@ mod tests {
         assert_eq!(error.kind(), crate::ErrorKind::Signature);
         assert!(
             error.message().starts_with(
-                "The callback says Sale in status Successful (1/4), but Paywall's inquiry of the \
-                 payment says Sale in status Sent to device (1/2)"
+                "The callback says Sale (1) in status Successful (4), but Paywall's inquiry of \
+                 the payment says Sale (1) in status Sent to device (2)"
             ),
             "{}",
             error.message()

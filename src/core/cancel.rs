@@ -14,7 +14,7 @@
 use alloc::string::String;
 use serde::Serialize;
 
-use super::codes::{ActivityType, PaymentStatus};
+use super::codes::{describe_activity, ActivityType, PaymentStatus};
 use super::config::Config;
 use super::error::{Error, ErrorKind};
 use super::inquiry::PaymentInquiry;
@@ -263,15 +263,12 @@ pub fn reconciled(
             ));
         }
         Ok(inquiry) => {
-            let (activity, status) = (inquiry.payment_type_id, inquiry.payment_status_id);
             note.push_str("an inquiry found the payment not cancelled: its latest activity is ");
-            describe(
+            describe_activity(
                 &mut note,
-                ActivityType::from_code(activity).label(),
-                activity,
+                inquiry.payment_type_id,
+                inquiry.payment_status_id,
             );
-            note.push_str(" in status ");
-            describe(&mut note, PaymentStatus::from_code(status).label(), status);
         }
         Err(inquiry_error) if inquiry_error.kind() == ErrorKind::Aborted => {
             note.push_str("an inquiry to find out was aborted by config.signal");
@@ -294,24 +291,6 @@ pub fn reconciled(
         }
     }
     Err(original.with_note(&note))
-}
-
-/// Appends a code's words and number, "Sale (1)", or the number alone, "code 9", when
-/// Paywall does not document it.
-fn describe(note: &mut String, label: Option<&str>, code: i32) {
-    let code = Decimal::signed(code.into());
-    match label {
-        Some(words) => {
-            note.push_str(words);
-            note.push_str(" (");
-            note.push_str(code.as_ref());
-            note.push(')');
-        }
-        None => {
-            note.push_str("code ");
-            note.push_str(code.as_ref());
-        }
-    }
 }
 
 #[cfg(test)]

@@ -9,6 +9,10 @@
 /// Defines a code enum from the table's rows: the variants, `from_code`, `code`, `label`,
 /// and the TypeScript type of the code (`TYPESCRIPT`), so Rust, the messages and the
 /// generated declarations cannot disagree.
+use alloc::string::String;
+
+use super::text::Decimal;
+
 macro_rules! code_table {
     (
         $(#[$meta:meta])*
@@ -78,6 +82,37 @@ payment_status_rows!(code_table!(
     /// `Successful`.
     pub enum PaymentStatus as "PaymentStatusCode";
 ));
+
+/// Appends what a payment's latest activity is, as messages say it: "Sale (1) in status
+/// Sent to device (2)", a code Paywall does not document as "code 9". One writer for every
+/// message that names the two codes (a reconciled cancel, a callback the inquiry
+/// contradicts).
+pub fn describe_activity(out: &mut String, activity_type: i32, status: i32) {
+    describe(
+        out,
+        ActivityType::from_code(activity_type).label(),
+        activity_type,
+    );
+    out.push_str(" in status ");
+    describe(out, PaymentStatus::from_code(status).label(), status);
+}
+
+/// Appends a code's words and number, "Sale (1)", or the number alone, "code 9".
+fn describe(out: &mut String, label: Option<&str>, code: i32) {
+    let code = Decimal::signed(code.into());
+    match label {
+        Some(words) => {
+            out.push_str(words);
+            out.push_str(" (");
+            out.push_str(code.as_ref());
+            out.push(')');
+        }
+        None => {
+            out.push_str("code ");
+            out.push_str(code.as_ref());
+        }
+    }
+}
 
 /// A sentence that tells the caller what a Paywall text error code means for a cancel,
 /// for the codes Paywall documents around this endpoint.
