@@ -22,7 +22,7 @@ use super::json::{Problem, Reader, Stop};
 use super::payment_request_id::PaymentRequestId;
 use super::retry::Action;
 use super::text::Decimal;
-use super::wire::require;
+use super::wire::{check_ids, require};
 use crate::text;
 
 /// A cancel changes the payment: a timed-out attempt is not retried.
@@ -199,35 +199,18 @@ impl CancelAnswer {
     /// What is wrong with the result of a successful cancel of `requested`, if anything:
     /// checked before any field is moved out, so that no error path has fields to drop.
     fn check(&self, requested: &PaymentRequestId) -> Result<(), Problem> {
-        let id = self.payment_request_id.as_deref();
-        let activity = self.payment_request_activity_id.as_deref();
+        check_ids(
+            self.payment_request_id.as_deref(),
+            self.payment_request_activity_id.as_deref(),
+            requested,
+        )?;
         require(&[
-            ("paymentRequestId", id.is_some()),
-            ("paymentRequestActivityId", activity.is_some()),
             (
                 "paymentRequestActivityTypeId",
                 self.payment_request_activity_type_id.is_some(),
             ),
             ("paymentStatus", self.payment_status.is_some()),
-        ])?;
-        let id = id.unwrap_or_default();
-        if !PaymentRequestId::is_guid(id) {
-            return Err(String::from("result.paymentRequestId is not a GUID"));
-        }
-        if !PaymentRequestId::is_guid(activity.unwrap_or_default()) {
-            return Err(String::from(
-                "result.paymentRequestActivityId is not a GUID",
-            ));
-        }
-        if !requested.matches(id) {
-            return Err(text![
-                "result.paymentRequestId is ",
-                id,
-                ", not the requested ",
-                requested.as_text()
-            ]);
-        }
-        Ok(())
+        ])
     }
 }
 

@@ -11,7 +11,7 @@ use super::config::{Config, INQUIRY_PATH};
 use super::json::{Problem, RawNumber, Reader, Stop};
 use super::payment_request_id::PaymentRequestId;
 use super::retry::Action;
-use super::wire::require;
+use super::wire::{check_ids, require};
 use crate::text;
 
 /// An inquiry changes nothing: every transient failure may be retried, timeouts included.
@@ -137,21 +137,7 @@ impl InquiryAnswer {
     fn check(&self, requested: &PaymentRequestId) -> Result<(), Problem> {
         let [id, activity, ..] = &self.texts;
         let [.., payment_type_id, payment_status_id] = &self.numbers;
-        require(&[
-            ("paymentRequestId", id.is_some()),
-            ("paymentRequestActivityId", activity.is_some()),
-        ])?;
-        if !requested.matches(id.as_deref().unwrap_or_default()) {
-            return Err(text![
-                "result.paymentRequestId is not the requested ",
-                requested.as_text()
-            ]);
-        }
-        if !PaymentRequestId::is_guid(activity.as_deref().unwrap_or_default()) {
-            return Err(String::from(
-                "result.paymentRequestActivityId is not a GUID",
-            ));
-        }
+        check_ids(id.as_deref(), activity.as_deref(), requested)?;
         if self
             .amount
             .as_ref()

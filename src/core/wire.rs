@@ -10,6 +10,7 @@
 use alloc::string::String;
 
 use super::json::{read_document, Problem, Reader, Stop};
+use super::payment_request_id::PaymentRequestId;
 use crate::text;
 
 /// The envelope around a `result`, which the endpoint's reader has read.
@@ -80,6 +81,31 @@ pub fn require(fields: &[(&str, bool)]) -> Result<(), Problem> {
         Some((name, _)) => Err(text!["result.", name, " is missing"]),
         None => Ok(()),
     }
+}
+
+/// Checks the ids of a successful answer's `result`, as every endpoint's does: both there,
+/// the payment the `requested` one (in any letter case), and the activity a GUID.
+pub fn check_ids(
+    id: Option<&str>,
+    activity: Option<&str>,
+    requested: &PaymentRequestId,
+) -> Result<(), Problem> {
+    require(&[
+        ("paymentRequestId", id.is_some()),
+        ("paymentRequestActivityId", activity.is_some()),
+    ])?;
+    if !requested.matches(id.unwrap_or_default()) {
+        return Err(text![
+            "result.paymentRequestId is not the requested ",
+            requested.as_text()
+        ]);
+    }
+    if !PaymentRequestId::is_guid(activity.unwrap_or_default()) {
+        return Err(String::from(
+            "result.paymentRequestActivityId is not a GUID",
+        ));
+    }
+    Ok(())
 }
 
 #[cfg(test)]
