@@ -48,7 +48,7 @@ use crate::text;
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
 /// Why an answer over [`MAX_BODY_BYTES`] is not read (a test checks the number).
-const TOO_LARGE: &str = "the answer is too large: over 65536 bytes, so reading stopped there";
+const TOO_LARGE: &str = "the answer is too large: over 65536 bytes";
 
 /// How much of an unexpected body or a redirect's target an error message quotes.
 const EXCERPT_CHARS: usize = 160;
@@ -570,7 +570,7 @@ impl<C: Deref<Target = Config>> Call<C> {
             Ok(_) if !is_success => {
                 return Err(Error::http(
                     status,
-                    "an envelope that claims success, which a failed status contradicts",
+                    "an envelope that claims success despite the failed status",
                 ))
             }
             Ok((_, result)) => {

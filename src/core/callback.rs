@@ -19,7 +19,7 @@ use serde::Serialize;
 use super::codes::{describe_activity, ActivityType, PaymentStatus};
 use super::error::{Error, ErrorKind};
 use super::inquiry::PaymentInquiry;
-use super::json::{read_document, Problem, RawNumber};
+use super::json::{read_document, Problem, RawNumber, NOT_DECIMAL};
 use super::payment_request_id::PaymentRequestId;
 use super::secrets::Secrets;
 use super::sha256::sha256;
@@ -31,8 +31,7 @@ pub const MAX_CALLBACK_BYTES: usize = 64 * 1024;
 
 /// Why a body over [`MAX_CALLBACK_BYTES`] is refused (the number written out: a test checks
 /// it is the limit's).
-const OVER_THE_LIMIT: &str =
-    "the body is over 65536 bytes, far more than a callback holds; it was refused before parsing";
+const OVER_THE_LIMIT: &str = "the body is over 65536 bytes: refused before parsing";
 
 /// How much of a callback's `Message` is kept: as much as of Paywall's message in an
 /// envelope, which is the same kind of text.
@@ -234,10 +233,7 @@ fn read_body(raw_body: &[u8]) -> Result<(Body, RawNumber), Problem> {
     }
     let amount = body.amount.take().ok_or_else(|| missing("Amount"))?;
     if !amount.is_decimal_amount() {
-        return Err(String::from(
-            "Amount is not a decimal amount as Paywall writes one (no exponent, at most 29 \
-             digits before the point and 28 after)",
-        ));
+        return Err(text!["Amount", NOT_DECIMAL]);
     }
     for (field, code) in ["PaymentTypeId", "PaymentStatusId"].iter().zip(&body.codes) {
         if code.is_none() {
@@ -404,8 +400,7 @@ fn unconfirmed_codes(
     contradicted(
         message,
         if same_activity {
-            "the Hash does not cover the status, so a genuine callback replayed with another \
-             status verifies too"
+            "the Hash does not cover the status: a replay with another status verifies too"
         } else {
             "its latest activity is another one: the callback is out of date, or replayed"
         },

@@ -127,8 +127,7 @@ pub fn client_message_hint(client_message: &str) -> Option<&'static str> {
 const HINTS: [(&str, &str); 8] = [
     (
         "Payment.Async.AlreadyHasRefundOrCancel",
-        "The payment was already cancelled or refunded (perhaps by an earlier attempt of a \
-         retried call)",
+        "The payment was already cancelled or refunded (perhaps by an earlier attempt)",
     ),
     (
         "Payment.Async.NotConvenientStatusForThisOperation",
@@ -144,7 +143,7 @@ const HINTS: [(&str, &str); 8] = [
     ),
     (
         "Payment.Async.CloudNotSendToDevice",
-        "Paywall could not reach the POS device: check that it is on and online, then retry",
+        "Paywall could not reach the POS device: check it is on and online, then retry",
     ),
     (
         "System.AuthError",

@@ -290,8 +290,8 @@ impl Error {
             message.push(')');
         }
         message.push_str(
-            ", which is not followed (a redirected POST may lose its body): set baseAddress to \
-             the address Paywall gave you",
+            ", not followed (a redirected POST may lose its body): set baseAddress to \
+             Paywall's address",
         );
         Error::new(ErrorKind::Http, message).with_status(status)
     }
@@ -329,8 +329,8 @@ impl Error {
             text![
                 "The callback's Hash ",
                 problem,
-                ": it is not from Paywall, or was altered, and must not be trusted (is hashKey \
-                 the merchant panel's Physical POS webhook hash key?)"
+                ": not from Paywall, or altered; it must not be trusted (is hashKey the \
+                 Physical POS webhook hash key?)"
             ],
         )
     }

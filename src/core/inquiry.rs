@@ -8,7 +8,7 @@ use alloc::string::String;
 use serde::Serialize;
 
 use super::config::{Config, INQUIRY_PATH};
-use super::json::{Problem, RawNumber, Reader, Stop};
+use super::json::{Problem, RawNumber, Reader, Stop, NOT_DECIMAL};
 use super::payment_request_id::PaymentRequestId;
 use super::retry::Action;
 use super::wire::{check_ids, require};
@@ -143,10 +143,7 @@ impl InquiryAnswer {
             .as_ref()
             .is_some_and(|amount| !amount.is_decimal_amount())
         {
-            return Err(String::from(
-                "result.amount is not a decimal amount (no exponent, at most 29 digits before \
-                 the point and 28 after)",
-            ));
+            return Err(text!["result.amount", NOT_DECIMAL]);
         }
         require(&[
             ("paymentTypeId", payment_type_id.is_some()),

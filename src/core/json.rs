@@ -25,6 +25,11 @@ use crate::text;
 /// Deeper nesting than this is refused: an envelope is two levels deep.
 const MAX_DEPTH: u32 = 32;
 
+/// Why a number is not a decimal amount ([`RawNumber::is_decimal_amount`]), after the
+/// field's name: the callback's and the inquiry's messages share it.
+pub const NOT_DECIMAL: &str =
+    " is not a decimal amount (no exponent, at most 29 digits before the point and 28 after)";
+
 /// The newtype name by which [`RawNumber`] asks this writer to write its text unquoted (as
 /// serde_json's `RawValue` does). No other type uses it.
 const RAW_NUMBER: &str = "$paywall_edge::json::RawNumber";
