@@ -239,8 +239,8 @@ describe("a genuine callback, as the stand-in posts it", () => {
     );
     assert.equal(error.kind, "signature");
     assert.match(error.message, /inquiry/);
-    assert.match(error.message, /\(2\/5\)/, "what the callback says");
-    assert.match(error.message, /\(2\/4\)/, "what Paywall says");
+    assert.match(error.message, /callback says Cancellation \(2\) in status Failed \(5\)/, "what the callback says");
+    assert.match(error.message, /inquiry of the payment says Cancellation \(2\) in status Successful \(4\)/, "what Paywall says");
     assert.equal(standIn.inquiries(id), 1);
   });
 
@@ -599,7 +599,7 @@ describe("confirmWith: the callback must be Paywall's latest activity", () => {
     const { config } = confirmingConfig({ result: { PaymentStatusId: 5 } });
     const error = await rejection(verifyCallback(craft(), KEY, { confirmWith: config }), PaywallError);
     assert.equal(error.kind, "signature");
-    assert.match(error.message, /\(2\/4\).*\(2\/5\)/);
+    assert.match(error.message, /\(2\) in status Successful \(4\).*\(2\) in status Failed \(5\)/);
   });
 });
 
