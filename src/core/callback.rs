@@ -19,7 +19,7 @@ use serde::Serialize;
 use super::codes::{describe_activity, ActivityType, PaymentStatus};
 use super::error::{Error, ErrorKind};
 use super::inquiry::PaymentInquiry;
-use super::json::{read_document, Problem, RawNumber, NOT_DECIMAL};
+use super::json::{read_into, Problem, RawNumber, NOT_DECIMAL};
 use super::payment_request_id::PaymentRequestId;
 use super::secrets::Secrets;
 use super::sha256::sha256;
@@ -205,14 +205,17 @@ fn read_body(raw_body: &[u8]) -> Result<(Body, RawNumber), Problem> {
     let text = utf8_text(raw_body).ok_or_else(|| String::from("the body is not UTF-8 text"))?;
     // Filled in place: a body returned through each layer would be copied at each.
     let mut body = Body::default();
-    read_document(text.strip_prefix('\u{feff}').unwrap_or(&text), |reader| {
-        reader.record(
-            &FIELDS,
-            &mut body.texts,
-            Some(&mut body.amount),
-            &mut body.codes,
-        )
-    })?;
+    read_into(
+        text.strip_prefix('\u{feff}').unwrap_or(&text),
+        &mut |reader| {
+            reader.record(
+                &FIELDS,
+                &mut body.texts,
+                Some(&mut body.amount),
+                &mut body.codes,
+            )
+        },
+    )?;
     let [_, _, payment_request_id, payment_request_activity_id, merchant_unique_code, ..] =
         &body.texts;
     let missing = |field: &str| text![field, " is missing or null"];

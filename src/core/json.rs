@@ -125,15 +125,33 @@ pub type Problem = String;
 pub struct Stop;
 
 /// Reads a whole document with `read`, and refuses text after it. An empty or blank text is
-/// "the body is empty, not JSON", whatever `read` would have said.
+/// "the body is empty, not JSON", whatever `read` would have said. The library's documents
+/// are read with [`read_into`]; this generic form is for tests and the fuzz targets.
 pub fn read_document<T>(
     text: &str,
     read: impl FnOnce(&mut Reader<'_>) -> Result<T, Stop>,
 ) -> Result<T, Problem> {
-    // The generic part is these calls; the work is in `start` and `end`.
+    let mut read = Some(read);
+    let mut value = None;
+    read_into(text, &mut |reader| {
+        if let Some(read) = read.take() {
+            value = Some(read(reader)?);
+        }
+        Ok(())
+    })?;
+    // `read_into` succeeds only after `read` did.
+    value.ok_or_else(Problem::new)
+}
+
+/// [`read_document`] for a `read` that fills its value in place: one instance in the
+/// WebAssembly module for every document, where a generic one would be copied per document.
+pub fn read_into(
+    text: &str,
+    read: &mut dyn FnMut(&mut Reader<'_>) -> Result<(), Stop>,
+) -> Result<(), Problem> {
     let mut reader = Reader::new(text);
     match reader.start().and_then(|()| read(&mut reader)) {
-        Ok(value) if reader.end().is_ok() => Ok(value),
+        Ok(()) if reader.end().is_ok() => Ok(()),
         _ => Err(reader.problem),
     }
 }
@@ -275,16 +293,7 @@ impl<'a> Reader<'a> {
         if self.peek().is_none() {
             return self.unexpected("");
         }
-        let problem = text![
-            "must be ",
-            expected,
-            ", got ",
-            found,
-            " (at byte ",
-            Decimal::of(self.position as u64),
-            ")"
-        ];
-        self.stop(problem)
+        self.problem(&text!["must be ", expected, ", got ", found])
     }
 
     /// What kind of value starts at the cursor, for a message.

@@ -9,7 +9,7 @@
 
 use alloc::string::String;
 
-use super::json::{read_document, Problem, Reader, Stop};
+use super::json::{read_into, Problem, Reader, Stop};
 use super::payment_request_id::PaymentRequestId;
 use crate::text;
 
@@ -48,7 +48,7 @@ pub fn read_envelope(
 ) -> Result<Envelope, Problem> {
     // Filled in place: an envelope returned through each layer would be copied at each.
     let mut envelope = Envelope::default();
-    read_document(text, |reader| {
+    read_into(text, &mut |reader| {
         let mut succeeded = None;
         reader.fields(&FIELDS, &mut |reader, index| {
             match index {
