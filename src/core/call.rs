@@ -573,11 +573,13 @@ impl<C: Deref<Target = Config>> Call<C> {
                     "an envelope that claims success despite the failed status",
                 ))
             }
-            Ok((_, result)) => {
+            Ok((envelope, result)) => {
                 let completed = match result {
-                    None => Err(String::from("it says succeeded but has no result")),
-                    Some(Read::Cancel(answer)) => answer.complete(&self.id).map(Outcome::Cancelled),
-                    Some(Read::Inquiry(answer)) => answer.complete(&self.id).map(Outcome::Inquired),
+                    _ if !envelope.has_result => {
+                        Err(String::from("it says succeeded but has no result"))
+                    }
+                    Read::Cancel(answer) => answer.complete(&self.id).map(Outcome::Cancelled),
+                    Read::Inquiry(answer) => answer.complete(&self.id).map(Outcome::Inquired),
                 };
                 match completed {
                     Ok(outcome) => return Ok(outcome),
@@ -624,15 +626,17 @@ enum Read {
     Inquiry(InquiryAnswer),
 }
 
-/// Reads an envelope and its `result` of the kind `reading` expects.
-fn read_answer(reading: Reading, body: &str) -> Result<(Envelope, Option<Read>), Problem> {
-    let mut result = None;
-    let envelope = read_envelope(body, &mut |reader| {
-        result = Some(match reading {
-            Reading::Cancel => Read::Cancel(CancelAnswer::read(reader)?),
-            Reading::Inquiry => Read::Inquiry(InquiryAnswer::read(reader)?),
-        });
-        Ok(())
+/// Reads an envelope and its `result` of the kind `reading` expects: an empty one, when the
+/// envelope has none (see [`Envelope::has_result`]). The result is filled in place, so that
+/// no result is ever replaced (and dropped) by another.
+fn read_answer(reading: Reading, body: &str) -> Result<(Envelope, Read), Problem> {
+    let mut result = match reading {
+        Reading::Cancel => Read::Cancel(CancelAnswer::default()),
+        Reading::Inquiry => Read::Inquiry(InquiryAnswer::default()),
+    };
+    let envelope = read_envelope(body, &mut |reader| match &mut result {
+        Read::Cancel(answer) => answer.read_from(reader),
+        Read::Inquiry(answer) => answer.read_from(reader),
     })?;
     Ok((envelope, result))
 }

@@ -170,17 +170,19 @@ const FIELDS: [&str; 4] = [
 impl CancelAnswer {
     /// Reads a cancel envelope's `result` object, any field missing.
     pub fn read(reader: &mut Reader<'_>) -> Result<CancelAnswer, Stop> {
+        let mut answer = CancelAnswer::default();
+        answer.read_from(reader)?;
+        Ok(answer)
+    }
+
+    /// Reads a cancel envelope's `result` object into this answer.
+    pub fn read_from(&mut self, reader: &mut Reader<'_>) -> Result<(), Stop> {
         let mut ids = [None, None];
         let mut codes = [None, None];
         reader.record(&FIELDS, &mut ids, None, &mut codes)?;
-        let [payment_request_id, payment_request_activity_id] = ids;
-        let [payment_request_activity_type_id, payment_status] = codes;
-        Ok(CancelAnswer {
-            payment_request_id,
-            payment_request_activity_id,
-            payment_request_activity_type_id,
-            payment_status,
-        })
+        [self.payment_request_id, self.payment_request_activity_id] = ids;
+        [self.payment_request_activity_type_id, self.payment_status] = codes;
+        Ok(())
     }
 
     /// The result of a successful cancel of `requested`, or what is wrong with it.

@@ -98,13 +98,18 @@ impl InquiryAnswer {
     /// Reads an inquiry envelope's `result` object, any field missing.
     pub fn read(reader: &mut Reader<'_>) -> Result<InquiryAnswer, Stop> {
         let mut answer = InquiryAnswer::default();
+        answer.read_from(reader)?;
+        Ok(answer)
+    }
+
+    /// Reads an inquiry envelope's `result` object into this answer.
+    pub fn read_from(&mut self, reader: &mut Reader<'_>) -> Result<(), Stop> {
         reader.record(
             &FIELDS,
-            &mut answer.texts,
-            Some(&mut answer.amount),
-            &mut answer.numbers,
-        )?;
-        Ok(answer)
+            &mut self.texts,
+            Some(&mut self.amount),
+            &mut self.numbers,
+        )
     }
 
     /// The inquiry of `requested`, or what is wrong with the answer.
