@@ -331,11 +331,11 @@ impl<C: Deref<Target = Config>> Call<C> {
             (Stage::Reconciling(original), Some(event)) => {
                 // The inquiry's own error only lends its kind and codes to the note that
                 // `reconciled` adds to the original one.
-                let found = match self.read(event) {
+                let found = match self.read(&event) {
                     Ok(Outcome::Inquired(inquiry)) => Ok(inquiry),
                     // An inquiry's answer is read as an inquiry: never met.
                     Ok(_) => Err(Error::config(OUT_OF_STEP)),
-                    Err((error, _)) => Err(error),
+                    Err(error) => Err(error),
                 };
                 let secrets = self.config.secrets();
                 Next::Done(
@@ -353,7 +353,7 @@ impl<C: Deref<Target = Config>> Call<C> {
                     }
                     _ => String::from("before the call started"),
                 };
-                let aborted = self.failure_error(Failure::Aborted, &while_doing);
+                let aborted = self.failure_error(&Failure::Aborted, &while_doing);
                 Next::Done(Err(
                     self.concluded(aborted.finish(self.attempts, self.id_text()))
                 ))
@@ -395,7 +395,7 @@ impl<C: Deref<Target = Config>> Call<C> {
 
     /// After an attempt of the operation: its outcome, a retry, or the end.
     fn attempted(&mut self, event: Event) -> Next {
-        let (error, answer) = match (self.read(event), &self.operation) {
+        let error = match (self.read(&event), &self.operation) {
             (Ok(Outcome::Inquired(inquiry)), Operation::Confirm(callback)) => {
                 return Next::Done(self.confirm(callback, &inquiry));
             }
@@ -412,9 +412,9 @@ impl<C: Deref<Target = Config>> Call<C> {
             }
             return Next::Done(Err(self.concluded(error)));
         }
-        let (retry_after, now_ms) = match &answer {
-            Some(answer) => (answer.retry_after.as_deref(), answer.now_ms),
-            None => (None, 0.0),
+        let (retry_after, now_ms) = match &event {
+            Event::Answer(answer) => (answer.retry_after.as_deref(), answer.now_ms),
+            _ => (None, 0.0),
         };
         let delay = delay_before_retry(self.attempts, retry_after, now_ms, self.next_jitter());
         Next::Wait(error, delay)
@@ -492,22 +492,17 @@ impl<C: Deref<Target = Config>> Call<C> {
     }
 
     /// Reads what an attempt of the request out now produced: its outcome, or the error it
-    /// amounts to (with the answer, for its `Retry-After`).
-    fn read(&self, event: Event) -> Result<Outcome, (Error, Option<Answer>)> {
+    /// amounts to. Borrowed, so that the caller still has the answer's `Retry-After`.
+    fn read(&self, event: &Event) -> Result<Outcome, Error> {
         match event {
-            Event::Answer(answer) => match self.interpret(&answer) {
-                Ok(outcome) => Ok(outcome),
-                Err(error) => Err((error, Some(answer))),
-            },
-            Event::Failed(failure) => {
-                Err((self.failure_error(failure, "before Paywall answered"), None))
-            }
-            Event::Waited => Err((Error::config(OUT_OF_STEP), None)),
+            Event::Answer(answer) => self.interpret(answer),
+            Event::Failed(failure) => Err(self.failure_error(failure, "before Paywall answered")),
+            Event::Waited => Err(Error::config(OUT_OF_STEP)),
         }
     }
 
     /// The error for an attempt that produced no answer.
-    fn failure_error(&self, failure: Failure, while_doing: &str) -> Error {
+    fn failure_error(&self, failure: &Failure, while_doing: &str) -> Error {
         let request = self.request();
         let action = self.action();
         // The runtime's text, and whether the failure is a network one (and retryable).
@@ -533,7 +528,7 @@ impl<C: Deref<Target = Config>> Call<C> {
                 );
             }
         };
-        let cause = self.config.secrets().quote(&cause, CAUSE_CHARS);
+        let cause = self.config.secrets().quote(cause, CAUSE_CHARS);
         match network {
             Some(retryable) => Error::network(request.url, &cause, retryable),
             None => Error::setup(cause),
