@@ -395,12 +395,12 @@ impl<C: Deref<Target = Config>> Call<C> {
 
     /// After an attempt of the operation: its outcome, a retry, or the end.
     fn attempted(&mut self, event: Event) -> Next {
-        let error = match (self.read(&event), &self.operation) {
-            (Ok(Outcome::Inquired(inquiry)), Operation::Confirm(callback)) => {
-                return Next::Done(self.confirm(callback, &inquiry));
+        let error = match self.read(&event) {
+            Ok(Outcome::Inquired(inquiry)) if matches!(self.operation, Operation::Confirm(_)) => {
+                return Next::Done(self.confirm(&inquiry));
             }
-            (Ok(outcome), _) => return Next::Done(Ok(outcome)),
-            (Err(failed), _) => failed,
+            Ok(outcome) => return Next::Done(Ok(outcome)),
+            Err(error) => error,
         };
         let action = self.action();
         if self.attempts > self.config.max_retries() || !is_retried_automatically(&error, action) {
@@ -420,18 +420,21 @@ impl<C: Deref<Target = Config>> Call<C> {
         Next::Wait(error, delay)
     }
 
-    /// The `callback` of this confirmation, if Paywall's `inquiry` of its payment agrees with
-    /// it.
-    fn confirm(
-        &self,
-        callback: &PhysicalPosCallback,
-        inquiry: &PaymentInquiry,
-    ) -> Result<Outcome, Error> {
-        // Sealed like every error a call returns, although it quotes only codes and the id
-        // was checked against the keys before it was sent.
-        confirm_callback(callback, inquiry)
-            .map(|()| Outcome::Confirmed(callback.clone()))
-            .map_err(|error| self.finished(error))
+    /// The callback of this confirmation, if Paywall's `inquiry` of its payment agrees with
+    /// it. The call ends here: the callback is handed on, not copied.
+    fn confirm(&mut self, inquiry: &PaymentInquiry) -> Result<Outcome, Error> {
+        if let Operation::Confirm(callback) = &self.operation {
+            if let Err(error) = confirm_callback(callback, inquiry) {
+                // Sealed like every error a call returns, although it quotes only codes and
+                // the id was checked against the keys before it was sent.
+                return Err(self.finished(error));
+            }
+        }
+        match core::mem::replace(&mut self.operation, Operation::Inquiry(self.id)) {
+            Operation::Confirm(callback) => Ok(Outcome::Confirmed(callback)),
+            // Only a confirmation is confirmed: never met.
+            _ => Err(Error::config(OUT_OF_STEP)),
+        }
     }
 
     /// Whether this failed cancel is reconciled with an inquiry (see the module doc).
