@@ -169,7 +169,10 @@ fn verify(
              merchant panel",
         ));
     }
-    let (body, amount) = read_body(raw_body).map_err(|problem| Error::callback_decode(&problem))?;
+    // Filled in place: a body returned through each layer would be copied at each.
+    let mut body = Body::default();
+    let amount =
+        read_body(raw_body, &mut body).map_err(|problem| Error::callback_decode(&problem))?;
     let problem = hash_problem(&body, &amount, hash_key);
     if !problem.is_empty() {
         return Err(Error::signature(problem));
@@ -196,15 +199,13 @@ fn verify(
     })
 }
 
-/// Reads a callback body and checks that its required fields are there and well formed: the
-/// body, with its amount taken out, or why it is not a callback.
-fn read_body(raw_body: &[u8]) -> Result<(Body, RawNumber), Problem> {
+/// Reads a callback body into `body` and checks that its required fields are there and well
+/// formed: the amount, taken out of the body, or why it is not a callback.
+fn read_body(raw_body: &[u8], body: &mut Body) -> Result<RawNumber, Problem> {
     if raw_body.len() > MAX_CALLBACK_BYTES {
         return Err(String::from(OVER_THE_LIMIT));
     }
     let text = utf8_text(raw_body).ok_or_else(|| String::from("the body is not UTF-8 text"))?;
-    // Filled in place: a body returned through each layer would be copied at each.
-    let mut body = Body::default();
     read_into(
         text.strip_prefix('\u{feff}').unwrap_or(&text),
         &mut |reader| {
@@ -243,7 +244,7 @@ fn read_body(raw_body: &[u8]) -> Result<(Body, RawNumber), Problem> {
             return Err(missing(field));
         }
     }
-    Ok((body, amount))
+    Ok(amount)
 }
 
 /// `bytes` as text when they are UTF-8, refused exactly as `core::str::from_utf8` refuses
