@@ -34,7 +34,6 @@ use super::cancel::{self, CancelAnswer, CancelResult};
 use super::config::Config;
 use super::error::{is_transient_status, Error, ErrorKind};
 use super::inquiry::{self, InquiryAnswer, PaymentInquiry};
-use super::json::Problem;
 use super::payment_request_id::PaymentRequestId;
 use super::retry::{delay_before_retry, Action};
 use super::secrets::Secrets;
@@ -553,16 +552,24 @@ impl<C: Deref<Target = Config>> Call<C> {
                 location.as_ref(),
             ));
         }
+        // The result, read in place into an empty one of the kind expected.
+        let mut result = match self.reading() {
+            Reading::Cancel => Read::Cancel(CancelAnswer::default()),
+            Reading::Inquiry => Read::Inquiry(InquiryAnswer::default()),
+        };
         let read = if answer.too_large {
             Err(String::from(TOO_LARGE))
         } else {
-            read_answer(self.reading(), &answer.body)
+            read_envelope(&answer.body, &mut |reader| match &mut result {
+                Read::Cancel(answer) => answer.read_from(reader),
+                Read::Inquiry(answer) => answer.read_from(reader),
+            })
         };
         let problem = match read {
-            Ok((envelope, _)) if is_success && envelope.failed == Some(envelope.succeeded) => {
+            Ok(envelope) if is_success && envelope.failed == Some(envelope.succeeded) => {
                 String::from("it says succeeded and failed are both the same")
             }
-            Ok((envelope, _)) if !envelope.succeeded => {
+            Ok(envelope) if !envelope.succeeded => {
                 return Err(api_error(status, &envelope, name, &secrets))
             }
             Ok(_) if !is_success => {
@@ -571,7 +578,7 @@ impl<C: Deref<Target = Config>> Call<C> {
                     "an envelope that claims success despite the failed status",
                 ))
             }
-            Ok((envelope, result)) => {
+            Ok(envelope) => {
                 let completed = match result {
                     _ if !envelope.has_result => {
                         Err(String::from("it says succeeded but has no result"))
@@ -622,21 +629,6 @@ enum Reading {
 enum Read {
     Cancel(CancelAnswer),
     Inquiry(InquiryAnswer),
-}
-
-/// Reads an envelope and its `result` of the kind `reading` expects: an empty one, when the
-/// envelope has none (see [`Envelope::has_result`]). The result is filled in place, so that
-/// no result is ever replaced (and dropped) by another.
-fn read_answer(reading: Reading, body: &str) -> Result<(Envelope, Read), Problem> {
-    let mut result = match reading {
-        Reading::Cancel => Read::Cancel(CancelAnswer::default()),
-        Reading::Inquiry => Read::Inquiry(InquiryAnswer::default()),
-    };
-    let envelope = read_envelope(body, &mut |reader| match &mut result {
-        Read::Cancel(answer) => answer.read_from(reader),
-        Read::Inquiry(answer) => answer.read_from(reader),
-    })?;
-    Ok((envelope, result))
 }
 
 /// The inquiry of `id`.
