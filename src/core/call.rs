@@ -37,7 +37,7 @@ use super::inquiry::{self, InquiryAnswer, PaymentInquiry};
 use super::payment_request_id::PaymentRequestId;
 use super::retry::{delay_before_retry, Action};
 use super::secrets::Secrets;
-use super::wire::{read_envelope, Envelope};
+use super::wire::{fill_envelope, Envelope};
 use crate::text;
 
 /// Longest answer body this client reads, in bytes. Envelopes are a few hundred bytes. A
@@ -557,20 +557,25 @@ impl<C: Deref<Target = Config>> Call<C> {
             Reading::Cancel => Read::Cancel(CancelAnswer::default()),
             Reading::Inquiry => Read::Inquiry(InquiryAnswer::default()),
         };
+        let mut envelope = Envelope::default();
         let read = if answer.too_large {
             Err(String::from(TOO_LARGE))
         } else {
-            read_envelope(&answer.body, &mut |reader| match &mut result {
-                Read::Cancel(answer) => answer.read_from(reader),
-                Read::Inquiry(answer) => answer.read_from(reader),
-            })
+            fill_envelope(
+                &answer.body,
+                &mut envelope,
+                &mut |reader| match &mut result {
+                    Read::Cancel(answer) => answer.read_from(reader),
+                    Read::Inquiry(answer) => answer.read_from(reader),
+                },
+            )
         };
-        let problem = match read {
+        let problem = match read.map(|()| &envelope) {
             Ok(envelope) if is_success && envelope.failed == Some(envelope.succeeded) => {
                 String::from("it says succeeded and failed are both the same")
             }
             Ok(envelope) if !envelope.succeeded => {
-                return Err(api_error(status, &envelope, name, &secrets))
+                return Err(api_error(status, envelope, name, &secrets))
             }
             Ok(_) if !is_success => {
                 return Err(Error::http(

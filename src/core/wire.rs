@@ -46,8 +46,18 @@ pub fn read_envelope(
     text: &str,
     read_result: &mut dyn FnMut(&mut Reader<'_>) -> Result<(), Stop>,
 ) -> Result<Envelope, Problem> {
-    // Filled in place: an envelope returned through each layer would be copied at each.
     let mut envelope = Envelope::default();
+    fill_envelope(text, &mut envelope, read_result)?;
+    Ok(envelope)
+}
+
+/// [`read_envelope`] into an empty `envelope`, filled in place: an envelope returned through
+/// each layer would be copied at each.
+pub fn fill_envelope(
+    text: &str,
+    envelope: &mut Envelope,
+    read_result: &mut dyn FnMut(&mut Reader<'_>) -> Result<(), Stop>,
+) -> Result<(), Problem> {
     read_into(text, &mut |reader| {
         let mut succeeded = None;
         reader.fields(&FIELDS, &mut |reader, index| {
@@ -69,8 +79,7 @@ pub fn read_envelope(
         envelope.succeeded =
             succeeded.ok_or_else(|| reader.stop(String::from("missing field `succeeded`")))?;
         Ok(())
-    })?;
-    Ok(envelope)
+    })
 }
 
 /// Checks that a successful answer's `result` has its required fields, given in order as
