@@ -320,7 +320,7 @@ impl<C: Deref<Target = Config>> Call<C> {
             return Step::Done(Err(Error::config(OUT_OF_STEP)));
         }
         let stage = core::mem::replace(&mut self.stage, Stage::Over);
-        let next = match (stage, event) {
+        let next = match (stage, &event) {
             (Stage::Start, None) => self.start(),
             (Stage::Attempting, Some(event)) => self.attempted(event),
             (Stage::Waiting(_), Some(Event::Waited)) => {
@@ -330,7 +330,7 @@ impl<C: Deref<Target = Config>> Call<C> {
             (Stage::Reconciling(original), Some(event)) => {
                 // The inquiry's own error only lends its kind and codes to the note that
                 // `reconciled` adds to the original one.
-                let found = match self.read(&event) {
+                let found = match self.read(event) {
                     Ok(Outcome::Inquired(inquiry)) => Ok(inquiry),
                     // An inquiry's answer is read as an inquiry: never met.
                     Ok(_) => Err(Error::config(OUT_OF_STEP)),
@@ -393,8 +393,8 @@ impl<C: Deref<Target = Config>> Call<C> {
     }
 
     /// After an attempt of the operation: its outcome, a retry, or the end.
-    fn attempted(&mut self, event: Event) -> Next {
-        let error = match self.read(&event) {
+    fn attempted(&mut self, event: &Event) -> Next {
+        let error = match self.read(event) {
             Ok(Outcome::Inquired(inquiry)) if matches!(self.operation, Operation::Confirm(_)) => {
                 return Next::Done(self.confirm(&inquiry));
             }
@@ -411,7 +411,7 @@ impl<C: Deref<Target = Config>> Call<C> {
             }
             return Next::Done(Err(self.concluded(error)));
         }
-        let (retry_after, now_ms) = match &event {
+        let (retry_after, now_ms) = match event {
             Event::Answer(answer) => (answer.retry_after.as_deref(), answer.now_ms),
             _ => (None, 0.0),
         };
