@@ -570,33 +570,31 @@ impl<C: Deref<Target = Config>> Call<C> {
                 },
             )
         };
+        // A problem (Ok) or an error (Err): every failure leaves by the one exit below, so
+        // that the envelope and the result are dropped in one place, not once per arm.
         let problem = match read.map(|()| &envelope) {
-            Ok(envelope) if is_success && envelope.failed == Some(envelope.succeeded) => {
-                String::from("it says succeeded and failed are both the same")
-            }
-            Ok(envelope) if !envelope.succeeded => {
-                return Err(api_error(status, envelope, name, &secrets))
-            }
-            Ok(_) if !is_success => {
-                return Err(Error::http(
-                    status,
-                    "an envelope that claims success despite the failed status",
-                ))
-            }
-            Ok(envelope) => {
-                let completed = match result {
-                    _ if !envelope.has_result => {
-                        Err(String::from("it says succeeded but has no result"))
-                    }
-                    Read::Cancel(answer) => answer.complete(&self.id).map(Outcome::Cancelled),
-                    Read::Inquiry(answer) => answer.complete(&self.id).map(Outcome::Inquired),
-                };
-                match completed {
-                    Ok(outcome) => return Ok(outcome),
-                    Err(problem) => problem,
+            Ok(envelope) if is_success && envelope.failed == Some(envelope.succeeded) => Ok(
+                String::from("it says succeeded and failed are both the same"),
+            ),
+            Ok(envelope) if !envelope.succeeded => Err(api_error(status, envelope, name, &secrets)),
+            Ok(_) if !is_success => Err(Error::http(
+                status,
+                "an envelope that claims success despite the failed status",
+            )),
+            Ok(envelope) => match result {
+                _ if !envelope.has_result => {
+                    Ok(String::from("it says succeeded but has no result"))
                 }
-            }
-            Err(problem) if is_success => problem,
+                Read::Cancel(answer) => match answer.complete(&self.id) {
+                    Ok(cancelled) => return Ok(Outcome::Cancelled(cancelled)),
+                    Err(problem) => Ok(problem),
+                },
+                Read::Inquiry(answer) => match answer.complete(&self.id) {
+                    Ok(inquired) => return Ok(Outcome::Inquired(inquired)),
+                    Err(problem) => Ok(problem),
+                },
+            },
+            Err(problem) if is_success => Ok(problem),
             // A failed status without an envelope: what its body starts with says what
             // answered (a proxy's page, a gateway's error).
             Err(problem) => {
@@ -608,10 +606,14 @@ impl<C: Deref<Target = Config>> Call<C> {
                 } else {
                     text!["the body starts \"", start, "\""]
                 };
-                return Err(Error::http(status, &detail));
+                Err(Error::http(status, &detail))
             }
         };
-        Err(Error::decode(status, name, &problem))
+        // A problem with a 2xx answer (or its envelope) is a decode error.
+        Err(match problem {
+            Ok(problem) => Error::decode(status, name, &problem),
+            Err(error) => error,
+        })
     }
 }
 
