@@ -206,7 +206,7 @@ fn read_body(raw_body: &[u8], body: &mut Body) -> Result<RawNumber, Problem> {
         return Err(String::from(OVER_THE_LIMIT));
     }
     let text = utf8_text(raw_body).ok_or_else(|| String::from("the body is not UTF-8 text"))?;
-    read_into(
+    let read = read_into(
         text.strip_prefix('\u{feff}').unwrap_or(&text),
         &mut |reader| {
             reader.record(
@@ -216,7 +216,10 @@ fn read_body(raw_body: &[u8], body: &mut Body) -> Result<RawNumber, Problem> {
                 &mut body.codes,
             )
         },
-    )?;
+    );
+    // The copy of the text is dropped here, once, not at each of the checks' returns.
+    drop(text);
+    read?;
     let [_, _, payment_request_id, payment_request_activity_id, merchant_unique_code, ..] =
         &body.texts;
     let missing = |field: &str| text![field, " is missing or null"];
