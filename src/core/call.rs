@@ -541,12 +541,14 @@ impl<C: Deref<Target = Config>> Call<C> {
     /// that an error quotes goes through the call's secrets.
     fn interpret(&self, answer: &Answer) -> Result<Outcome, Error> {
         let secrets = self.config.secrets();
-        let excerpt = |text: &str| secrets.quote(text, EXCERPT_CHARS);
         let name = self.action().name;
         let status = answer.status;
         let is_success = (200..300).contains(&status);
         if status == 0 || (300..400).contains(&status) {
-            let location = answer.location.as_deref().map(excerpt);
+            let location = answer
+                .location
+                .as_deref()
+                .map(|location| secrets.quote(location, EXCERPT_CHARS));
             return Err(Error::redirect(
                 (status != 0).then_some(status),
                 location.as_ref(),
@@ -598,7 +600,7 @@ impl<C: Deref<Target = Config>> Call<C> {
             // A failed status without an envelope: what its body starts with says what
             // answered (a proxy's page, a gateway's error).
             Err(problem) => {
-                let start = excerpt(&answer.body);
+                let start = secrets.quote(&answer.body, EXCERPT_CHARS);
                 let detail = if answer.too_large {
                     text![problem, "; it starts \"", start, "\""]
                 } else if start.is_empty() {
