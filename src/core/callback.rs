@@ -19,7 +19,7 @@ use serde::Serialize;
 use super::codes::{describe_activity, ActivityType, PaymentStatus};
 use super::error::{Error, ErrorKind};
 use super::inquiry::PaymentInquiry;
-use super::json::{read_into, Problem, RawNumber, NOT_DECIMAL};
+use super::json::{Problem, RawNumber, Reader, NOT_DECIMAL};
 use super::payment_request_id::PaymentRequestId;
 use super::secrets::Secrets;
 use super::sha256::sha256;
@@ -206,17 +206,16 @@ fn read_body(raw_body: &[u8], body: &mut Body) -> Result<RawNumber, Problem> {
         return Err(String::from(OVER_THE_LIMIT));
     }
     let text = utf8_text(raw_body).ok_or_else(|| String::from("the body is not UTF-8 text"))?;
-    let read = read_into(
-        text.strip_prefix('\u{feff}').unwrap_or(&text),
-        &mut |reader| {
-            reader.record(
-                &FIELDS,
-                &mut body.texts,
-                Some(&mut body.amount),
-                &mut body.codes,
-            )
-        },
-    );
+    let mut reader = Reader::new(text.strip_prefix('\u{feff}').unwrap_or(&text));
+    let read = reader.start().and_then(|()| {
+        reader.record(
+            &FIELDS,
+            &mut body.texts,
+            Some(&mut body.amount),
+            &mut body.codes,
+        )
+    });
+    let read = reader.finish(read);
     // The copy of the text is dropped here, once, not at each of the checks' returns.
     drop(text);
     read?;

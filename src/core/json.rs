@@ -150,10 +150,8 @@ pub fn read_into(
     read: &mut dyn FnMut(&mut Reader<'_>) -> Result<(), Stop>,
 ) -> Result<(), Problem> {
     let mut reader = Reader::new(text);
-    match reader.start().and_then(|()| read(&mut reader)) {
-        Ok(()) if reader.end().is_ok() => Ok(()),
-        _ => Err(reader.problem),
-    }
+    let read = reader.start().and_then(|()| read(&mut reader));
+    reader.finish(read)
 }
 
 /// Whether an object's `key` is the field `name` (written in PascalCase): Paywall spells its
@@ -191,8 +189,10 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// Moves to the first value of a document: a problem if there is none.
-    fn start(&mut self) -> Result<(), Stop> {
+    /// Moves to the first value of a document: a problem if there is none. A document is
+    /// read as `reader.start()`, then its value, then [`Reader::finish`] (see [`read_into`]);
+    /// the library's own documents are read so, without a closure each.
+    pub fn start(&mut self) -> Result<(), Stop> {
         self.skip_whitespace();
         if self.peek().is_none() {
             return Err(self.stop(String::from("the body is empty, not JSON")));
@@ -207,6 +207,15 @@ impl<'a> Reader<'a> {
             return Err(self.problem("text after the end of the JSON value"));
         }
         Ok(())
+    }
+
+    /// Ends a document whose value was `read` (after [`Reader::start`]): text after the value
+    /// is refused, and a stop becomes its problem's words.
+    pub fn finish(mut self, read: Result<(), Stop>) -> Result<(), Problem> {
+        match read.and_then(|()| self.end()) {
+            Ok(()) => Ok(()),
+            Err(Stop) => Err(self.problem),
+        }
     }
 
     /// Stops at `what` going wrong at the cursor.

@@ -9,7 +9,7 @@
 
 use alloc::string::String;
 
-use super::json::{read_into, Problem, Reader, Stop};
+use super::json::{Problem, Reader, Stop};
 use super::payment_request_id::PaymentRequestId;
 use crate::text;
 
@@ -58,8 +58,9 @@ pub fn fill_envelope(
     envelope: &mut Envelope,
     read_result: &mut dyn FnMut(&mut Reader<'_>) -> Result<(), Stop>,
 ) -> Result<(), Problem> {
-    read_into(text, &mut |reader| {
-        let mut succeeded = None;
+    let mut reader = Reader::new(text);
+    let mut succeeded = None;
+    let read = reader.start().and_then(|()| {
         reader.fields(&FIELDS, &mut |reader, index| {
             match index {
                 0 => {
@@ -79,7 +80,8 @@ pub fn fill_envelope(
         envelope.succeeded =
             succeeded.ok_or_else(|| reader.stop(String::from("missing field `succeeded`")))?;
         Ok(())
-    })
+    });
+    reader.finish(read)
 }
 
 /// Checks that a successful answer's `result` has its required fields, given in order as
