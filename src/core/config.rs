@@ -8,8 +8,8 @@ use serde::Deserialize;
 
 use super::base_address::{check_base_address, BaseAddress};
 use super::error::Error;
-use super::fields::describe_number;
 use super::secrets::{FragmentCache, Secrets};
+use super::text::describe_number;
 use super::text::Decimal;
 use crate::text;
 

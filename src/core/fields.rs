@@ -15,7 +15,7 @@ use alloc::string::String;
 use super::config::{ConfigOptions, Secret, WholeNumber, MAX_RETRIES, TIMEOUT_MS};
 use super::error::Error;
 use super::secrets::Quoted;
-use super::text::Decimal;
+use super::text::{describe_number, is_whole, Decimal};
 use crate::text;
 
 /// One property of the caller's object, as the host read it.
@@ -58,33 +58,6 @@ impl FieldValue {
             FieldValue::Number(n) => describe_number(*n),
             other => other.kind().into(),
         }
-    }
-}
-
-/// Whether `n` (finite, within the safe range) has no fractional part; without
-/// `f64::fract`, which `core` lacks.
-fn is_whole(n: f64) -> bool {
-    (n as i64) as f64 == n
-}
-
-/// A number as JS would print it, for whole numbers; others are described, since printing
-/// them would pull float formatting (some 15 KB) into the WebAssembly module.
-pub(crate) fn describe_number(n: f64) -> String {
-    const SAFE: f64 = 9_007_199_254_740_991.0; // Number.MAX_SAFE_INTEGER
-    if n.is_nan() {
-        "NaN".into()
-    } else if n.is_infinite() {
-        if n > 0.0 { "Infinity" } else { "-Infinity" }.into()
-    } else if n > SAFE {
-        // 1e300 is whole (every double that large is), but too large to be written exactly.
-        "a number larger than 9007199254740991".into()
-    } else if n < -SAFE {
-        "a number smaller than -9007199254740991".into()
-    } else if is_whole(n) {
-        // Exact: a whole number within the safe range converts without loss.
-        text!["the number ", Decimal::signed(n as i64)]
-    } else {
-        "a number with a fractional part".into()
     }
 }
 
