@@ -380,8 +380,8 @@ fn read_hash_key(value: &JsValue) -> Result<String, Error> {
         Some(Ok(key)) => Ok(key),
         Some(Err(_)) => Err(Error::config("hashKey is too long to be a hash key")),
         None if value.is_null_or_undefined() => Err(Error::config(
-            "hashKey is missing: pass the Physical POS webhook hash key from the Paywall \
-             merchant panel (an unset environment variable or binding reads as undefined)",
+            "hashKey is missing (an unset variable or binding?): pass the Physical POS webhook \
+             hash key from your Paywall merchant panel",
         )),
         None => Err(Error::config(text![
             "hashKey must be a string, got ",
@@ -448,8 +448,7 @@ fn confirm_with(options: &JsValue, hash_key: &str) -> Result<Option<JsValue>, Er
         return Err(Error::config(text![
             "options.confirmWith is ",
             describe_type(&config),
-            ": the config to confirm with is unset (an undefined environment variable or \
-             binding?); pass it, or leave confirmWith out to check the Hash alone"
+            " (an unset variable or binding?): pass the config, or leave confirmWith out"
         ]));
     }
     Ok(None)

@@ -253,30 +253,28 @@ impl Config {
     /// [`ErrorKind::Config`](super::ErrorKind::Config) error.
     pub fn from_options(options: ConfigOptions) -> Result<Self, Error> {
         // Every check borrows: a refused config is dropped in one go.
-        let base_address = match (
-            options.environment.as_deref(),
-            options.base_address.as_deref(),
-        ) {
-            (None, None) => {
-                return Err(Error::config(
-                    "config.baseAddress is missing: pass the API address Paywall gave you, or \
+        let base_address =
+            match (
+                options.environment.as_deref(),
+                options.base_address.as_deref(),
+            ) {
+                (None, None) => {
+                    return Err(Error::config(
+                        "config.baseAddress is missing: pass the API address Paywall gave you, or \
                      environment: \"test\"",
-                ))
-            }
-            (None, Some(base_address)) => base_address,
-            (Some(TEST_ENVIRONMENT), None) => TEST_BASE_ADDRESS,
-            (Some(_), Some(_)) => {
-                return Err(Error::config(
-                    "config.environment and config.baseAddress are both set: pass one of them",
-                ))
-            }
-            (Some(_), None) => {
-                return Err(Error::config(
-                    "config.environment must be \"test\"; for production, pass the address \
-                     Paywall gave you as config.baseAddress",
-                ))
-            }
-        };
+                    ))
+                }
+                (None, Some(base_address)) => base_address,
+                (Some(TEST_ENVIRONMENT), None) => TEST_BASE_ADDRESS,
+                (Some(_), Some(_)) => {
+                    return Err(Error::config(
+                        "config.environment and config.baseAddress are both set: pass one of them",
+                    ))
+                }
+                (Some(_), None) => return Err(Error::config(
+                    "config.environment must be \"test\"; for production, pass config.baseAddress",
+                )),
+            };
         let allow_insecure_http = options.dangerously_allow_insecure_http.unwrap_or(false);
         let base = checked_base_address(base_address, allow_insecure_http)?;
         check_key("apiKeyPrivate", "the Private Key", &options.api_key_private)?;
@@ -384,9 +382,9 @@ impl TryFrom<ConfigOptions> for Config {
 /// who opens the page.
 pub fn browser_refused() -> Error {
     Error::config(
-        "paywall-edge refuses to run in a browser: apiKeyPrivate and apiClientPrivate are \
-         private keys, and every visitor of a site can read them. Call Paywall from a server or \
-         edge worker; set config.dangerouslyAllowBrowser to true only for a demo with test keys",
+        "paywall-edge refuses to run in a browser: every visitor of a site can read the private \
+         keys. Call Paywall from a server or edge worker (config.dangerouslyAllowBrowser: true \
+         only for a demo with test keys)",
     )
 }
 

@@ -187,8 +187,7 @@ pub const SETTINGS_LIST: &str = "baseAddress, apiKeyPrivate, apiClientPrivate, t
 pub fn unknown_config_field(key: Option<&Quoted>) -> Error {
     let Some(key) = key else {
         return Error::config(
-            "the keys of config could not be listed (a Proxy whose ownKeys trap threw): pass a \
-             plain object",
+            "the keys of config could not be listed (a Proxy trap threw): pass a plain object",
         );
     };
     Error::config(text![
@@ -207,15 +206,13 @@ pub fn unknown_config_field(key: Option<&Quoted>) -> Error {
 pub fn unknown_callback_option(key: Option<&Quoted>) -> Error {
     let Some(key) = key else {
         return Error::config(
-            "the keys of verifyCallback's options could not be listed (a Proxy whose ownKeys \
-             trap threw): pass a plain object",
+            "the keys of options could not be listed (a Proxy trap threw): pass a plain object",
         );
     };
     Error::config(text![
         "options.",
         key,
-        " is not an option of verifyCallback: did you mean confirmWith? Pass \
-         { confirmWith: config }, or no options to check the Hash alone"
+        " is not an option of verifyCallback: did you mean confirmWith?"
     ])
 }
 
