@@ -232,7 +232,7 @@ impl FieldsRead {
             return Err(Error::config(text![
                 "reading config.",
                 call_field(index),
-                " threw an exception; pass a plain object"
+                " threw; pass a plain object"
             ]));
         }
         Ok(self.values.get(index as u32))
@@ -299,7 +299,7 @@ fn read_config(
         absent if absent.is_null_or_undefined() => None,
         value => Some(Signal::from_js(&value).ok_or_else(|| {
             Error::config(text![
-                "config.signal must be an AbortSignal (from an AbortController), got ",
+                "config.signal must be an AbortSignal, got ",
                 describe_type(&value)
             ])
         })?),
@@ -430,7 +430,7 @@ fn confirm_with(options: &JsValue, hash_key: &str) -> Result<Option<JsValue>, Er
     let read = FieldsRead::new(options, &names, 1, 0, &JsValue::UNDEFINED);
     if read.threw.is_some() {
         return Err(Error::config(
-            "reading options.confirmWith threw an exception; pass a plain object",
+            "reading options.confirmWith threw; pass a plain object",
         ));
     }
     if let Some(key) = &read.unknown {

@@ -366,8 +366,7 @@ pub fn confirm_callback(
         if same_activity {
             "it was altered, or is not the one Paywall sent"
         } else {
-            "it is not the payment's latest activity: out of date, or replayed with another \
-             activity id"
+            "it is not the payment's latest activity: out of date, or replayed"
         },
     ))
 }
