@@ -411,7 +411,7 @@ fn check_key(field: &str, what: &str, value: &Option<Secret>) -> Result<(), Erro
         (" is too long to be a key (over 2048 bytes)", "", "")
     } else if control {
         (
-            " contains a control character (CR, LF, NUL, ...), which a header cannot hold",
+            " contains a control character (CR, LF, NUL...), which a header cannot hold",
             "",
             "",
         )

@@ -28,7 +28,7 @@ const MAX_DEPTH: u32 = 32;
 /// Why a number is not a decimal amount ([`RawNumber::is_decimal_amount`]), after the
 /// field's name: the callback's and the inquiry's messages share it.
 pub const NOT_DECIMAL: &str =
-    " is not a decimal amount (no exponent, at most 29 digits before the point and 28 after)";
+    " is not a decimal amount (no exponent; at most 29 integer and 28 fraction digits)";
 
 /// The newtype name by which [`RawNumber`] asks this writer to write its text unquoted (as
 /// serde_json's `RawValue` does). No other type uses it.
