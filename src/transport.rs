@@ -30,7 +30,7 @@
 use alloc::rc::Rc;
 use alloc::string::String;
 use alloc::vec::Vec;
-use core::cell::{OnceCell, RefCell};
+use core::cell::{Cell, RefCell};
 use core::future::Future;
 use core::ops::Deref;
 use core::pin::Pin;
@@ -158,20 +158,22 @@ async fn run_with(
 /// between calls.
 pub(crate) struct PreparedConfig {
     config: Config,
-    cancel_url: OnceCell<JsValue>,
+    /// Each filled on its first use. A `Cell` of an `Option`, filled explicitly, rather than
+    /// a `OnceCell`: its `get_or_init` brings a "reentrant init" panic path into the module.
+    cancel_url: Cell<Option<JsValue>>,
     /// The headers of a request with a body (a POST) and of one without (a GET), as
     /// templates: transport.js sends a copy of them each time.
-    headers_with_body: OnceCell<JsValue>,
-    headers_without_body: OnceCell<JsValue>,
+    headers_with_body: Cell<Option<JsValue>>,
+    headers_without_body: Cell<Option<JsValue>>,
 }
 
 impl PreparedConfig {
     pub(crate) fn new(config: Config) -> Self {
         PreparedConfig {
             config,
-            cancel_url: OnceCell::new(),
-            headers_with_body: OnceCell::new(),
-            headers_without_body: OnceCell::new(),
+            cancel_url: Cell::new(None),
+            headers_with_body: Cell::new(None),
+            headers_without_body: Cell::new(None),
         }
     }
 
@@ -182,13 +184,15 @@ impl PreparedConfig {
     /// The URL of `request`: the cancel's, made once; another (an inquiry's, which holds
     /// the payment's id) each time.
     fn url(&self, request: &Request<'_>) -> JsValue {
-        if request.url == self.config.cancel_url() {
-            self.cancel_url
-                .get_or_init(|| JsValue::from_str(request.url))
-                .clone()
-        } else {
-            JsValue::from_str(request.url)
+        if request.url != self.config.cancel_url() {
+            return JsValue::from_str(request.url);
         }
+        let url = self
+            .cancel_url
+            .take()
+            .unwrap_or_else(|| JsValue::from_str(request.url));
+        self.cancel_url.set(Some(url.clone()));
+        url
     }
 
     /// The headers of `request`, as a template. They depend only on the config and on
@@ -196,19 +200,24 @@ impl PreparedConfig {
     /// each kind serves all. An object that inherits nothing: a prototype-pollution bug
     /// elsewhere in the program can neither receive a key through a setter nor throw while
     /// the module builds it.
-    fn headers(&self, request: &Request<'_>) -> &JsValue {
+    fn headers(&self, request: &Request<'_>) -> JsValue {
         let cell = if request.body.is_some() {
             &self.headers_with_body
         } else {
             &self.headers_without_body
         };
-        cell.get_or_init(|| {
-            let headers = js::empty_record();
-            for (name, value) in request.headers() {
-                js::set_field(&headers, name, value);
+        let headers = match cell.take() {
+            Some(headers) => headers,
+            None => {
+                let headers = js::empty_record();
+                for (name, value) in request.header_pairs() {
+                    js::set_field(&headers, name, value);
+                }
+                headers
             }
-            headers
-        })
+        };
+        cell.set(Some(headers.clone()));
+        headers
     }
 }
 
@@ -481,8 +490,9 @@ fn advance(slot: u32, mut running: Running, event: Option<Event>) {
                 &running.fetch,
                 running.custom_fetch,
                 &running.prepared.url(&request),
-                request.method == "POST",
-                running.prepared.headers(&request),
+                // Only a POST has a body (see [`Request`]).
+                request.body.is_some(),
+                &running.prepared.headers(&request),
                 request.body,
                 request.timeout_ms,
                 &running.signal,

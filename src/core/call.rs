@@ -110,6 +110,11 @@ impl<'a> Request<'a> {
     /// the two private keys. A driver that keeps them per config (the WebAssembly one) makes
     /// them from [`Config`] the same way: they depend only on it and on whether there is a body.
     pub fn headers(&self) -> Vec<(&'static str, &'a str)> {
+        self.header_pairs().collect()
+    }
+
+    /// The headers of [`Request::headers`], without a `Vec` to hold them.
+    pub(crate) fn header_pairs(&self) -> impl Iterator<Item = (&'static str, &'a str)> {
         let [key, client] = self.keys;
         let all = [
             ("content-type", "application/json"),
@@ -117,8 +122,7 @@ impl<'a> Request<'a> {
             ("apikeyprivate", key),
             ("apiclientprivate", client),
         ];
-        let first = usize::from(self.body.is_none());
-        all.get(first..).unwrap_or_default().to_vec()
+        all.into_iter().skip(usize::from(self.body.is_none()))
     }
 }
 
