@@ -395,16 +395,25 @@ pub(crate) fn spawn(
         signal,
         report,
     };
-    if slot == u32::MAX {
+    // One call of `end` for both refusals, so that its code and the moves into it are not
+    // made twice.
+    let refusal = if slot == u32::MAX {
         // The table is only ever borrowed while no JS runs: unreachable in practice.
-        let error = Error::config("paywall-edge could not start the call: its table is in use");
-        end(slot, running.report, Err(error));
+        Some(Error::config(
+            "paywall-edge could not start the call: its table is in use",
+        ))
     } else if refused {
-        end(slot, running.report, Err(browser_refused()));
+        Some(browser_refused())
     } else {
-        let aborted = !running.signal.is_undefined() && js::is_aborted(&running.signal);
-        let first = aborted.then_some(Event::Failed(Failure::Aborted));
-        advance(slot, running, first);
+        None
+    };
+    match refusal {
+        Some(error) => end(slot, running.report, Err(error)),
+        None => {
+            let aborted = !running.signal.is_undefined() && js::is_aborted(&running.signal);
+            let first = aborted.then_some(Event::Failed(Failure::Aborted));
+            advance(slot, running, first);
+        }
     }
     promise
 }
@@ -528,10 +537,13 @@ fn end(slot: u32, report: Report, outcome: Result<Outcome, Error>) {
         }
     });
     match report {
-        Report::Promise => match outcome {
-            Ok(outcome) => js::finish(slot, true, &js::to_js(&outcome)),
-            Err(error) => js::finish(slot, false, &js::to_js(&error)),
-        },
+        Report::Promise => {
+            let (ok, value) = match outcome {
+                Ok(outcome) => (true, js::to_js(&outcome)),
+                Err(error) => (false, js::to_js(&error)),
+            };
+            js::finish(slot, ok, &value);
+        }
         Report::Rust(ending) => {
             let waker = ending.try_borrow_mut().ok().and_then(|mut ending| {
                 ending.outcome = Some(outcome);

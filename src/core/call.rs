@@ -257,22 +257,25 @@ impl<C: Deref<Target = Config>> Call<C> {
     /// random one) seeds the jitter of the waits before retries, so that clients that failed
     /// together do not come back together.
     pub fn new(config: C, operation: Operation, seed: u64) -> Self {
-        let (id, refused) = match &operation {
-            Operation::Cancel(id) | Operation::Inquiry(id) => (*id, None),
+        // One match makes the id, the refusal and the first request of each operation.
+        let (id, refused, request) = match &operation {
+            Operation::Cancel(id) => (
+                *id,
+                None,
+                Planned {
+                    method: "POST",
+                    url: None,
+                    body: Some(cancel::body(id)),
+                },
+            ),
+            Operation::Inquiry(id) => (*id, None, inquiry_request(&config, id)),
             Operation::Confirm(callback) => {
-                match PaymentRequestId::parse(&callback.payment_request_id) {
+                let (id, refused) = match PaymentRequestId::parse(&callback.payment_request_id) {
                     Ok(id) => (id, None),
                     Err(error) => (PaymentRequestId::NIL, Some(error)),
-                }
+                };
+                (id, refused, inquiry_request(&config, &id))
             }
-        };
-        let request = match &operation {
-            Operation::Cancel(id) => Planned {
-                method: "POST",
-                url: None,
-                body: Some(cancel::body(id)),
-            },
-            Operation::Inquiry(_) | Operation::Confirm(_) => inquiry_request(&config, &id),
         };
         Call {
             config,
@@ -340,12 +343,10 @@ impl<C: Deref<Target = Config>> Call<C> {
                     Ok(_) => Err(Error::config(OUT_OF_STEP)),
                     Err(error) => Err(error),
                 };
-                let secrets = self.config.secrets();
-                Next::Done(
-                    cancel::reconciled(original, found)
-                        .map(Outcome::Cancelled)
-                        .map_err(|error| error.seal(&secrets)),
-                )
+                Next::Done(match cancel::reconciled(original, found) {
+                    Ok(cancelled) => Ok(Outcome::Cancelled(cancelled)),
+                    Err(error) => Err(error.seal(&self.config.secrets())),
+                })
             }
             // What is left is the caller's signal: it fired before anything was sent, or
             // during a wait (nothing else cuts a wait short).
