@@ -30,82 +30,101 @@ function shortName(index) {
   return name;
 }
 
+/** `value` as an unsigned LEB128, the wasm binary format's integers. */
+function leb(value) {
+  const encoded = [];
+  let rest = value;
+  do {
+    let byte = rest & 0x7f;
+    rest >>>= 7;
+    if (rest) byte |= 0x80;
+    encoded.push(byte);
+  } while (rest);
+  return Buffer.from(encoded);
+}
+
+/** A cursor over a wasm binary's bytes: integers, names, and the kinds of an import. */
+class Reader {
+  constructor(bytes, pos) {
+    this.bytes = bytes;
+    this.pos = pos;
+  }
+
+  u32() {
+    let value = 0;
+    let shift = 0;
+    let byte;
+    do {
+      byte = this.bytes[this.pos++];
+      value |= (byte & 0x7f) << shift;
+      shift += 7;
+    } while (byte & 0x80);
+    return value >>> 0;
+  }
+
+  name() {
+    const length = this.u32();
+    const text = this.bytes.subarray(this.pos, this.pos + length).toString("utf8");
+    this.pos += length;
+    return text;
+  }
+
+  limits() {
+    const flags = this.u32();
+    this.u32();
+    if (flags & 1) this.u32();
+  }
+
+  /** Skips what an import of `kind` says after its names; true for a function. */
+  importDescription(kind) {
+    if (kind === 0) this.u32(); // a function: its type
+    else if (kind === 1) { this.pos += 1; this.limits(); } // a table: its element type and limits
+    else if (kind === 2) this.limits(); // a memory
+    else if (kind === 3) this.pos += 2; // a global: its type and mutability
+    else if (kind === 4) { this.pos += 1; this.u32(); } // a tag
+    else throw new Error(`the module imports something of kind ${kind}`);
+    return kind === 0;
+  }
+}
+
 /**
  * Rewrites the names of the import section (2) and export section (7) of `bytes`, a wasm
  * binary, and leaves every other byte as it was: `importName(module, name)` returns the
  * new `[module, name]`, `exportName(name)` the new name.
  */
 export function renameWasm(bytes, importName, exportName) {
-  let pos = 8;
+  const r = new Reader(bytes, 8);
   const out = [bytes.subarray(0, 8)];
-  const u32 = () => {
-    let value = 0;
-    let shift = 0;
-    let byte;
-    do {
-      byte = bytes[pos++];
-      value |= (byte & 0x7f) << shift;
-      shift += 7;
-    } while (byte & 0x80);
-    return value >>> 0;
-  };
-  const leb = (value) => {
-    const encoded = [];
-    do {
-      let byte = value & 0x7f;
-      value >>>= 7;
-      if (value) byte |= 0x80;
-      encoded.push(byte);
-    } while (value);
-    return Buffer.from(encoded);
-  };
-  const readName = () => {
-    const length = u32();
-    const text = bytes.subarray(pos, pos + length).toString("utf8");
-    pos += length;
-    return text;
-  };
   const name = (text) => {
     const encoded = Buffer.from(text, "utf8");
     return Buffer.concat([leb(encoded.length), encoded]);
   };
-  const limits = () => {
-    const flags = u32();
-    u32();
-    if (flags & 1) u32();
-  };
-  while (pos < bytes.length) {
-    const id = bytes[pos++];
-    const size = u32();
-    const end = pos + size;
+  while (r.pos < bytes.length) {
+    const id = bytes[r.pos++];
+    const size = r.u32();
+    const end = r.pos + size;
     if (id !== 2 && id !== 7) {
-      out.push(Buffer.from([id]), leb(size), bytes.subarray(pos, end));
-      pos = end;
+      out.push(Buffer.from([id]), leb(size), bytes.subarray(r.pos, end));
+      r.pos = end;
       continue;
     }
-    const count = u32();
+    const count = r.u32();
     const parts = [leb(count)];
     for (let i = 0; i < count; i += 1) {
       if (id === 2) {
-        const [module, field] = importName(readName(), readName());
-        const start = pos;
-        const kind = bytes[pos++];
-        if (kind === 0) u32(); // a function: its type
-        else if (kind === 1) { pos += 1; limits(); } // a table: its element type and limits
-        else if (kind === 2) limits(); // a memory
-        else if (kind === 3) pos += 2; // a global: its type and mutability
-        else if (kind === 4) { pos += 1; u32(); } // a tag
-        else throw new Error(`the module imports something of kind ${kind}`);
-        parts.push(name(module), name(field), bytes.subarray(start, pos));
+        const [module, field] = importName(r.name(), r.name());
+        const start = r.pos;
+        r.importDescription(bytes[r.pos++]);
+        parts.push(name(module), name(field), bytes.subarray(start, r.pos));
       } else {
-        const exported = exportName(readName());
-        const start = pos;
-        pos += 1;
-        u32();
-        parts.push(name(exported), bytes.subarray(start, pos));
+        const exported = exportName(r.name());
+        const start = r.pos;
+        r.pos += 1;
+        r.u32();
+        parts.push(name(exported), bytes.subarray(start, r.pos));
       }
     }
-    if (pos !== end) throw new Error(`section ${id} of the module is not as long as it says`);
+    if (r.pos !== end) throw new Error(`section ${id} of the module is not as long as it says`);
     const body = Buffer.concat(parts);
     out.push(Buffer.from([id]), leb(body.length), body);
   }
@@ -187,88 +206,54 @@ export function renameInGlue(text, names, what) {
  * the way to a panic, whose message the module's panic handler never reads.
  */
 export function trapFunctions(bytes, patterns) {
-  let pos = 8;
-  const u32 = () => {
-    let value = 0;
-    let shift = 0;
-    let byte;
-    do {
-      byte = bytes[pos++];
-      value |= (byte & 0x7f) << shift;
-      shift += 7;
-    } while (byte & 0x80);
-    return value >>> 0;
-  };
-  const readName = () => {
-    const length = u32();
-    const text = bytes.subarray(pos, pos + length).toString("utf8");
-    pos += length;
-    return text;
-  };
-  // The sections, and from them the number of imported functions and the named function.
+  const r = new Reader(bytes, 8);
+  // The sections, and from them the number of imported functions and the named functions.
   const sections = [];
   let importedFunctions = 0;
   const found = patterns.map(() => []);
-  while (pos < bytes.length) {
-    const idAt = pos;
-    const id = bytes[pos++];
-    const size = u32();
-    const start = pos;
-    const end = pos + size;
+  while (r.pos < bytes.length) {
+    const idAt = r.pos;
+    const id = bytes[r.pos++];
+    const size = r.u32();
+    const start = r.pos;
+    const end = r.pos + size;
     sections.push({ id, idAt, start, end });
     if (id === 2) {
-      for (let count = u32(), i = 0; i < count; i += 1) {
-        readName();
-        readName();
-        const kind = bytes[pos++];
-        if (kind === 0) {
-          u32();
-          importedFunctions += 1;
-        } else if (kind === 1) {
-          pos += 1;
-          const flags = u32();
-          u32();
-          if (flags & 1) u32();
-        } else if (kind === 2) {
-          const flags = u32();
-          u32();
-          if (flags & 1) u32();
-        } else if (kind === 3) pos += 2;
-        else if (kind === 4) {
-          pos += 1;
-          u32();
-        } else throw new Error(`the module imports something of kind ${kind}`);
+      for (let count = r.u32(), i = 0; i < count; i += 1) {
+        r.name();
+        r.name();
+        if (r.importDescription(bytes[r.pos++])) importedFunctions += 1;
       }
-    } else if (id === 0 && readName() === "name") {
-      while (pos < end) {
-        const subsection = bytes[pos++];
-        const subsectionEnd = u32() + pos;
+    } else if (id === 0 && r.name() === "name") {
+      while (r.pos < end) {
+        const subsection = bytes[r.pos++];
+        const subsectionEnd = r.u32() + r.pos;
         if (subsection === 1) {
-          for (let count = u32(), i = 0; i < count; i += 1) {
-            const index = u32();
-            const name = readName();
+          for (let count = r.u32(), i = 0; i < count; i += 1) {
+            const index = r.u32();
+            const name = r.name();
             patterns.forEach((pattern, at) => pattern.test(name) && found[at].push(index));
           }
         }
-        pos = subsectionEnd;
+        r.pos = subsectionEnd;
       }
     }
-    pos = end;
+    r.pos = end;
   }
   patterns.forEach((pattern, at) => {
     if (found[at].length !== 1) throw new Error(`expected one function named ${pattern}, found ${found[at].length}`);
   });
   const code = sections.find((section) => section.id === 10);
   if (!code) throw new Error("the module has no code section");
-  // The code section again, its entry for the function replaced.
-  pos = code.start;
-  const count = u32();
+  // The code section again, the entries of those functions replaced.
+  r.pos = code.start;
+  const count = r.u32();
   const entries = [];
   for (let i = 0; i < count; i += 1) {
-    const entryStart = pos;
-    const size = u32();
-    pos += size;
-    entries.push(bytes.subarray(entryStart, pos));
+    const entryStart = r.pos;
+    const size = r.u32();
+    r.pos += size;
+    entries.push(bytes.subarray(entryStart, r.pos));
   }
   for (const [index] of found) {
     const target = index - importedFunctions;
@@ -276,16 +261,6 @@ export function trapFunctions(bytes, patterns) {
     // A body of 3 bytes: no locals, unreachable, end.
     entries[target] = Buffer.from([3, 0, 0x00, 0x0b]);
   }
-  const leb = (value) => {
-    const encoded = [];
-    do {
-      let byte = value & 0x7f;
-      value >>>= 7;
-      if (value) byte |= 0x80;
-      encoded.push(byte);
-    } while (value);
-    return Buffer.from(encoded);
-  };
   const body = Buffer.concat([leb(count), ...entries]);
   return Buffer.concat([bytes.subarray(0, code.idAt), Buffer.from([10]), leb(body.length), body, bytes.subarray(code.end)]);
 }
