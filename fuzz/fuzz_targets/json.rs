@@ -304,36 +304,29 @@ fn reference_envelope(value: &Any) -> Result<(Envelope, Option<CancelAnswer>), E
 /// What completing a successful cancel's result must give: the problem in the library's
 /// words, or nothing wrong.
 fn reference_completion(answer: &CancelAnswer, id: &PaymentRequestId) -> Result<(), String> {
-    let fields = [
-        ("paymentRequestId", answer.payment_request_id.is_some()),
-        (
-            "paymentRequestActivityId",
-            answer.payment_request_activity_id.is_some(),
-        ),
-        (
-            "paymentRequestActivityTypeId",
-            answer.payment_request_activity_type_id.is_some(),
-        ),
-        ("paymentStatus", answer.payment_status.is_some()),
-    ];
-    if let Some((field, _)) = fields.iter().find(|(_, there)| !there) {
-        return Err(format!("result.{field} is missing"));
-    }
-    let payment = answer.payment_request_id.as_deref().unwrap_or_default();
-    let activity = answer
-        .payment_request_activity_id
-        .as_deref()
-        .unwrap_or_default();
-    if !is_guid(payment) {
-        return Err("result.paymentRequestId is not a GUID".to_owned());
+    // The ids first, as every endpoint checks them (wire::check_ids), then the codes.
+    let missing = |field: &str| Err(format!("result.{field} is missing"));
+    let (Some(payment), Some(activity)) = (
+        answer.payment_request_id.as_deref(),
+        answer.payment_request_activity_id.as_deref(),
+    ) else {
+        return missing(if answer.payment_request_id.is_none() {
+            "paymentRequestId"
+        } else {
+            "paymentRequestActivityId"
+        });
+    };
+    if !payment.eq_ignore_ascii_case(&id.to_string()) {
+        return Err(format!("result.paymentRequestId is not the requested {id}"));
     }
     if !is_guid(activity) {
         return Err("result.paymentRequestActivityId is not a GUID".to_owned());
     }
-    if !payment.eq_ignore_ascii_case(&id.to_string()) {
-        return Err(format!(
-            "result.paymentRequestId is {payment}, not the requested {id}"
-        ));
+    if answer.payment_request_activity_type_id.is_none() {
+        return missing("paymentRequestActivityTypeId");
+    }
+    if answer.payment_status.is_none() {
+        return missing("paymentStatus");
     }
     Ok(())
 }
