@@ -63,7 +63,14 @@ pub fn delay_before_retry(retry: u32, retry_after: Option<&str>, now_ms: f64, ji
 /// [`MAX_RETRY_AFTER_MS`]; a date in the past means "now".
 pub fn parse_retry_after(value: &str, now_ms: f64) -> Option<u32> {
     let value = value.trim();
-    let delay_ms = if let Some(seconds) = parse_number(value.as_bytes(), 20) {
+    // Delay-seconds may have any number of leading zeros ("0000000000000000000000030" is
+    // 30 s): they are skipped before the digits are counted, the last zero of "000" kept.
+    let zeros = span(value.as_bytes(), |byte| *byte == b'0');
+    let significant = value
+        .as_bytes()
+        .get(zeros.min(value.len().saturating_sub(1))..)
+        .unwrap_or_default();
+    let delay_ms = if let Some(seconds) = parse_number(significant, 20) {
         // A number past u32 saturates there, which is absurd as a delay all the same.
         u64::from(seconds) * 1000
     } else {
@@ -219,6 +226,14 @@ mod tests {
         assert_eq!(delay_before_retry(1, Some("1"), 0.0, 0.0), 1_000);
         assert_eq!(delay_before_retry(1, Some(" 0 "), 0.0, 0.0), 0);
         assert_eq!(delay_before_retry(1, Some("60"), 0.0, 0.0), 60_000);
+        // Leading zeros, as many as a sender writes (a fuzz finding: 69 zeros read as 0 s).
+        let zeros = "0".repeat(69);
+        assert_eq!(delay_before_retry(1, Some(&zeros), 0.0, 0.0), 0);
+        assert_eq!(
+            delay_before_retry(1, Some(&(zeros + "30")), 0.0, 0.0),
+            30_000
+        );
+        assert_eq!(delay_before_retry(1, Some("007"), 0.0, 0.0), 7_000);
     }
 
     #[test]
