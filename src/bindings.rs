@@ -189,8 +189,9 @@ struct RememberedConfig {
     prepared: Rc<PreparedConfig>,
 }
 
-/// The last call's config.
+/// The last call's config, and the field names as JS strings (made once).
 static LAST_CONFIG: Local<Option<RememberedConfig>> = Local::new(None);
+static CALL_FIELD_NAMES: Local<Option<JsValue>> = Local::new(None);
 
 /// What [`js::read_settings`] found: the values, the field whose read threw, the first key
 /// that is none of the names read, and whether the settings are the last call's.
@@ -249,9 +250,13 @@ fn read_config(
             describe_type(config)
         ]));
     }
-    // Split anew on each call (a moment's work beside a request): keeping the array would
-    // cost the module more than making it.
-    let names = js::names_of(core::SETTINGS_LIST);
+    let names = CALL_FIELD_NAMES
+        .with(|names| {
+            names
+                .get_or_insert_with(|| js::names_of(core::SETTINGS_LIST))
+                .clone()
+        })
+        .unwrap_or_default();
     let remembered = LAST_CONFIG.with(Option::take).flatten();
     let last = remembered
         .as_ref()
