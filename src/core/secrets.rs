@@ -95,6 +95,16 @@ struct Table {
     /// module 2 KB). A window across an [`END`] is in it too, and harmless: no text holds
     /// that byte.
     slots: Vec<usize>,
+    /// Whether a spelling has a piece (a window of [`FRAGMENT_BYTES`], or a whole short
+    /// spelling) made only of the characters of a GUID (hex digits, in either case, and
+    /// `-`): when none has, no GUID can share a fragment with a secret, and
+    /// [`Secrets::shares_fragment_with_guid`] answers at once, as it does for most keys.
+    guid_like: bool,
+}
+
+/// Whether `byte` can be part of a GUID's text.
+fn is_guid_byte(byte: &u8) -> bool {
+    byte.is_ascii_hexdigit() || *byte == b'-'
 }
 
 /// What ends each spelling in a [`Table`]: a byte that UTF-8 text never holds.
@@ -242,6 +252,9 @@ impl<'a> Secrets<'a> {
     /// of a key: escaped, with its backslashes dropped, ...), so that an id that was sent
     /// is never shown redacted.
     pub fn shares_fragment_with_guid(&self, id: &str) -> bool {
+        if !self.table().guid_like && id.bytes().all(|byte| is_guid_byte(&byte)) {
+            return false;
+        }
         self.holds_fragment(id)
             || self.values.iter().any(|value| {
                 let width = FRAGMENT_BYTES.min(value.len());
@@ -305,10 +318,19 @@ impl Table {
                 bytes.extend_from_slice(&[END]);
             }
         }
+        let guid_like = bytes
+            .windows(FRAGMENT_BYTES)
+            .chain(
+                short
+                    .split(|&byte| byte == END)
+                    .filter(|piece| !piece.is_empty()),
+            )
+            .any(|piece| piece.iter().all(is_guid_byte));
         let mut table = Table {
             slots: vec![0; (2 * bytes.len()).next_power_of_two().max(16)],
             bytes,
             short,
+            guid_like,
         };
         for start in 0..table.bytes.len() {
             // The same fragment twice (two spellings alike) is kept once.
