@@ -383,7 +383,7 @@ impl TryFrom<ConfigOptions> for Config {
 pub fn browser_refused() -> Error {
     Error::config(
         "paywall-edge refuses to run in a browser: every visitor of a site can read the private \
-         keys. Call Paywall from a server or edge worker (config.dangerouslyAllowBrowser: true \
+         merchant keys. Call Paywall from a server or edge worker (config.dangerouslyAllowBrowser: true \
          only for a demo with test keys)",
     )
 }
