@@ -382,8 +382,8 @@ impl TryFrom<ConfigOptions> for Config {
 /// who opens the page.
 pub fn browser_refused() -> Error {
     Error::config(
-        "paywall-edge refuses to run in a browser: every visitor of a site can read the private \
-         merchant keys. Call Paywall from a server or edge worker (config.dangerouslyAllowBrowser: true \
+        "paywall-edge refuses to run in a browser (a page or a web worker): every visitor of a \
+         site can read the private merchant keys. Call Paywall from a server or edge worker (config.dangerouslyAllowBrowser: true \
          only for a demo with test keys)",
     )
 }
