@@ -154,6 +154,12 @@ pub fn read_into(
     reader.finish(read)
 }
 
+/// Whether `byte` stands for itself inside a JSON string: anything but `"`, `\\` and the
+/// control characters.
+fn plain_string_byte(byte: u8) -> bool {
+    byte != b'"' && byte != b'\\' && byte >= 0x20
+}
+
 /// Whether an object's `key` is the field `name` (written in PascalCase): Paywall spells its
 /// fields in PascalCase in its tables and in camelCase in its samples, so both are read, and
 /// no other casing.
@@ -243,14 +249,26 @@ impl<'a> Reader<'a> {
             .unwrap_or_default()
     }
 
+    /// The byte at the cursor. Indexes the text directly rather than through `rest`: it is
+    /// called for nearly every byte of a document, and this form is one bounds check.
     fn peek(&self) -> Option<u8> {
-        self.rest().first().copied()
+        self.text.as_bytes().get(self.position).copied()
     }
 
     fn skip_whitespace(&mut self) {
         while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
             self.position += 1;
         }
+    }
+
+    /// Moves past the bytes at the cursor for which `wanted` holds: one scan of the text,
+    /// not one call per byte.
+    fn skip_while(&mut self, wanted: impl Fn(u8) -> bool) {
+        let rest = self.rest();
+        self.position += rest
+            .iter()
+            .position(|&byte| !wanted(byte))
+            .unwrap_or(rest.len());
     }
 
     /// The next byte that is not white space, without consuming it; 0 at the end of the
@@ -357,12 +375,17 @@ impl<'a> Reader<'a> {
     ) -> Result<(), Stop> {
         // One bit per field of `names`, which never has more than 32.
         let mut seen = 0u32;
+        // Every key is read into this one string, one allocation per object rather than one
+        // per member.
+        let mut key = String::new();
         // The members are read here rather than through `object`, one closure fewer for
         // every document.
         self.items(b'{', b'}', "an object", &mut |reader| {
-            let key = reader.string()?;
+            key.clear();
+            reader.string_into(&mut key)?;
+            let key = key.as_str();
             reader.expect(b':', "expected : after an object key")?;
-            let Some(index) = names.iter().position(|name| is_field(&key, name)) else {
+            let Some(index) = names.iter().position(|name| is_field(key, name)) else {
                 return reader.skip_value();
             };
             let bit = 1u32.checked_shl(index as u32).unwrap_or(0);
@@ -445,23 +468,26 @@ impl<'a> Reader<'a> {
 
     /// A string, its escapes undone.
     pub fn string(&mut self) -> Result<String, Stop> {
+        let mut text = String::new();
+        self.string_into(&mut text)?;
+        Ok(text)
+    }
+
+    /// [`Reader::string`], appended to `text`.
+    fn string_into(&mut self, text: &mut String) -> Result<(), Stop> {
         if self.next_token() != b'"' {
             return Err(self.wrong("a string"));
         }
         self.position += 1;
-        let mut text = String::new();
         loop {
             // A run of bytes that need no attention: all but `"`, `\` and control characters.
             let start = self.position;
-            while matches!(self.peek(), Some(byte) if byte != b'"' && byte != b'\\' && byte >= 0x20)
-            {
-                self.position += 1;
-            }
+            self.skip_while(plain_string_byte);
             text.push_str(self.text.get(start..self.position).unwrap_or_default());
             match self.peek() {
                 Some(b'"') => {
                     self.position += 1;
-                    return Ok(text);
+                    return Ok(());
                 }
                 Some(b'\\') => {
                     self.position += 1;
