@@ -705,7 +705,9 @@ pub fn to_string<T: Serialize>(value: &T) -> Result<String, Problem> {
 /// The JSON that `serialize` writes, or what it could not write.
 fn write(serialize: &mut dyn FnMut(&mut Writer) -> Result<(), Refused>) -> Result<String, Problem> {
     let mut writer = Writer {
-        out: String::new(),
+        // Room for what the library writes (a result is about 200 bytes), so that the text
+        // is not moved as it grows.
+        out: String::with_capacity(256),
         raw: false,
         // What a type's own `Serialize` refused (`ser::Error::custom`), if not the writer.
         refused: "a value",
