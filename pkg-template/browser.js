@@ -93,4 +93,4 @@ function load() {
 export { PaywallError };
 
 /** See the package README. */
-export const { cancelPayment, inquirePayment, verifyCallback } = makeExports(load);
+export const { /* each: NAME, */ } = makeExports(load);

@@ -11,10 +11,10 @@
 // and only the functions this file uses are imported from the glue: a bundler then leaves
 // out the glue's asynchronous loader (fetch, instantiateStreaming and their messages), which
 // only browser.js needs.
-import { cancelPayment as cancel, inquirePayment as inquire, initSync, verifyCallback as verify } from "./glue/web.js";
+import { initSync, /* each: NAME as glue_NAME, */ } from "./glue/web.js";
 import { PaywallError, makeExports } from "./error.js";
 
-const glue = { cancelPayment: cancel, inquirePayment: inquire, verifyCallback: verify };
+const glue = { /* each: NAME: glue_NAME, */ };
 let ready;
 let loading;
 
@@ -46,4 +46,4 @@ function load() {
 export { PaywallError };
 
 /** See the package README. */
-export const { cancelPayment, inquirePayment, verifyCallback } = makeExports(load);
+export const { /* each: NAME, */ } = makeExports(load);

@@ -101,10 +101,17 @@ export class WasmLoadError extends Error {
 }
 
 /**
- * Builds the package's functions (`cancelPayment`, `inquirePayment`, `verifyCallback`) from
- * a function that returns, or resolves to, the module's glue with its raw exports. The
- * PaywallError is created here, in the caller's async call chain, so its stack shows where
- * the caller awaited it.
+ * The functions the module exports (`cancelPayment`, `inquirePayment`, `verifyCallback`).
+ * scripts/package.mjs writes every list of them in the package's entries, this one
+ * included, from the exports of wasm-bindgen's glue: an export added in Rust needs no edit
+ * in any entry.
+ */
+export const FUNCTIONS = [/* each: "NAME", */];
+
+/**
+ * Builds the package's functions ([`FUNCTIONS`]) from a function that returns, or resolves
+ * to, the module's glue with its raw exports. The PaywallError is created here, in the
+ * caller's async call chain, so its stack shows where the caller awaited it.
  */
 export function makeExports(loadModule) {
   const exported = (name) => {
@@ -131,11 +138,34 @@ export function makeExports(loadModule) {
     };
     return Object.defineProperty(call, "name", { value: name });
   };
-  return {
-    cancelPayment: exported("cancelPayment"),
-    inquirePayment: exported("inquirePayment"),
-    verifyCallback: exported("verifyCallback"),
+  return Object.fromEntries(FUNCTIONS.map((name) => [name, exported(name)]));
+}
+
+/**
+ * The exports of a Node entry (node.mjs, node.cjs): the module's functions over `glue`, which
+ * `instantiate(compiled)` readies on the first call from the module that `base64` holds.
+ *
+ * A process that both imports and requires paywall-edge still holds one instance and one
+ * PaywallError class: both entries register their exports under one global symbol, named
+ * with the package's version (scripts/package.mjs writes it in) so that two versions in one
+ * process never serve each other, and whichever entry loads first serves both.
+ */
+export function nodeEntryExports(glue, instantiate, base64) {
+  let loaded = false;
+  const load = () => {
+    if (!loaded) {
+      instantiate(compileEmbedded(base64));
+      loaded = true;
+    }
+    return glue;
   };
+  const own = { PaywallError, ...makeExports(load) };
+  try {
+    return (globalThis[Symbol.for("paywall-edge@0.0.0 Node entry")] ??= own);
+  } catch {
+    // A frozen global object: this entry serves itself.
+    return own;
+  }
 }
 
 /**

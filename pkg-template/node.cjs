@@ -5,31 +5,13 @@
 // until then.
 //
 // node.mjs is the same entry for import, as ES modules. A process that both imports and
-// requires paywall-edge still holds one instance and one PaywallError class: this file and
-// node.mjs register their exports under one global symbol (named with the package's
-// version), and whichever loads first serves both.
+// requires paywall-edge still holds one instance and one PaywallError class (see
+// nodeEntryExports in error.js).
 "use strict";
-const { PaywallError, makeExports, compileEmbedded } = require("./error.cjs");
+const { nodeEntryExports } = require("./error.cjs");
 const glue = require("./glue/node.cjs");
 const wasmBase64 = require("./wasm-base64.cjs");
 
-let loaded = false;
-
-function load() {
-  if (!loaded) {
-    glue.initSync(compileEmbedded(wasmBase64));
-    loaded = true;
-  }
-  return glue;
-}
-
-let shared = { PaywallError, ...makeExports(load) };
-try {
-  shared = globalThis[Symbol.for("paywall-edge@0.0.0 Node entry")] ??= shared;
-} catch {
-  // A frozen global object: this entry serves itself.
-}
+const shared = nodeEntryExports(glue, (module) => glue.initSync(module), wasmBase64);
 exports.PaywallError = shared.PaywallError;
-exports.cancelPayment = shared.cancelPayment;
-exports.inquirePayment = shared.inquirePayment;
-exports.verifyCallback = shared.verifyCallback;
+/* each: exports.NAME = shared.NAME; */

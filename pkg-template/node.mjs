@@ -8,27 +8,13 @@
 // costs nothing until then.
 //
 // A process that both imports and requires paywall-edge still holds one instance and one
-// PaywallError class: node.cjs and this file register their exports under one global
-// symbol (named with the package's version), and whichever loads first serves both.
+// PaywallError class (see nodeEntryExports in error.js).
 import * as glue from "./glue/web.js";
-import { PaywallError as OwnPaywallError, makeExports, compileEmbedded } from "./error.js";
+import { nodeEntryExports } from "./error.js";
 import wasmBase64 from "./wasm-base64.js";
 
-let loaded = false;
-
-function load() {
-  if (!loaded) {
-    glue.initSync({ module: compileEmbedded(wasmBase64) });
-    loaded = true;
-  }
-  return glue;
-}
-
-let shared = { PaywallError: OwnPaywallError, ...makeExports(load) };
-try {
-  shared = globalThis[Symbol.for("paywall-edge@0.0.0 Node entry")] ??= shared;
-} catch {
-  // A frozen global object: this entry serves itself.
-}
-
-export const { cancelPayment, inquirePayment, verifyCallback, PaywallError } = shared;
+export const { /* each: NAME, */ PaywallError } = nodeEntryExports(
+  glue,
+  (module) => glue.initSync({ module }),
+  wasmBase64,
+);
