@@ -293,8 +293,9 @@ const sizes = Object.fromEntries(
   Object.entries({
     wasm: [wasmFiles[0]],
     ...Object.fromEntries(wasmFiles.slice(1).map((file) => [`wasm (${file})`, [file]])),
-    "JS for Node (node.mjs, node.cjs, error.cjs, glue)": ["node.mjs", "node.cjs", "error.cjs", "glue/node.cjs", "glue/transport.cjs"],
-    "the module embedded for Node (wasm-base64.cjs)": ["wasm-base64.cjs"],
+    "Node's import entry (node.mjs: the glue, error.js and the module's base64, one file)": ["node.mjs"],
+    "Node's require entry (node.cjs, error.cjs, glue)": ["node.cjs", "error.cjs", "glue/node.cjs", "glue/transport.cjs"],
+    "the module embedded for require (wasm-base64.cjs)": ["wasm-base64.cjs"],
     "JS for edge runtimes (edge.js, edge-wasm.js, error.js, glue)": ["edge.js", "edge-wasm.js", "error.js", "glue/web.js", "glue/transport.js"],
     "JS for browsers (browser.js, error.js, glue)": ["browser.js", "error.js", "glue/web.js", "glue/transport.js"],
   })
