@@ -109,7 +109,7 @@ export class WasmLoadError extends Error {
 export const FUNCTIONS = [/* each: "NAME", */];
 
 /**
- * Builds the package's functions ([`FUNCTIONS`]) from a function that returns, or resolves
+ * Builds the package's functions (`FUNCTIONS`) from a function that returns, or resolves
  * to, the module's glue with its raw exports. The PaywallError is created here, in the
  * caller's async call chain, so its stack shows where the caller awaited it.
  */
