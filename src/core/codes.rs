@@ -6,13 +6,13 @@
 //! Physical POS code tables, or the stand-in's assumption. A code the table does not know is
 //! kept as its number: Paywall may add codes, and a client must not fail on them.
 
-/// Defines a code enum from the table's rows: the variants, `from_code`, `code`, `label`,
-/// and the TypeScript type of the code (`TYPESCRIPT`), so Rust, the messages and the
-/// generated declarations cannot disagree.
 use alloc::string::String;
 
 use super::text::Decimal;
 
+/// Defines a code enum from the table's rows: the variants, `from_code`, `code`, `label`,
+/// and the TypeScript type of the code (`TYPESCRIPT`), so Rust, the messages and the
+/// generated declarations cannot disagree.
 macro_rules! code_table {
     (
         $(#[$meta:meta])*
