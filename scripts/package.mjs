@@ -123,9 +123,8 @@ fs.writeFileSync(path.join(packageDir, "README.md"), npmReadme(fs.readFileSync(p
 // list of them in the entries is written from this one: a template holds a comment
 // `/* each: TEXT */`, which becomes TEXT once per function, its name put for NAME (as a
 // statement per line when TEXT is one). An export added in Rust thus reaches every entry.
-const functions = [
-  ...fs.readFileSync(path.join(staging, "web", `${crateName}.js`), "utf8").matchAll(/^export function (\w+)\(/gm),
-]
+const webGlueText = fs.readFileSync(path.join(staging, "web", `${crateName}.js`), "utf8");
+const functions = [...webGlueText.matchAll(/^export function (\w+)\(/gm)]
   .map((match) => match[1])
   .filter((name) => name !== "initSync");
 const nodeGlueExports = [
@@ -154,7 +153,7 @@ const snippet = `./snippets/${snippetDirs[0]}/src/transport.js`;
 // before wasm-opt (so the bench's breakdown, which optimizes that file again, finds the
 // shipped module) and into each glue below.
 const stagingWasm = path.join(staging, "web", `${crateName}_bg.wasm`);
-const names = shortNames(new WebAssembly.Module(webWasm), snippet);
+const names = shortNames(new WebAssembly.Module(webWasm), snippet, functions);
 // The module is no_std and its panic handler traps without reading the message, so the
 // only formatting code left in it serves panic messages nobody reads: liballoc's default
 // handler of a failed allocation, which formats "memory allocation of {n} bytes failed"
@@ -227,7 +226,7 @@ function importingEachSnippetOnce(glueText, what) {
 // hands it the module Next.js's edge sandbox compiled in another realm, which only its tag
 // says is one (and that runtime refuses to compile).
 const webGlueSource = replaceOnce(
-  fs.readFileSync(path.join(staging, "web", `${crateName}.js`), "utf8"),
+  webGlueText,
   "    if (!(module instanceof WebAssembly.Module)) {\n        module = new WebAssembly.Module(module);",
   '    if (Object.prototype.toString.call(module) !== "[object WebAssembly.Module]") {\n        module = new WebAssembly.Module(module);',
   "the web glue's initSync",

@@ -13,10 +13,10 @@
 // table, which the bench and the soak read from outside.
 
 /**
- * Exports that keep their names: the package's functions, the memory (the bench and the soak
- * read it) and wasm-bindgen's externref table (the soak counts its held slots).
+ * Exports that keep their names besides the package's functions: the memory (the bench and
+ * the soak read it) and wasm-bindgen's externref table (the soak counts its held slots).
  */
-const KEPT_EXPORTS = new Set(["memory", "cancelPayment", "inquirePayment", "verifyCallback", "__wbindgen_externrefs"]);
+const KEPT_EXPORTS = ["memory", "__wbindgen_externrefs"];
 
 /** "a", "b", ..., "z", "A", ..., "Z", "aa", "ab", ...: short names that are valid JS identifiers. */
 function shortName(index) {
@@ -133,11 +133,13 @@ export function renameWasm(bytes, importName, exportName) {
 
 /**
  * The short names for `module` (a WebAssembly.Module: wasm-bindgen's .wasm), whose imports
- * from src/transport.js come from `snippetModule`: `{ modules, imports, exports }`, each a
- * Map from wasm-bindgen's name to the short one. `imports` covers the glue's own import
- * object only: the functions of src/transport.js keep their names.
+ * from src/transport.js come from `snippetModule` and whose exported `functions` (the
+ * package's) keep their names: `{ modules, imports, exports }`, each a Map from
+ * wasm-bindgen's name to the short one. `imports` covers the glue's own import object only:
+ * the functions of src/transport.js keep their names.
  */
-export function shortNames(module, snippetModule) {
+export function shortNames(module, snippetModule, functions) {
+  const kept = new Set([...KEPT_EXPORTS, ...functions]);
   const modules = new Map();
   const imports = new Map();
   for (const entry of WebAssembly.Module.imports(module)) {
@@ -149,7 +151,7 @@ export function shortNames(module, snippetModule) {
   const exports = new Map();
   for (const entry of WebAssembly.Module.exports(module)) {
     // One or two letters: never one of the kept names.
-    if (!KEPT_EXPORTS.has(entry.name)) exports.set(entry.name, shortName(exports.size));
+    if (!kept.has(entry.name)) exports.set(entry.name, shortName(exports.size));
   }
   return { modules, imports, exports };
 }
