@@ -187,12 +187,7 @@ impl PreparedConfig {
         if request.url != self.config.cancel_url() {
             return JsValue::from_str(request.url);
         }
-        let url = self
-            .cancel_url
-            .take()
-            .unwrap_or_else(|| JsValue::from_str(request.url));
-        self.cancel_url.set(Some(url.clone()));
-        url
+        kept(&self.cancel_url, || JsValue::from_str(request.url))
     }
 
     /// The headers of `request`, as a template. They depend only on the config and on
@@ -206,19 +201,21 @@ impl PreparedConfig {
         } else {
             &self.headers_without_body
         };
-        let headers = match cell.take() {
-            Some(headers) => headers,
-            None => {
-                let headers = js::empty_record();
-                for (name, value) in request.header_pairs() {
-                    js::set_field(&headers, name, value);
-                }
-                headers
+        kept(cell, || {
+            let headers = js::empty_record();
+            for (name, value) in request.header_pairs() {
+                js::set_field(&headers, name, value);
             }
-        };
-        cell.set(Some(headers.clone()));
-        headers
+            headers
+        })
     }
+}
+
+/// The value `cell` keeps, made by `make` on its first use (see [`PreparedConfig`]).
+fn kept(cell: &Cell<Option<JsValue>>, make: impl FnOnce() -> JsValue) -> JsValue {
+    let value = cell.take().unwrap_or_else(make);
+    cell.set(Some(value.clone()));
+    value
 }
 
 /// The fetch a call uses: the caller's own, or the runtime's global one, looked up per call
