@@ -14,20 +14,11 @@
 // Nothing is loaded at import and there is no top-level await; a failed load is retried on
 // the next call.
 import initWasm, * as glue from "./glue/web.js";
-import { PaywallError, WasmLoadError, makeExports } from "./error.js";
+import { PaywallError, WasmLoadError, decodeBase64, makeExports } from "./error.js";
 
 /** Whether Vite is building for, or serving, a place where the .wasm asset cannot be. */
 function viteWithoutAsset() {
   return import.meta.env?.SSR === true || import.meta.env?.DEV === true;
-}
-
-/** The module's bytes from their base64 text: fromBase64 where there is one, atob elsewhere. */
-function decodeBase64(text) {
-  if (typeof Uint8Array.fromBase64 === "function") return Uint8Array.fromBase64(text);
-  const binary = atob(text);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
 }
 
 const REFUSED =

@@ -169,23 +169,29 @@ export function nodeEntryExports(glue, instantiate, base64) {
 }
 
 /**
+ * The module's bytes from their base64 text (the copies the Node entries and browser.js
+ * embed): Buffer where there is one (fast), fromBase64 where there is one, atob elsewhere.
+ */
+export function decodeBase64(text) {
+  if (typeof Buffer === "function") return Buffer.from(text, "base64");
+  if (typeof Uint8Array.fromBase64 === "function") return Uint8Array.fromBase64(text);
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+/**
  * The Node entries' module (node.mjs, node.cjs), compiled from its base64 text (the copy
  * they embed): here so that both formats have it from one source without loading another
- * file. Buffer decodes where there is one (fast), atob elsewhere.
+ * file.
  *
  * Cloudflare's workerd and Vercel's edge runtime refuse to compile WebAssembly from bytes;
  * a Nitro (Nuxt) build for them lands on the Node entry unless its bundler can import the
  * .wasm file, and the error then says how to let it.
  */
 export function compileEmbedded(base64) {
-  let bytes;
-  if (typeof Buffer === "function") {
-    bytes = Buffer.from(base64, "base64");
-  } else {
-    const binary = atob(base64);
-    bytes = new Uint8Array(binary.length);
-    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  }
+  const bytes = decodeBase64(base64);
   try {
     return new WebAssembly.Module(bytes);
   } catch (error) {
