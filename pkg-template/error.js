@@ -56,6 +56,17 @@ Object.defineProperty(PaywallError.prototype, "name", {
 });
 
 /**
+ * Names `errorClass` as written, for `error.constructor.name` and Node's `util.inspect`
+ * (which prints the constructor's name): a minifier renames the class itself, as
+ * scripts/package.mjs does in node.mjs and a production build of the caller's bundler
+ * may do in the other entries.
+ */
+function keepClassName(errorClass, name) {
+  Object.defineProperty(errorClass, "name", { value: name, configurable: true });
+}
+keepClassName(PaywallError, "PaywallError");
+
+/**
  * The error for a rejection of the WebAssembly module: its own details object, or, for a
  * trap inside the module (out of memory, or a bug), a network-kind error that says so.
  */
@@ -99,6 +110,7 @@ export class WasmLoadError extends Error {
     this.source = source;
   }
 }
+keepClassName(WasmLoadError, "WasmLoadError");
 
 /**
  * The functions the module exports (`cancelPayment`, `inquirePayment`, `verifyCallback`).

@@ -337,9 +337,12 @@ if (!rereadModule.equals(optimized)) throw new Error("wasm-base64.js does not ho
 // files it imports (the ES-module glue, transport.js, error.js and wasm-base64.js) bundled
 // in, blank space and comments left out. Each file of an ES-module graph costs a fresh
 // process about a millisecond to resolve, read and compile; one file instead of five makes
-// the import about 3 ms faster (`make bench`, cold start). Names stay as written, so that a
-// stack trace still reads. edge.js and browser.js keep importing the files themselves: their
-// bundlers do this work for them.
+// the import about 3 ms faster (`make bench`, cold start). Local names are shortened too:
+// V8 scans every byte of an entry when it is imported, and the shorter file (29 KB of code
+// down to 19 KB) completes a fresh process's first cancel about 0.35 ms sooner. The exported
+// names stay, and error.js names its classes itself, so that only frames inside the package
+// read differently in a stack trace. edge.js and browser.js keep importing the files
+// themselves: their bundlers do this work for them.
 step("bundling node.mjs into one file (esbuild)");
 const { buildSync } = await import("esbuild");
 const nodeEntry = path.join(packageDir, "node.mjs");
@@ -350,6 +353,7 @@ const [bundledEntry] = buildSync({
   platform: "neutral",
   minifyWhitespace: true,
   minifySyntax: true,
+  minifyIdentifiers: true,
   legalComments: "none",
   banner: {
     js:

@@ -1,6 +1,7 @@
 // Every rejection is a PaywallError with one of the nine kinds, and the facts Paywall gave.
 import assert from "node:assert/strict";
 import http from "node:http";
+import util from "node:util";
 import { after, before, beforeEach, describe, it } from "node:test";
 import { MESSAGES } from "../../standin/scenarios.mjs";
 import {
@@ -234,5 +235,14 @@ describe("the PaywallError object", () => {
     assert.equal(error.retryable, true);
     assert.equal(error.attempts, 0);
     assert.equal(String(error), "PaywallError: made by hand");
+  });
+
+  it("keeps its class's name through the package's minified entry", () => {
+    // node.mjs is minified (scripts/package.mjs): the class is named by error.js, not by
+    // its binding, so that logs and util.inspect still say PaywallError.
+    const error = new PaywallError("made by hand", { kind: "config" });
+    assert.equal(PaywallError.name, "PaywallError");
+    assert.equal(error.constructor.name, "PaywallError");
+    assert.match(util.inspect(error), /^PaywallError: made by hand\n/);
   });
 });
