@@ -175,6 +175,12 @@ extern "C" {
     #[wasm_bindgen(js_name = stringLength)]
     fn string_length(value: &JsValue) -> i32;
 
+    /// `JSON.parse`, for the objects the module hands back: written as JSON by the core's
+    /// writer and built by the runtime in one call, instead of one call per field.
+    /// `undefined` if the runtime refuses the text.
+    #[wasm_bindgen(js_name = parseJson)]
+    fn parse_json(text: &str) -> JsValue;
+
     /// What [`read_settings`] returns: the values read, then what it found.
     pub(crate) type Values;
 
@@ -186,11 +192,6 @@ extern "C" {
 /// What the runtime itself has.
 #[wasm_bindgen]
 extern "C" {
-    /// `JSON.parse`, for the objects the module hands back: written as JSON by the core's
-    /// writer and built by the runtime in one call, instead of one call per field.
-    #[wasm_bindgen(js_namespace = JSON, js_name = parse, catch)]
-    fn parse_json(text: &str) -> Result<JsValue, JsValue>;
-
     /// `Date.now()`.
     #[wasm_bindgen(js_namespace = Date, js_name = now)]
     pub(crate) fn now_ms() -> f64;
@@ -210,7 +211,7 @@ pub(crate) fn to_js<T: serde::Serialize>(value: &T) -> JsValue {
 /// code is in the module once rather than once per type.
 fn json_to_js(text: Option<String>) -> JsValue {
     match text.map(|text| parse_json(&text)) {
-        Some(Ok(object)) => object,
+        Some(object) if !object.is_undefined() => object,
         _ => JsValue::from_str("paywall-edge could not convert its answer"),
     }
 }
