@@ -301,3 +301,70 @@ describe("any address", () => {
     assert.ok(accepts > 100, `${accepts} accepted`);
   });
 });
+
+/**
+ * The rules as first written, as regular expressions: transport.js checks without them
+ * (each costs V8 a compilation on its first run), and must say exactly what they say.
+ */
+const BASE_SHAPE =
+  "must be an absolute URL in printable ASCII: https:// (or http:// to this machine), a host, then an optional " +
+  ":port from 1 to 65535 and /path, without spaces or backslashes";
+
+function rulesAsWritten(text, allowHttp) {
+  if (!text) return "is missing";
+  if (text.length > 2048) return "is too long";
+  // Graphic ASCII but the backslash, which the URL parser reads as `/`.
+  const parts = /^https?:\/\/([^/]*)(.*?)\/*$/i.exec(text);
+  if (!parts || /[^!-[\]-~]/.test(text)) return BASE_SHAPE;
+  if (/[?#]/.test(text)) return "must not have a query (?) or fragment (#)";
+  const [, authority, path] = parts;
+  if (authority.includes("@")) return "must not contain a user name or password";
+  const [, host, port] = /^(\[.*?\]|[^:]*)(.*)/.exec(authority);
+  let url;
+  try {
+    url = new URL(text);
+  } catch {}
+  // An IPv6 address, a host ending in a number (IPv4 to the URL standard), or a DNS name.
+  const serializedAsWritten = url && url.hostname === host.toLowerCase();
+  const badHost =
+    host[0] === "[" ? !serializedAsWritten || (port && port[0] !== ":")
+    : /(^|\.)(\d+|0x[\da-f]*)\.?$/i.test(host) ? !serializedAsWritten
+    : host.length - host.endsWith(".") > 253 || !/^((?!-|xn--)[\w-]{0,62}\w(\.|$))+$/i.test(host);
+  if (badHost) {
+    return "has a host that is not an ASCII host name (labels of 1 to 63 letters, digits, '-' or '_' joined by dots, " +
+      "253 characters in all, none starting or ending with '-' nor internationalised: xn--), an IPv4 address as " +
+      "four decimal numbers 0-255 without leading zeros (127.0.0.1) or an IPv6 address in brackets in its " +
+      "shortest form ([::1])";
+  }
+  const number = port.slice(1);
+  if (!url || (port && !(/^:\d{1,5}$/.test(port) && number > 0 && number < 65536))) return BASE_SHAPE;
+  const plain = (segment) => /^([\w.~!$&'()*+,;=:@-]|%[\da-f]{2})+$/i.test(segment) && !/^(\.|%2e){1,2}$/i.test(segment);
+  if (!path.split("/").slice(1).every(plain)) {
+    return "has a path with an empty, . or .. segment (%2e counts as a dot), a malformed %-escape or a " +
+      "character that must be %-escaped";
+  }
+  if (url.protocol === "http:" && !allowHttp && !/^(localhost\.?|127\.[\d.]+|\[::1\])$/.test(url.hostname)) {
+    return "uses plain http:// to a host that is not this machine, which would send both private keys " +
+      "unencrypted: use https://, or set config.dangerouslyAllowInsecureHttp to true for a test network you trust";
+  }
+  return url.origin + path;
+}
+
+describe("the check without regular expressions", () => {
+  it("accepts, rewrites and refuses exactly as the rules written as regular expressions", async () => {
+    const pieces = ["https://", "HTTP://", "a", "Z", "_", "-", ".", "0", "9", "0x", "0XF", "ff", "g", "xn--", "XN--",
+      "[", "]", "[::1]", ":", ":0", ":443", ":65536", ":08", "@", "/", "//", "/a", "/.", "/%2E", "/%4", "?", "#", " ",
+      "\\", "~", "127.0.0.1", "localhost", "256", "a".repeat(63), "a".repeat(64), "{", "`"];
+    let seed = 7;
+    const next = (n) => ((seed = (seed * 1103515245 + 12345) % 2147483648) >>> 8) % n;
+    for (let run = 0; run < 1500; run += 1) {
+      let text = ["https://", "http://", "hTTps://", "ftp://", ""][next(5)];
+      for (let count = 1 + next(5); count > 0; count -= 1) text += pieces[next(pieces.length)];
+      const allowHttp = next(2) === 0;
+      const expected = rulesAsWritten(text, allowHttp);
+      const sent = await send(text, allowHttp);
+      if (typeof sent === "string") assert.equal(sent, `${expected}${CANCEL}`, text);
+      else assert.ok(sent.message.startsWith(`config.baseAddress ${expected}`), `${text}: ${sent.message}`);
+    }
+  });
+});
