@@ -220,7 +220,7 @@ export function breakdownMarkdown(breakdown) {
     `Where the module's bytes go: twiggy's shallow sizes in \`wasm-opt ${WASM_OPT_FLAGS.join(" ")} -g\` of wasm-bindgen's output ` +
     `(the shipped module plus its names), custom sections (names, producers, target features) left out, ` +
     `grouped by part. wasm-opt inlines across modules, so a function is counted where it ended up: an ` +
-    `export's code inside its shim, a helper inside its caller (the driver's \`advance\` holds much of the call's state machine).` +
+    `export's code inside its shim, a helper inside its caller.` +
     (breakdown.matchesShipped
       ? ""
       : ` **This is not the measured module**: ${breakdown.namedFrom} (from the last \`make package\`) does not ` +
