@@ -339,7 +339,7 @@ if (!rereadModule.equals(optimized)) throw new Error("wasm-base64.js does not ho
 // process about a millisecond to resolve, read and compile; one file instead of five makes
 // the import about 3 ms faster (`make bench`, cold start). Local names are shortened too:
 // V8 scans every byte of an entry when it is imported, and the shorter file (29 KB of code
-// down to 19 KB) completes a fresh process's first cancel about 0.35 ms sooner. The exported
+// down to 19 KB) completes a fresh process's first cancel about 0.3 ms sooner. The exported
 // names stay, and error.js names its classes itself, so that only frames inside the package
 // read differently in a stack trace. edge.js and browser.js keep importing the files
 // themselves: their bundlers do this work for them.

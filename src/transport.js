@@ -924,8 +924,14 @@ function isHostName(host) {
       label[0] !== "-" &&
       label[label.length - 1] !== "-" &&
       label.slice(0, 4).toLowerCase() !== "xn--" &&
-      [...label].every((c) => c === "-" || c === "_" || isHexDigit(c) || (c.toLowerCase() >= "a" && c.toLowerCase() <= "z")),
+      [...label].every((c) => c === "-" || isWordChar(c)),
   );
+}
+
+/** Whether `c` is an ASCII letter, a digit or `_` (a regular expression's `\w`). */
+function isWordChar(c) {
+  const lower = c.toLowerCase();
+  return (c >= "0" && c <= "9") || (lower >= "a" && lower <= "z") || c === "_";
 }
 
 /** Whether `c` is a digit or a to f, in either case. */
