@@ -352,19 +352,29 @@ function rulesAsWritten(text, allowHttp) {
 
 describe("the check without regular expressions", () => {
   it("accepts, rewrites and refuses exactly as the rules written as regular expressions", async () => {
-    const pieces = ["https://", "HTTP://", "a", "Z", "_", "-", ".", "0", "9", "0x", "0XF", "ff", "g", "xn--", "XN--",
-      "[", "]", "[::1]", ":", ":0", ":443", ":65536", ":08", "@", "/", "//", "/a", "/.", "/%2E", "/%4", "?", "#", " ",
-      "\\", "~", "127.0.0.1", "localhost", "256", "a".repeat(63), "a".repeat(64), "{", "`"];
+    // A host from these, then maybe a port, then maybe a path, now and then a stray piece.
+    const hosts = ["a", "Z", "_", "-", ".", "0", "9", "0x", "0XF", "ff", "g", "xn--", "XN--", "example",
+      "127.0.0.1", "[::1]", "[", "]", "localhost", "256", "a".repeat(63), "a".repeat(64)];
+    const ports = ["", "", ":", ":0", ":443", ":65536", ":08"];
+    const paths = ["", "", "/", "//", "/a", "/.", "/%2E", "/%4", "/a%20b"];
+    const strays = ["@", "?", "#", " ", "\\", "~", "{", "`", "HTTP://"];
     let seed = 7;
-    const next = (n) => ((seed = (seed * 1103515245 + 12345) % 2147483648) >>> 8) % n;
+    const next = (n) => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 8) % n;
+    let accepts = 0;
     for (let run = 0; run < 1500; run += 1) {
-      let text = ["https://", "http://", "hTTps://", "ftp://", ""][next(5)];
-      for (let count = 1 + next(5); count > 0; count -= 1) text += pieces[next(pieces.length)];
+      let text = ["https://", "http://", "hTTps://", "https://", "ftp://", ""][next(6)];
+      for (let count = 1 + next(3); count > 0; count -= 1) text += hosts[next(hosts.length)];
+      text += ports[next(ports.length)] + paths[next(paths.length)];
+      if (next(4) === 0) text += strays[next(strays.length)];
       const allowHttp = next(2) === 0;
       const expected = rulesAsWritten(text, allowHttp);
       const sent = await send(text, allowHttp);
-      if (typeof sent === "string") assert.equal(sent, `${expected}${CANCEL}`, text);
-      else assert.ok(sent.message.startsWith(`config.baseAddress ${expected}`), `${text}: ${sent.message}`);
+      if (typeof sent === "string") {
+        accepts += 1;
+        assert.equal(sent, `${expected}${CANCEL}`, text);
+      } else assert.ok(sent.message.startsWith(`config.baseAddress ${expected}`), `${text}: ${sent.message}`);
     }
+    // Both answers are exercised, not only refusals.
+    assert.ok(accepts > 50 && accepts < 1400, `${accepts} accepted`);
   });
 });
