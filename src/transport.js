@@ -859,12 +859,14 @@ export function checkBaseAddress(text, allowHttp) {
   try {
     url = new URL(text);
   } catch {}
-  // An IPv6 address, a host ending in a number (IPv4 to the URL standard), or a DNS name.
+  // An IPv6 address, a host ending in a number (IPv4 to the URL standard), or a DNS name
+  // (`name`: the host without the one dot that may end it).
   const serializedAsWritten = url && url.hostname === host.toLowerCase();
+  const name = host.endsWith(".") ? host.slice(0, -1) : host;
   const badHost =
     host[0] === "[" ? !serializedAsWritten || (port && port[0] !== ":")
-    : endsInNumber(host) ? !serializedAsWritten
-    : host.length - host.endsWith(".") > 253 || !isHostName(host);
+    : endsInNumber(name) ? !serializedAsWritten
+    : name.length > 253 || !isHostName(name);
   if (badHost) {
     return "has a host that is not an ASCII host name (labels of 1 to 63 letters, digits, '-' or '_' joined by dots, " +
       "253 characters in all, none starting or ending with '-' nor internationalised: xn--), an IPv4 address as " +
@@ -901,9 +903,8 @@ function withoutTrailingSlashes(path) {
   return path.slice(0, end);
 }
 
-/** Whether `host`'s last label (a trailing dot aside) is a number: digits, or 0x and hex digits. */
-function endsInNumber(host) {
-  const name = host.endsWith(".") ? host.slice(0, -1) : host;
+/** Whether the last label of `name` (a host without its trailing dot) is a number: digits, or 0x and hex digits. */
+function endsInNumber(name) {
   const label = name.slice(name.lastIndexOf(".") + 1);
   const hex = label.slice(0, 2).toLowerCase() === "0x";
   const digits = hex ? label.slice(2) : label;
@@ -911,13 +912,12 @@ function endsInNumber(host) {
 }
 
 /**
- * Whether `host` is an ASCII host name: labels of 1 to 63 letters, digits, `-` or `_`,
- * joined by dots (one may end it), none starting or ending with `-` nor starting with
- * `xn--` (internationalised, which the URL parser would rewrite).
+ * Whether `name` (a host without its trailing dot) is an ASCII host name: labels of 1 to 63
+ * letters, digits, `-` or `_`, joined by dots, none starting or ending with `-` nor starting
+ * with `xn--` (internationalised, which the URL parser would rewrite).
  */
-function isHostName(host) {
-  const labels = (host.endsWith(".") ? host.slice(0, -1) : host).split(".");
-  return labels.every(
+function isHostName(name) {
+  return name.split(".").every(
     (label) =>
       label.length > 0 &&
       label.length <= 63 &&
