@@ -6,7 +6,7 @@
 //
 // It checks that every promise settles, that each call ends the way its case must (so the
 // per-kind counts add up to the total and match the plan), and that memory ends flat: the
-// wasm linear memory does not grow after the warm-up, nor the JS heap or RSS beyond a margin.
+// wasm linear memory, the JS heap and RSS grow by no more than a margin after the warm-up.
 // It prints RSS, heap and wasm memory at every tenth of the run.
 //
 //   make soak                                   # 100k calls
@@ -26,6 +26,16 @@ const IN_FLIGHT = 64;
  * (a tenth of a 10k run was too few: one more page came at call 1,500, then none).
  */
 const WARM_UP = Math.min(5_000, Math.floor(CALLS / 4));
+/**
+ * Wasm linear memory growth allowed after the warm-up: one page. The allocator's high-water
+ * mark is set by the mix of 64 calls that happen to overlap, which the scheduler decides: a
+ * CI run once met a new mix after call 2,500 and took one more page (1344 KB to 1408 KB),
+ * while every run here, 100k calls under CPU load included, stayed at its warm-up size. A
+ * leak grows with the calls instead: once it has filled the room the warm-up's peak left
+ * free, it takes a page after another. This 10k run catches a leak of tens of bytes a call;
+ * `make soak`'s 95,000 calls after the warm-up, one of a few bytes.
+ */
+const WASM_MARGIN_BYTES = 64 * 1024;
 /** JS heap growth allowed after the warm-up: 100k leaked closures would take far more. */
 const HEAP_MARGIN_BYTES = 8 * 1024 * 1024;
 /**
@@ -205,7 +215,10 @@ assert.deepEqual(wrong, [], "every call ends the way its case must");
 assert.deepEqual(unhandled, [], "no rejection is left unhandled");
 assert.equal(Object.values(countsOfTheRun).reduce((sum, n) => sum + n, 0), CALLS, "the per-kind counts add up to the total");
 assert.deepEqual(countsOfTheRun, expected, "the per-kind counts match the plan");
-assert.equal(end.wasm, afterWarmUp.wasm, "the wasm linear memory does not grow after the warm-up");
+assert.ok(
+  end.wasm - afterWarmUp.wasm <= WASM_MARGIN_BYTES,
+  `the wasm linear memory grew by ${end.wasm - afterWarmUp.wasm} bytes after the warm-up`,
+);
 assert.ok(
   end.heapUsed - afterWarmUp.heapUsed < HEAP_MARGIN_BYTES,
   `the JS heap grew by ${mb(end.heapUsed - afterWarmUp.heapUsed)} after the warm-up`,
