@@ -124,13 +124,16 @@ fs.writeFileSync(path.join(packageDir, "README.md"), npmReadme(fs.readFileSync(p
 // `/* each: TEXT */`, which becomes TEXT once per function, its name put for NAME (as a
 // statement per line when TEXT is one). An export added in Rust thus reaches every entry.
 const webGlueText = fs.readFileSync(path.join(staging, "web", `${crateName}.js`), "utf8");
-const functions = [...webGlueText.matchAll(/^export function (\w+)\(/gm)]
+// A name that starts with `__` is the module's own (the resume function src/transport.js calls
+// on the instance): it keeps its name in the .wasm, and no entry lists it.
+const exported = [...webGlueText.matchAll(/^export function (\w+)\(/gm)]
   .map((match) => match[1])
   .filter((name) => name !== "initSync");
+const functions = exported.filter((name) => !name.startsWith("__"));
 const nodeGlueExports = [
   ...fs.readFileSync(path.join(staging, "nodejs", `${crateName}.js`), "utf8").matchAll(/^exports\.(\w+) = /gm),
 ].map((match) => match[1]);
-if (!functions.includes("cancelPayment") || functions.join() !== nodeGlueExports.join()) {
+if (!functions.includes("cancelPayment") || exported.join() !== nodeGlueExports.join()) {
   throw new Error(`the glues export different functions: ${functions.join(", ")} / ${nodeGlueExports.join(", ")}`);
 }
 for (const file of fs.readdirSync(packageDir).filter((name) => /\.(c|m)?js$/.test(name))) {
@@ -153,7 +156,7 @@ const snippet = `./snippets/${snippetDirs[0]}/src/transport.js`;
 // before wasm-opt (so the bench's breakdown, which optimizes that file again, finds the
 // shipped module) and into each glue below.
 const stagingWasm = path.join(staging, "web", `${crateName}_bg.wasm`);
-const names = shortNames(new WebAssembly.Module(webWasm), snippet, functions);
+const names = shortNames(new WebAssembly.Module(webWasm), snippet, exported);
 // The module is no_std and its panic handler traps without reading the message, so the
 // only formatting code left in it serves panic messages nobody reads: liballoc's default
 // handler of a failed allocation, which formats "memory allocation of {n} bytes failed"

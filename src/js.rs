@@ -12,17 +12,7 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::cell::RefCell;
-use wasm_bindgen::closure::Closure;
 use wasm_bindgen::prelude::*;
-
-/// transport.js's one way back into the module, `resume(slot, code, text, tooLarge,
-/// retryAfter, location)`: how the attempt or wait of the call in `slot` ended, in one call.
-/// An attempt reports its HTTP status (0 to 999) or a [`failure`] code, the body or what
-/// happened, whether the body went on past the limit, and the `Retry-After` and `Location`
-/// headers of an answer that is not 2xx; a wait reports 1 when it ran to its end, 0 when the
-/// caller's signal cut it short.
-pub(crate) type Resume =
-    Closure<dyn FnMut(u32, u32, Option<String>, bool, Option<String>, Option<String>)>;
 
 /// A value the module keeps between calls. The module runs on one thread (wasm32 without
 /// atomics, in a JS isolate), where a `static` needs no lock; this says so to the compiler,
@@ -67,10 +57,11 @@ pub(crate) mod failure {
 
 #[wasm_bindgen(module = "/src/transport.js")]
 extern "C" {
-    /// Where transport.js reports each attempt and wait it settles: the driver's one
-    /// resume function (see [`Resume`]).
+    /// Hands transport.js the instance's exports (`wasm_bindgen::exports()`), where it finds
+    /// the driver's resume function
+    /// ([`resume_call`](crate::transport::resume_call)); false if it is not there.
     #[wasm_bindgen(js_name = setResume)]
-    pub(crate) fn set_resume(resume: &Resume);
+    pub(crate) fn set_resume(exports: &JsValue) -> bool;
 
     /// The base address as the runtime's URL parser serializes it, or the problem with it:
     /// see [`check_base_address`](crate::core::check_base_address).
@@ -88,7 +79,7 @@ extern "C" {
     pub(crate) fn finish(slot: u32, ok: bool, value: &JsValue);
 
     /// Starts one attempt (the fetch, within its deadline, and the body), reported to
-    /// `slot` through [`Resume`]. `custom` says the fetch is `config.fetch` (called with
+    /// `slot` through [`resume_call`](crate::transport::resume_call). `custom` says the fetch is `config.fetch` (called with
     /// `this` undefined), not the global one; `post` that the request is a POST (else a
     /// GET).
     #[allow(clippy::too_many_arguments)]

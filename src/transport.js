@@ -378,14 +378,19 @@ function failure(code, text) {
 }
 
 /**
- * The module's one resume function, `resume(slot, code, text, tooLarge, retryAfter,
- * location)`: how the attempt or wait of the call in `slot` ended (see src/js.rs, `Resume`).
+ * The module's one way back in, `resume(slot, code, text, tooLarge, retryAfter, location)`:
+ * how the attempt or wait of the call in `slot` ended (see `resume_call` in
+ * src/transport.rs). The instance's own export, called with no glue between.
  */
 let resume;
 
-/** Sets where settled attempts and waits are reported (once, from src/transport.rs). */
-export function setResume(callback) {
-  resume = callback;
+/**
+ * Finds `resume` among the instance's `exports` (once, from src/transport.rs); false when it
+ * is not there.
+ */
+export function setResume(exports) {
+  resume = exports.__paywallResume;
+  return typeof resume === "function";
 }
 
 /** The resolve and reject functions of each call's promise, by slot. */
@@ -411,7 +416,6 @@ export function finish(slot, ok, value) {
   else call.reject(value);
 }
 
-/**
 /**
  * Starts one attempt (see `run`), its outcome reported to `slot` exactly once, and never
  * before this returns: `custom` says `fetch` is the caller's `config.fetch` (called with

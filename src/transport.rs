@@ -28,7 +28,6 @@
 //! ```
 
 use alloc::rc::Rc;
-use alloc::string::String;
 use alloc::vec::Vec;
 use core::cell::{Cell, RefCell};
 use core::future::Future;
@@ -41,7 +40,7 @@ use crate::core::{
     browser_refused, Answer, Call, CancelResult, Config, Error, Event, Failure, Operation, Outcome,
     PaymentInquiry, PaymentRequestId, Request, Step, MAX_BODY_BYTES,
 };
-use crate::js::{self, failure, Local, Resume};
+use crate::js::{self, failure, Local};
 
 /// What the JS world adds to a [`Config`] for one call (a cancel or an inquiry).
 ///
@@ -337,7 +336,8 @@ enum Entry {
 
 static CALLS: Local<Vec<Entry>> = Local::new(Vec::new());
 
-static RESUME: Local<Option<Resume>> = Local::new(None);
+/// Whether transport.js has found [`resume_call`] (see [`js::set_resume`]), once.
+static RESUME_FOUND: Local<bool> = Local::new(false);
 
 /// Starts a call: the checks before anything is sent (the browser guard, a signal that has
 /// already fired), then its first step. Returns the promise a JS caller gets
@@ -351,13 +351,14 @@ pub(crate) fn spawn(
     signal: Option<Signal>,
     report: Report,
 ) -> Option<JsValue> {
-    RESUME.with(|resume| {
-        resume.get_or_insert_with(|| {
-            let closure = Resume::new(resume_call);
-            js::set_resume(&closure);
-            closure
-        });
-    });
+    let connected = RESUME_FOUND
+        .with(|found| {
+            if !*found {
+                *found = js::set_resume(&wasm_bindgen::exports());
+            }
+            *found
+        })
+        .unwrap_or(false);
     let slot = CALLS
         .with(
             |calls| match calls.iter().position(|entry| matches!(entry, Entry::Free)) {
@@ -394,10 +395,11 @@ pub(crate) fn spawn(
     };
     // One call of `end` for both refusals, so that its code and the moves into it are not
     // made twice.
-    let refusal = if slot == u32::MAX {
-        // The table is only ever borrowed while no JS runs: unreachable in practice.
+    let refusal = if slot == u32::MAX || !connected {
+        // The table is only ever borrowed while no JS runs, and the module always exports
+        // resume_call: unreachable in practice.
         Some(Error::config(
-            "paywall-edge could not start the call: its table is in use",
+            "paywall-edge could not start the call: its table is in use, or its module is incomplete",
         ))
     } else if refused {
         Some(browser_refused())
@@ -435,15 +437,26 @@ fn next_seed() -> u64 {
         .unwrap_or(1)
 }
 
-/// transport.js reports what the call in `slot` was awaiting: an attempt's outcome, or
-/// whether its wait ran to its end (see [`Resume`]).
-fn resume_call(
+/// transport.js's one way back into the module: how the attempt or wait of the call in
+/// `slot` ended, in one call. An attempt reports its HTTP status (0 to 999) or a
+/// [`failure`] code, the body or what happened (`text`), whether the body went on past the
+/// limit, and the `Retry-After` and `Location` headers of an answer that is not 2xx (strings,
+/// or undefined); a wait reports 1 when it ran to its end, 0 when the caller's signal cut it
+/// short.
+///
+/// An export that transport.js calls straight on the instance (it finds it through
+/// [`js::set_resume`]), rather than a `Closure`: no glue runs between, and the module carries
+/// no closure machinery (its wrapper, its drop guard, the `throw` import). Not part of the
+/// package's API: `make package` lists no export whose name starts with `__`.
+#[doc(hidden)]
+#[wasm_bindgen(js_name = __paywallResume, skip_typescript)]
+pub fn resume_call(
     slot: u32,
     code: u32,
-    text: Option<String>,
+    text: JsValue,
     too_large: bool,
-    retry_after: Option<String>,
-    location: Option<String>,
+    retry_after: JsValue,
+    location: JsValue,
 ) {
     let running = CALLS
         .with(|calls| {
@@ -458,7 +471,7 @@ fn resume_call(
         })
         .flatten();
     let Some(running) = running else { return };
-    let text = text.unwrap_or_default();
+    let text = text.as_string().unwrap_or_default();
     let event = match (running.awaiting, code) {
         (Awaiting::WaitEnd, 1) => Event::Waited,
         (Awaiting::WaitEnd, _) => Event::Failed(Failure::Aborted),
@@ -467,20 +480,23 @@ fn resume_call(
         (Awaiting::Answer, failure::NOT_A_RESPONSE) => Event::Failed(Failure::NotAResponse(text)),
         (Awaiting::Answer, failure::TIMEOUT) => Event::Failed(Failure::Timeout),
         (Awaiting::Answer, failure::ABORTED) => Event::Failed(Failure::Aborted),
-        (Awaiting::Answer, status) => Event::Answer(Answer {
-            // transport.js gives a whole number from 0 to 999 here.
-            status: status.min(999) as u16,
-            body: text,
-            too_large,
-            // Only a `Retry-After` date needs the time.
-            now_ms: if retry_after.is_some() {
-                js::now_ms()
-            } else {
-                0.0
-            },
-            retry_after,
-            location,
-        }),
+        (Awaiting::Answer, status) => {
+            let retry_after = retry_after.as_string();
+            Event::Answer(Answer {
+                // transport.js gives a whole number from 0 to 999 here.
+                status: status.min(999) as u16,
+                body: text,
+                too_large,
+                // Only a `Retry-After` date needs the time.
+                now_ms: if retry_after.is_some() {
+                    js::now_ms()
+                } else {
+                    0.0
+                },
+                retry_after,
+                location: location.as_string(),
+            })
+        }
     };
     advance(slot, running, Some(event));
 }
