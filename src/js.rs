@@ -150,13 +150,11 @@ extern "C" {
     #[wasm_bindgen(js_name = namesOf)]
     pub(crate) fn names_of(names: &str) -> JsValue;
 
-    /// A new object that inherits nothing (`Object.create(null)`), for request headers.
-    #[wasm_bindgen(js_name = emptyRecord)]
-    pub(crate) fn empty_record() -> JsValue;
-
-    /// Sets `name` of a record from [`empty_record`] (nothing there can throw).
-    #[wasm_bindgen(js_name = setField)]
-    pub(crate) fn set_field(record: &JsValue, name: &str, value: &str);
+    /// A new object that inherits nothing (`Object.create(null)`), for request headers, of
+    /// `lines` taken two by two: a name, then its value. A header's value never holds a line
+    /// break (the config refuses control characters).
+    #[wasm_bindgen(js_name = recordOf)]
+    pub(crate) fn record_of(lines: &str) -> JsValue;
 
     /// The runtime's global `fetch` function (`globalThis.fetch`), or undefined.
     #[wasm_bindgen(js_name = globalFetch)]

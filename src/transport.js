@@ -54,14 +54,15 @@ export function parseJson(text) {
   }
 }
 
-/** A new object that inherits nothing: a setter on `Object.prototype` never sees its fields. */
-export function emptyRecord() {
-  return Object.create(null);
-}
-
-/** Sets a field of a record from `emptyRecord`. */
-export function setField(record, name, value) {
-  record[name] = value;
+/**
+ * A new object that inherits nothing (a setter on `Object.prototype` never sees its fields),
+ * of the lines of `lines` taken two by two: a name, then its value.
+ */
+export function recordOf(lines) {
+  const record = Object.create(null);
+  const parts = lines.split("\n");
+  for (let index = 0; index + 1 < parts.length; index += 2) record[parts[index]] = parts[index + 1];
+  return record;
 }
 
 /** The runtime's global `fetch`, or undefined (a getter that throws counts as none). */

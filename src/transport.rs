@@ -28,6 +28,7 @@
 //! ```
 
 use alloc::rc::Rc;
+use alloc::string::String;
 use alloc::vec::Vec;
 use core::cell::{Cell, RefCell};
 use core::future::Future;
@@ -201,11 +202,14 @@ impl PreparedConfig {
             &self.headers_without_body
         };
         kept(cell, || {
-            let headers = js::empty_record();
+            let mut lines = String::new();
             for (name, value) in request.header_pairs() {
-                js::set_field(&headers, name, value);
+                lines.push_str(name);
+                lines.push('\n');
+                lines.push_str(value);
+                lines.push('\n');
             }
-            headers
+            js::record_of(&lines)
         })
     }
 }
