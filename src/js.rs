@@ -150,11 +150,11 @@ extern "C" {
     #[wasm_bindgen(js_name = namesOf)]
     pub(crate) fn names_of(names: &str) -> JsValue;
 
-    /// A new object that inherits nothing (`Object.create(null)`), for request headers, of
-    /// `lines` taken two by two: a name, then its value. A header's value never holds a line
-    /// break (the config refuses control characters).
-    #[wasm_bindgen(js_name = recordOf)]
-    pub(crate) fn record_of(lines: &str) -> JsValue;
+    /// The lines of `text` as a JS array: the headers of a request, a name then its value
+    /// (a header's value never holds a line break: the config refuses control characters),
+    /// from which transport.js makes each attempt's headers.
+    #[wasm_bindgen(js_name = linesOf)]
+    pub(crate) fn lines_of(text: &str) -> JsValue;
 
     /// The runtime's global `fetch` function (`globalThis.fetch`), or undefined.
     #[wasm_bindgen(js_name = globalFetch)]

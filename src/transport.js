@@ -55,14 +55,12 @@ export function parseJson(text) {
 }
 
 /**
- * A new object that inherits nothing (a setter on `Object.prototype` never sees its fields),
- * of the lines of `lines` taken two by two: a name, then its value.
+ * The lines of `text` (split at "\n"), for the headers of a request: a name, then its value,
+ * and so on (a header's value never holds a line break: the config refuses control
+ * characters). `run` makes each attempt's headers from them.
  */
-export function recordOf(lines) {
-  const record = Object.create(null);
-  const parts = lines.split("\n");
-  for (let index = 0; index + 1 < parts.length; index += 2) record[parts[index]] = parts[index + 1];
-  return record;
+export function linesOf(text) {
+  return text.split("\n");
 }
 
 /** The runtime's global `fetch`, or undefined (a getter that throws counts as none). */
@@ -531,8 +529,9 @@ function settleLater(attempt) {
  * happened. The deadline finishes it from outside (`Attempt.interrupt`): after each wait,
  * an attempt that has finished stops.
  *
- * The request's `init` inherits nothing (`Object.create(null)`), nor do its headers (a
- * copy of `headers`, so a fetch that adds to them changes nothing else): a
+ * The request's `init` inherits nothing (`Object.create(null)`), nor do its headers (made
+ * fresh from `headers`, a list of names and values, so a fetch that adds to them changes
+ * nothing else): a
  * prototype-pollution bug elsewhere in the program (a setter on `Object.prototype` named
  * `apikeyprivate`, `redirect`, `credentials`, ...) can neither receive a key nor add a
  * member that fetch would read. `redirect: "manual"` makes a redirect an answer instead of
@@ -557,10 +556,11 @@ async function run(attempt, fetch, thisArg, url, method, headers, body, timeoutM
       // A signal that fired as it was listened to.
       if (attempt.outcome !== NOT_SETTLED) return undefined;
     }
-    // The headers are copied key by key: Object.assign from an object without a prototype
-    // (the template Rust made) takes V8 twice as long as the whole loop.
+    // The headers, fresh for each attempt (a fetch that adds to them changes nothing
+    // else), from the list of names and values Rust made once per config: a loop over an
+    // array takes V8 half as long as copying a template without a prototype key by key.
     const copy = Object.create(null);
-    for (const name in headers) copy[name] = headers[name];
+    for (let index = 0; index + 1 < headers.length; index += 2) copy[headers[index]] = headers[index + 1];
     const init = Object.create(null);
     init.method = method;
     init.headers = copy;

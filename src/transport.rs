@@ -161,8 +161,8 @@ pub(crate) struct PreparedConfig {
     /// Each filled on its first use. A `Cell` of an `Option`, filled explicitly, rather than
     /// a `OnceCell`: its `get_or_init` brings a "reentrant init" panic path into the module.
     cancel_url: Cell<Option<JsValue>>,
-    /// The headers of a request with a body (a POST) and of one without (a GET), as
-    /// templates: transport.js sends a copy of them each time.
+    /// The headers of a request with a body (a POST) and of one without (a GET), as the
+    /// lists transport.js makes each attempt's headers from.
     headers_with_body: Cell<Option<JsValue>>,
     headers_without_body: Cell<Option<JsValue>>,
 }
@@ -190,11 +190,11 @@ impl PreparedConfig {
         kept(&self.cancel_url, || JsValue::from_str(request.url))
     }
 
-    /// The headers of `request`, as a template. They depend only on the config and on
-    /// whether the request has a body (see [`Request::headers`]), so the first request of
-    /// each kind serves all. An object that inherits nothing: a prototype-pollution bug
+    /// The headers of `request`, as the list of names and values transport.js makes each
+    /// attempt's headers from (an object that inherits nothing: a prototype-pollution bug
     /// elsewhere in the program can neither receive a key through a setter nor throw while
-    /// the module builds it.
+    /// it is made). They depend only on the config and on whether the request has a body
+    /// (see [`Request::headers`]), so the first request of each kind serves all.
     fn headers(&self, request: &Request<'_>) -> JsValue {
         let cell = if request.body.is_some() {
             &self.headers_with_body
@@ -209,7 +209,7 @@ impl PreparedConfig {
                 lines.push_str(value);
                 lines.push('\n');
             }
-            js::record_of(&lines)
+            js::lines_of(&lines)
         })
     }
 }
