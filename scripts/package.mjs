@@ -134,7 +134,7 @@ const nodeGlueExports = [
   ...fs.readFileSync(path.join(staging, "nodejs", `${crateName}.js`), "utf8").matchAll(/^exports\.(\w+) = /gm),
 ].map((match) => match[1]);
 if (!functions.includes("cancelPayment") || exported.join() !== nodeGlueExports.join()) {
-  throw new Error(`the glues export different functions: ${functions.join(", ")} / ${nodeGlueExports.join(", ")}`);
+  throw new Error(`the glues export different functions: ${exported.join(", ")} / ${nodeGlueExports.join(", ")}`);
 }
 for (const file of fs.readdirSync(packageDir).filter((name) => /\.(c|m)?js$/.test(name))) {
   const entry = path.join(packageDir, file);

@@ -79,9 +79,9 @@ extern "C" {
     pub(crate) fn finish(slot: u32, ok: bool, value: &JsValue);
 
     /// Starts one attempt (the fetch, within its deadline, and the body), reported to
-    /// `slot` through [`resume_call`](crate::transport::resume_call). `custom` says the fetch is `config.fetch` (called with
-    /// `this` undefined), not the global one; `post` that the request is a POST (else a
-    /// GET).
+    /// `slot` through [`resume_call`](crate::transport::resume_call). `custom` says the
+    /// fetch is `config.fetch` (called with `this` undefined), not the global one; `post`
+    /// that the request is a POST (else a GET).
     #[allow(clippy::too_many_arguments)]
     #[wasm_bindgen(js_name = startAttempt)]
     pub(crate) fn start_attempt(

@@ -29,11 +29,12 @@ const WARM_UP = Math.min(5_000, Math.floor(CALLS / 4));
 /**
  * Wasm linear memory growth allowed after the warm-up: one page. The allocator's high-water
  * mark is set by the mix of 64 calls that happen to overlap, which the scheduler decides: a
- * CI run once met a new mix after call 2,500 and took one more page (1344 KB to 1408 KB),
- * while every run here, 100k calls under CPU load included, stayed at its warm-up size. A
- * leak grows with the calls instead: once it has filled the room the warm-up's peak left
- * free, it takes a page after another. This 10k run catches a leak of tens of bytes a call;
- * `make soak`'s 95,000 calls after the warm-up, one of a few bytes.
+ * CI run and about one 10k run in six here met a new mix after the warm-up and took one
+ * more page (1344 KB to 1408 KB), then stayed there; 100k calls under CPU load stayed at
+ * the warm-up's size. A leak grows with the calls instead: once it has filled the room the
+ * warm-up's peak left free, it takes a page after another. This 10k run catches a leak of
+ * tens of bytes a call (a build that leaked 16 bytes per cancelPayment grew three pages
+ * and failed); `make soak`'s 95,000 calls after the warm-up, one of a few bytes.
  */
 const WASM_MARGIN_BYTES = 64 * 1024;
 /** JS heap growth allowed after the warm-up: 100k leaked closures would take far more. */
